@@ -1,0 +1,336 @@
+//! The submission envelope of DESIGN.md §5 and the body it carries.
+//!
+//! The body is encoded once, canonically ([`crate::canonical`]), when the submission is saved;
+//! those exact bytes are stored, hashed, signed and sent on every retry. The envelope carries the
+//! body as a JSON *string* so that no parser on the way can re-encode a float and change a hash.
+//! Everything here is on the wire and hashed: do not change it without a protocol version bump.
+
+use crate::canonical;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// The protocol version written into every body.
+pub const BODY_VERSION: u32 = 1;
+
+/// A submission id: a UUIDv7 (time-ordered), made by the tablet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SubmissionId(Uuid);
+
+impl SubmissionId {
+    /// Wrap a UUID that must be version 7.
+    pub fn new(uuid: Uuid) -> Result<Self, EnvelopeError> {
+        if uuid.get_version_num() == 7 {
+            Ok(SubmissionId(uuid))
+        } else {
+            Err(EnvelopeError::IdNotV7)
+        }
+    }
+
+    /// The UUID.
+    pub fn uuid(self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for SubmissionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+impl FromStr for SubmissionId {
+    type Err = EnvelopeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let uuid = Uuid::parse_str(s).map_err(|_| EnvelopeError::BadId)?;
+        SubmissionId::new(uuid)
+    }
+}
+
+impl TryFrom<String> for SubmissionId {
+    type Error = EnvelopeError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<SubmissionId> for String {
+    fn from(id: SubmissionId) -> String {
+        id.to_string()
+    }
+}
+
+/// What a submission is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A patient questionnaire (FaCE, FDI, SAQ).
+    Questionnaire,
+    /// A clinician form (Sunnybrook).
+    ClinicianForm,
+    /// A patient's free-text side effect.
+    SideEffect,
+    /// A clinician's Clavien-Dindo grading of a side effect.
+    SideEffectGrade,
+    /// The number of Botox injections, recorded by staff.
+    BotoxCount,
+    /// The eligibility checklist, recorded by staff at baseline.
+    Eligibility,
+    /// A participant registered on a tablet (pseudonym and study dates).
+    Participant,
+}
+
+impl Kind {
+    /// The wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Questionnaire => "questionnaire",
+            Kind::ClinicianForm => "clinician_form",
+            Kind::SideEffect => "side_effect",
+            Kind::SideEffectGrade => "side_effect_grade",
+            Kind::BotoxCount => "botox_count",
+            Kind::Eligibility => "eligibility",
+            Kind::Participant => "participant",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A correction names the submission it supersedes and why (DESIGN.md §4: append-only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supersedes {
+    /// The submission corrected.
+    pub id: SubmissionId,
+    /// Why, in the staff member's words.
+    pub reason: String,
+}
+
+/// The body of a submission: who, when, and the content of its kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    /// [`BODY_VERSION`].
+    pub v: u32,
+    /// The kind, repeated from the envelope so the hash covers it.
+    pub kind: Kind,
+    /// The participant's pseudonym.
+    pub participant: String,
+    /// The study time point id (e.g. `post_6m`); `None` for kinds that have none.
+    pub timepoint: Option<String>,
+    /// When it was completed, UTC.
+    pub recorded_at: DateTime<Utc>,
+    /// The device's UTC offset at that moment, in minutes (DESIGN.md §8).
+    pub utc_offset_minutes: i32,
+    /// The staff member who started the session or entered the form.
+    pub staff_id: String,
+    /// The tablet session it was answered in, if any.
+    pub session_id: Option<String>,
+    /// Set on corrections.
+    pub supersedes: Option<Supersedes>,
+    /// Kind-specific content (answers, scores, text, …).
+    pub content: Value,
+}
+
+impl Body {
+    /// The canonical bytes: encode once, store them, never re-encode for a retry.
+    pub fn to_canonical(&self) -> Result<Vec<u8>, EnvelopeError> {
+        canonical::to_vec(self).map_err(|e| EnvelopeError::Encoding(e.to_string()))
+    }
+}
+
+/// What goes over the wire, one per submission (DESIGN.md §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// UUIDv7 made by the tablet.
+    pub id: SubmissionId,
+    /// The enrolled device.
+    pub device_id: String,
+    /// Per-device counter, 1, 2, 3 … with no gaps.
+    pub device_seq: u64,
+    /// What it is.
+    pub kind: Kind,
+    /// When the tablet saved it (RFC 3339, UTC).
+    pub created_at: DateTime<Utc>,
+    /// The canonical body bytes, as a string.
+    pub body: String,
+    /// Lower-case hex SHA-256 of `body`'s bytes.
+    pub body_sha256: String,
+    /// Hex Ed25519 signature of [`Envelope::signing_payload`] by the device key.
+    pub signature: String,
+}
+
+impl Envelope {
+    /// The bytes the device signs: every field but the signature, in a fixed order.
+    pub fn signing_payload(&self) -> Vec<u8> {
+        format!(
+            "mimik-envelope-v1\n{}\n{}\n{}\n{}\n{}\n{}",
+            self.id,
+            self.device_id,
+            self.device_seq,
+            self.kind,
+            self.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            self.body_sha256
+        )
+        .into_bytes()
+    }
+
+    /// Check that the body hashes to `body_sha256` and is a canonical body of the stated kind.
+    pub fn check_body(&self) -> Result<Body, EnvelopeError> {
+        if canonical::sha256_hex(self.body.as_bytes()) != self.body_sha256 {
+            return Err(EnvelopeError::HashMismatch);
+        }
+        let body: Body =
+            serde_json::from_str(&self.body).map_err(|e| EnvelopeError::BadBody(e.to_string()))?;
+        if body.kind != self.kind {
+            return Err(EnvelopeError::KindMismatch);
+        }
+        if body.v != BODY_VERSION {
+            return Err(EnvelopeError::UnsupportedVersion(body.v));
+        }
+        if body.to_canonical()? != self.body.as_bytes() {
+            return Err(EnvelopeError::NotCanonical);
+        }
+        Ok(body)
+    }
+}
+
+/// Why an envelope or body is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    /// The id is not a UUID.
+    #[error("the submission id is not a UUID")]
+    BadId,
+    /// The id is a UUID, but not version 7.
+    #[error("the submission id must be a UUIDv7")]
+    IdNotV7,
+    /// `body_sha256` does not match the body bytes.
+    #[error("body_sha256 does not match the body")]
+    HashMismatch,
+    /// The body is not a body.
+    #[error("the body is not a valid submission body: {0}")]
+    BadBody(String),
+    /// The body's kind differs from the envelope's.
+    #[error("the body's kind differs from the envelope's")]
+    KindMismatch,
+    /// A body version this build does not know.
+    #[error("body version {0} is not supported by this version of Mimik")]
+    UnsupportedVersion(u32),
+    /// The body bytes are not in canonical form.
+    #[error("the body is not canonical JSON")]
+    NotCanonical,
+    /// Serialisation failed.
+    #[error("could not encode the body: {0}")]
+    Encoding(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn body(participant: &str, code: u8, minutes: i32) -> Body {
+        Body {
+            v: BODY_VERSION,
+            kind: Kind::Questionnaire,
+            participant: participant.to_owned(),
+            timepoint: Some("post_6m".to_owned()),
+            recorded_at: DateTime::from_timestamp(1_790_000_000, 123_000_000).unwrap(),
+            utc_offset_minutes: minutes,
+            staff_id: "staff-1".to_owned(),
+            session_id: None,
+            supersedes: None,
+            content: json!({"instrument": "saq", "answers": {"q1": code}, "scores": {"total": 48.888888888888886}}),
+        }
+    }
+
+    fn envelope(body: &Body) -> Envelope {
+        let bytes = body.to_canonical().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        Envelope {
+            id: "01936f0e-7a1c-7cc3-8a5e-1d2b3c4d5e6f".parse().unwrap(),
+            device_id: "dev-1".to_owned(),
+            device_seq: 1,
+            kind: Kind::Questionnaire,
+            created_at: body.recorded_at,
+            body_sha256: canonical::sha256_hex(text.as_bytes()),
+            body: text,
+            signature: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_checked_envelope_gives_back_the_same_body() {
+        let original = body("NT-001", 3, 60);
+        assert_eq!(envelope(&original).check_body(), Ok(original));
+    }
+
+    #[test]
+    fn an_altered_body_fails_the_hash_check() {
+        let mut sent = envelope(&body("NT-001", 3, 60));
+        sent.body = sent.body.replace("\"q1\":3", "\"q1\":4");
+        assert_eq!(sent.check_body(), Err(EnvelopeError::HashMismatch));
+    }
+
+    #[test]
+    fn a_non_canonical_body_with_a_matching_hash_is_refused() {
+        let mut sent = envelope(&body("NT-001", 3, 60));
+        sent.body = format!(" {}", sent.body);
+        sent.body_sha256 = canonical::sha256_hex(sent.body.as_bytes());
+        assert_eq!(sent.check_body(), Err(EnvelopeError::NotCanonical));
+    }
+
+    #[test]
+    fn ids_must_be_uuid_v7() {
+        assert_eq!(
+            "6ba7b810-9dad-41d1-80b4-00c04fd430c8".parse::<SubmissionId>(),
+            Err(EnvelopeError::IdNotV7)
+        );
+        assert_eq!(
+            "not-a-uuid".parse::<SubmissionId>(),
+            Err(EnvelopeError::BadId)
+        );
+    }
+
+    #[test]
+    fn an_envelope_round_trips_through_json_unchanged() {
+        let sent = envelope(&body("NT-001", 3, 60));
+        let wire = serde_json::to_string(&sent).unwrap();
+        let received: Envelope = serde_json::from_str(&wire).unwrap();
+        assert_eq!(received, sent);
+        assert_eq!(received.signing_payload(), sent.signing_payload());
+    }
+
+    proptest! {
+        #[test]
+        fn equal_submissions_hash_equal_and_different_ones_differ(
+            a in 1u8..=5, b in 1u8..=5, offset in -720i32..=840
+        ) {
+            let hash = |code, minutes| canonical::sha256_hex(&body("NT-001", code, minutes).to_canonical().unwrap());
+            prop_assert_eq!(hash(a, offset), hash(a, offset));
+            prop_assert_eq!(hash(a, offset) == hash(b, offset), a == b);
+        }
+
+        #[test]
+        fn canonical_bodies_round_trip_byte_for_byte(code in 1u8..=5, offset in -720i32..=840, total in 0.0f64..100.0) {
+            let mut original = body("NT-042", code, offset);
+            original.content["scores"]["total"] = json!(total);
+            let bytes = original.to_canonical().unwrap();
+            let back: Body = serde_json::from_slice(&bytes).unwrap();
+            prop_assert_eq!(&back, &original);
+            prop_assert_eq!(back.to_canonical().unwrap(), bytes);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+# Shared helpers for scripts/*.sh. Sourced, not run.
+
+# Run as root directly, or through sudo when there is one.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Install Debian/Ubuntu packages that are not installed yet (apt-get update only when needed).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# The Rust toolchain, installed with rustup if cargo is missing.
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    [ -x "$HOME/.cargo/bin/cargo" ] || {
+      echo "==> installing Rust with rustup"
+      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+    }
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+}
+
+step() { echo; echo "==> $*"; }

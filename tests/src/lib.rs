@@ -1,0 +1,38 @@
+//! `mimik-tests`: black-box tests of the Mimik binaries, run as a user or script would run them.
+//!
+//! The binaries are built on first use with the same cargo that runs the tests, so
+//! `cargo test -p mimik-tests` works on its own, not only inside `cargo test --workspace`.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The path of a workspace binary (`mimik`, later `mimik-server`), built if needed.
+pub fn bin(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--bins"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the workspace binaries failed");
+        let test_exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/<test> → target/<profile>
+        test_exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("target profile directory")
+            .to_path_buf()
+    });
+    dir.join(name)
+}
+
+/// The workspace root (the folder holding the root Cargo.toml).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace root")
+        .to_path_buf()
+}
