@@ -130,7 +130,7 @@ fn oversized_input_is_refused() {
     let big = vec![b' '; 2 << 20];
     let output = mimik(&["score", "face"], &big);
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("1 MiB"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("1024 KiB"));
 }
 
 #[rstest]

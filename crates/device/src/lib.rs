@@ -1,8 +1,16 @@
 //! `mimik-device`: everything the tablet does without a screen.
 //!
-//! Today: the catalogue of instruments and the study protocol the tablet ships with
-//! ([`catalog`]). The encrypted store, key slots, sessions, audit chain, outbox and sync client
-//! come with their issues. Deliberately not here: anything about screens (that is `src-tauri`
-//! and `ui/`) and any scoring rule (that is `mimik-domain`, shared with the server).
+//! The encrypted store ([`store`]) with its key slots ([`keys`]), the catalogue of instruments and
+//! the study protocol the tablet ships with ([`catalog`]). The sync client comes with issue 5.
+//! Deliberately not here: anything about screens (that is `src-tauri` and `ui/`) and any scoring
+//! rule (that is `mimik-domain`, shared with the server).
 
 pub mod catalog;
+pub mod error;
+mod fsutil;
+pub mod keys;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use keys::{Credentials, KdfParams, RecoveryKey};
+pub use store::Store;

@@ -1,9 +1,7 @@
 //! `mimik score <instrument> [--missing strict|prorated]`.
 
-use super::Outcome;
-use anyhow::{Context, bail};
+use super::{Outcome, read_stdin};
 use mimik_domain::{AnswersError, Instrument, MissingMode, parse_answers_json, score};
-use std::io::Read;
 
 /// Larger than any real answers document by orders of magnitude; refuses runaway input early.
 const MAX_INPUT_BYTES: u64 = 1 << 20;
@@ -18,14 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let mut input = Vec::new();
-    std::io::stdin()
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut input)
-        .context("could not read the answers from stdin")?;
-    if input.len() as u64 > MAX_INPUT_BYTES {
-        bail!("the answers on stdin are larger than 1 MiB; send one questionnaire at a time");
-    }
+    let input = read_stdin(MAX_INPUT_BYTES)?;
     match parse_answers_json(args.instrument, &input) {
         Ok(answers) => Ok(Outcome::Json(score(&answers, args.missing).to_json())),
         Err(AnswersError::Invalid(issues)) => Ok(Outcome::Invalid(serde_json::json!({

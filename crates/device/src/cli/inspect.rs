@@ -1,0 +1,59 @@
+//! `mimik status`, `verify`, `export`.
+
+use super::{Context as Ctx, Outcome};
+use anyhow::Context;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// JSON output (the only format; accepted for the documented contract).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn status(ctx: &Ctx, _args: &StatusArgs) -> anyhow::Result<Outcome> {
+    let store = ctx.unlock()?;
+    Ok(Outcome::Json(serde_json::to_value(store.status()?)?))
+}
+
+pub fn verify(ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let store = ctx.unlock()?;
+    let report = store.verify()?;
+    let value = serde_json::to_value(&report)?;
+    Ok(if report.ok {
+        Outcome::Json(value)
+    } else {
+        Outcome::Failed(value, super::EXIT_INTEGRITY)
+    })
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON document.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Write to this file instead of stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn export(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Outcome> {
+    let mut store = ctx.unlock()?;
+    let Format::Json = args.format;
+    let document = store.export_json()?;
+    match &args.out {
+        Some(path) => {
+            let bytes = serde_json::to_vec_pretty(&document)?;
+            std::fs::write(path, bytes)
+                .with_context(|| format!("could not write {}", path.display()))?;
+            Ok(Outcome::Json(serde_json::json!({"exported_to": path})))
+        }
+        None => Ok(Outcome::Json(document)),
+    }
+}

@@ -1,0 +1,127 @@
+//! The one error type of `mimik-device`. Messages say what to do next and never contain patient
+//! data (answers, free text); pseudonyms, ids and staff ids are fine.
+
+use mimik_domain::Issue;
+use std::path::PathBuf;
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong on the tablet.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No store in the data directory.
+    #[error("no Mimik store in {0}: run `mimik init` first")]
+    NotInitialized(PathBuf),
+    /// `init` over an existing store.
+    #[error("a Mimik store already exists in {0}; nothing was changed")]
+    AlreadyInitialized(PathBuf),
+    /// The database file is gone but its key slots are there.
+    #[error(
+        "the database file {0} is missing; restore it from backup (no new database was created)"
+    )]
+    DatabaseMissing(PathBuf),
+    /// No staff slot opened with this passphrase.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// The recovery slot did not open with this key.
+    #[error("wrong recovery key")]
+    WrongRecoveryKey,
+    /// No such staff member.
+    #[error("no staff member {0:?} on this tablet")]
+    UnknownStaff(String),
+    /// Too many failed unlocks in a row.
+    #[error("too many wrong passphrases: wait {retry_after_s} s, then try again")]
+    TooManyAttempts {
+        /// Seconds until the next attempt is allowed.
+        retry_after_s: u64,
+    },
+    /// The key slot file is missing, unreadable or inconsistent.
+    #[error(
+        "the key slots cannot be used ({0}); unlock with the recovery key or restore keyslots.json"
+    )]
+    KeySlots(String),
+    /// The database failed an integrity check just now. It has been quarantined.
+    #[error(
+        "the store failed an integrity check ({0}); it is kept unchanged and quarantined: no new data will be written to it. Contact the study's data manager"
+    )]
+    Tampered(String),
+    /// An earlier integrity failure quarantined this store.
+    #[error(
+        "this store is quarantined after an integrity failure ({0}); it is kept for investigation and takes no new data. Contact the study's data manager"
+    )]
+    Quarantined(String),
+    /// The disk is full. Nothing of the failed operation was saved.
+    #[error("storage is full: nothing was saved. Free space on the tablet, then try again")]
+    StorageFull,
+    /// Answers that do not validate.
+    #[error("{} answer(s) are invalid", .0.len())]
+    InvalidAnswers(Vec<Issue>),
+    /// Other input that does not validate; the message says what is expected.
+    #[error("{0}")]
+    Invalid(String),
+    /// A participant this tablet does not know.
+    #[error("participant {0} is not registered on this tablet: add them first")]
+    UnknownParticipant(String),
+    /// A submission id this tablet does not know.
+    #[error("no submission {0} on this tablet")]
+    UnknownSubmission(String),
+    /// A file could not be read or written.
+    #[error("could not access {what}: {source}")]
+    Io {
+        /// Which file.
+        what: &'static str,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A schema migration failed; the store is unchanged.
+    #[error("could not update the store's schema: {0}")]
+    Migration(String),
+    /// The operating system's random source failed.
+    #[error("no secure randomness available: {0}")]
+    Random(#[from] getrandom::Error),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(rusqlite::Error),
+}
+
+impl Error {
+    /// A mapper for I/O errors on `what`, turning "disk full" into [`Error::StorageFull`].
+    pub fn io(what: &'static str) -> impl FnOnce(std::io::Error) -> Error {
+        move |source| {
+            if crate::fsutil::is_storage_full(&source) {
+                Error::StorageFull
+            } else {
+                Error::Io { what, source }
+            }
+        }
+    }
+
+    /// Whether this error means the database file itself is damaged or not ours.
+    pub fn is_integrity_failure(&self) -> bool {
+        matches!(self, Error::Tampered(_))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Error::StorageFull,
+            Some(ErrorCode::NotADatabase) => Error::Tampered(
+                "a page does not decrypt: damaged, altered or not this tablet's database".into(),
+            ),
+            Some(ErrorCode::DatabaseCorrupt) => Error::Tampered("the database is corrupt".into()),
+            _ => Error::Database(error),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(error: rusqlite_migration::Error) -> Self {
+        match error {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+            other => Error::Migration(other.to_string()),
+        }
+    }
+}

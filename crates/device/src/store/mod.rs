@@ -1,0 +1,394 @@
+//! The tablet's encrypted store: one SQLCipher database (DESIGN.md §4) in a data directory.
+//!
+//! ```text
+//! DIR/mimik.db            SQLCipher database (WAL, synchronous=FULL): everything the tablet keeps
+//! DIR/keyslots.json       the database key, wrapped per staff member and for recovery (keys.rs)
+//! DIR/unlock-attempts.json failed-unlock counter
+//! DIR/QUARANTINED         present after an integrity failure: the store then takes no writes
+//! ```
+//!
+//! Every write is one IMMEDIATE transaction that also appends its audit row (and, for a
+//! submission, its outbox row), so a change is either wholly there or absent. Submissions and
+//! audit rows are append-only; the database refuses UPDATE and DELETE on them by trigger.
+
+mod audit;
+mod clock;
+mod due;
+mod export;
+mod migrations;
+mod outbox;
+mod participants;
+mod sessions;
+mod submissions;
+mod verify;
+mod walcheck;
+
+pub use clock::Moment;
+pub use due::ParticipantDue;
+pub use outbox::QueueStatus;
+pub use participants::{NewParticipant, Participant};
+pub use sessions::{Draft, Session};
+pub use submissions::{Correction, Questionnaire, Saved, SubmissionRow};
+pub use verify::{Check, VerifyReport};
+
+use crate::catalog;
+use crate::error::{Error, Result};
+use crate::keys::slots_state::StoreState;
+use crate::keys::{Attempts, Credentials, DatabaseKey, KdfParams, RecoveryKey, SlotFile};
+use mimik_domain::content_pack::ContentPack;
+use mimik_domain::study::Study;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "mimik.db";
+const QUARANTINE_FILE: &str = "QUARANTINED";
+
+/// An unlocked store. Dropping it closes the database.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    actor: String,
+    key: DatabaseKey,
+    slots: SlotFile,
+    study: Study,
+    packs: Vec<ContentPack>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Create a new store in `dir` with its first staff member. Returns the recovery key, which
+    /// must be shown once and written down. Refuses if anything of a store is already there.
+    pub fn init(
+        dir: &Path,
+        staff_id: &str,
+        passphrase: &str,
+        kdf: KdfParams,
+    ) -> Result<(Store, RecoveryKey)> {
+        validate_staff_id(staff_id)?;
+        validate_passphrase(passphrase)?;
+        crate::fsutil::create_private_dir(dir).map_err(Error::io("the data directory"))?;
+        if dir.join(DB_FILE).exists() || SlotFile::path(dir).exists() {
+            return Err(Error::AlreadyInitialized(dir.to_path_buf()));
+        }
+        let key = DatabaseKey::generate()?;
+        let recovery = RecoveryKey::generate()?;
+        let store_id = uuid::Uuid::now_v7().to_string();
+        let slots = SlotFile::create(&store_id, &key, staff_id, passphrase, kdf, &recovery)?;
+        slots.save_new(dir)?;
+        let store = Store::open(dir, key, staff_id.to_owned(), slots)?;
+        Ok((store, recovery))
+    }
+
+    /// Unlock with a staff passphrase or the recovery key.
+    pub fn unlock(dir: &Path, credentials: &Credentials) -> Result<Store> {
+        check_not_quarantined(dir)?;
+        let slots = load_slots(dir)?;
+        let attempts = Attempts::in_dir(dir);
+        let now = unix_now();
+        attempts.check(now)?;
+        let (key, actor) = match slots.unlock(credentials) {
+            Ok(unlocked) => unlocked,
+            Err(e @ (Error::WrongPassphrase | Error::WrongRecoveryKey)) => {
+                attempts.record_failure(now)?;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        attempts.reset();
+        Store::open(dir, key, actor, slots)
+    }
+
+    /// Open with a key already unwrapped (the app holds it while unlocked; benchmarks).
+    pub fn open_with_key(dir: &Path, key: DatabaseKey, actor: &str) -> Result<Store> {
+        check_not_quarantined(dir)?;
+        let slots = load_slots(dir)?;
+        Store::open(dir, key, actor.to_owned(), slots)
+    }
+
+    fn open(dir: &Path, key: DatabaseKey, actor: String, slots: SlotFile) -> Result<Store> {
+        let db = dir.join(DB_FILE);
+        let resuming_init = slots.state == StoreState::Initializing;
+        if !resuming_init && !db.exists() {
+            return Err(Error::DatabaseMissing(db));
+        }
+        let opened = (|| {
+            walcheck::check(&db)?;
+            let conn = open_connection(&db, &key, resuming_init)?;
+            Ok(conn)
+        })();
+        let mut conn = opened.map_err(|e| quarantine_on_integrity_failure(dir, e))?;
+        migrations::apply(&mut conn).map_err(|e| quarantine_on_integrity_failure(dir, e))?;
+
+        let mut store = Store {
+            conn,
+            dir: dir.to_path_buf(),
+            actor,
+            key,
+            slots,
+            study: catalog::shipped_study().map_err(|e| Error::Invalid(e.to_string()))?,
+            packs: catalog::shipped_packs().map_err(|e| Error::Invalid(e.to_string()))?,
+        };
+        if resuming_init {
+            store.finish_init()?;
+        }
+        store.check_store_id()?;
+        Ok(store)
+    }
+
+    /// Second half of `init`, also run when a crash interrupted it: the database gets its store
+    /// id and first staff member, then the slot file is marked ready.
+    fn finish_init(&mut self) -> Result<()> {
+        let store_id = self.slots.store_id.clone();
+        let first_staff: Vec<String> = self
+            .slots
+            .staff_ids()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        self.write(|tx, ctx| {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?1)",
+                [&store_id],
+            )?;
+            if inserted == 1 {
+                for staff in &first_staff {
+                    tx.execute(
+                        "INSERT INTO staff (id, added_at, added_by) VALUES (?1, ?2, ?1)",
+                        (staff, ctx.moment.utc_text()),
+                    )?;
+                }
+                audit::append(tx, ctx, "store.initialized", Some(&store_id), None)?;
+            }
+            Ok(())
+        })?;
+        self.slots.state = StoreState::Ready;
+        self.slots.save(&self.dir)
+    }
+
+    fn check_store_id(&self) -> Result<()> {
+        let inside: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| {
+                r.get(0)
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                other => Err(other),
+            })?;
+        if inside.as_deref() != Some(self.slots.store_id.as_str()) {
+            let error = Error::Tampered("the database does not belong to these key slots".into());
+            return Err(quarantine_on_integrity_failure(&self.dir, error));
+        }
+        Ok(())
+    }
+
+    /// Who unlocked the store (a staff id, or `recovery`).
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The study protocol in force.
+    pub fn study(&self) -> &Study {
+        &self.study
+    }
+
+    /// The content packs loaded.
+    pub fn packs(&self) -> &[ContentPack] {
+        &self.packs
+    }
+
+    /// Add a staff member with their own passphrase (rewraps the key into a new slot).
+    pub fn add_staff(&mut self, staff_id: &str, passphrase: &str, kdf: KdfParams) -> Result<()> {
+        validate_staff_id(staff_id)?;
+        validate_passphrase(passphrase)?;
+        if self.slots.staff_ids().contains(&staff_id) {
+            return Err(Error::Invalid(format!(
+                "staff member {staff_id:?} already exists"
+            )));
+        }
+        let mut slots = self.slots.clone();
+        slots.add_staff(&self.key, staff_id, passphrase, kdf)?;
+        // Database row and audit first, then the slot file: a crash in between leaves a staff
+        // row without a slot (harmless, re-add works), never a slot nobody audited.
+        self.write(|tx, ctx| {
+            tx.execute(
+                "INSERT INTO staff (id, added_at, added_by) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET removed_at = NULL",
+                (staff_id, ctx.moment.utc_text(), ctx.actor),
+            )?;
+            audit::append(tx, ctx, "staff.added", Some(staff_id), None)
+        })?;
+        slots.save(&self.dir)?;
+        self.slots = slots;
+        Ok(())
+    }
+
+    /// Remove a staff member's slot; their past actions stay attributed to them.
+    pub fn remove_staff(&mut self, staff_id: &str, reason: &str) -> Result<()> {
+        let mut slots = self.slots.clone();
+        slots.remove_staff(staff_id)?;
+        slots.save(&self.dir)?;
+        self.slots = slots;
+        self.write(|tx, ctx| {
+            tx.execute(
+                "UPDATE staff SET removed_at = ?2 WHERE id = ?1",
+                (staff_id, ctx.moment.utc_text()),
+            )?;
+            audit::append(tx, ctx, "staff.removed", Some(staff_id), Some(reason))
+        })
+    }
+
+    /// Change the unlocking staff member's passphrase: rewraps their slot, never re-encrypts.
+    pub fn change_passphrase(&mut self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
+        validate_passphrase(new_passphrase)?;
+        let staff_id = self.actor.clone();
+        if !self.slots.staff_ids().contains(&staff_id.as_str()) {
+            return Err(Error::Invalid(
+                "unlock as the staff member whose passphrase is to change".into(),
+            ));
+        }
+        let mut slots = self.slots.clone();
+        slots.add_staff(&self.key, &staff_id, new_passphrase, kdf)?;
+        slots.save(&self.dir)?;
+        self.slots = slots;
+        self.write(|tx, ctx| {
+            audit::append(tx, ctx, "staff.passphrase_changed", Some(&staff_id), None)
+        })
+    }
+
+    /// Run `f` in one IMMEDIATE transaction with the current actor and time; commit or nothing.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        check_not_quarantined(&self.dir)?;
+        let ctx = Ctx {
+            actor: &self.actor,
+            moment: Moment::now(),
+        };
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx, &ctx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        result.map_err(|e| quarantine_on_integrity_failure(&self.dir, e))
+    }
+
+    /// Map read errors the same way as writes (an unreadable page quarantines the store).
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.conn).map_err(|e| quarantine_on_integrity_failure(&self.dir, e))
+    }
+}
+
+/// Who and when, for every write.
+struct Ctx<'a> {
+    actor: &'a str,
+    moment: Moment,
+}
+
+fn open_connection(db: &Path, key: &DatabaseKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(db, flags)?;
+    if create {
+        crate::fsutil::make_private(db).map_err(Error::io("the database file"))?;
+    }
+    // SQLCipher logs decryption failures to stderr by default; we report them ourselves.
+    pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
+    conn.pragma_update(None, "key", &*key.pragma_value())?;
+    // The key is only checked when a page is read: read one now. The slot already proved the key
+    // right, so a failure here means the file is damaged, altered or another tablet's.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+    pragma(&conn, "PRAGMA journal_mode = WAL")?;
+    pragma(&conn, "PRAGMA synchronous = FULL")?;
+    pragma(&conn, "PRAGMA foreign_keys = ON")?;
+    pragma(&conn, "PRAGMA temp_store = MEMORY")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// Run a PRAGMA that may answer with a row.
+fn pragma(conn: &Connection, sql: &str) -> Result<()> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while rows.next()?.is_some() {}
+    Ok(())
+}
+
+fn load_slots(dir: &Path) -> Result<SlotFile> {
+    match SlotFile::load(dir)? {
+        Some(slots) => Ok(slots),
+        None if dir.join(DB_FILE).exists() => Err(Error::KeySlots(
+            "keyslots.json is missing next to the database".into(),
+        )),
+        None => Err(Error::NotInitialized(dir.to_path_buf())),
+    }
+}
+
+fn check_not_quarantined(dir: &Path) -> Result<()> {
+    match std::fs::read_to_string(dir.join(QUARANTINE_FILE)) {
+        Ok(reason) => Err(Error::Quarantined(reason.trim().to_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("the quarantine marker")(e)),
+    }
+}
+
+/// On an integrity failure, leave a marker so that no later write touches the file.
+fn quarantine_on_integrity_failure(dir: &Path, error: Error) -> Error {
+    if let Error::Tampered(reason) = &error {
+        let _ = crate::fsutil::write_atomic(&dir.join(QUARANTINE_FILE), reason.as_bytes());
+    }
+    error
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Staff ids are short handles (`anna.l`, `nurse-2`), never a patient's anything.
+pub fn validate_staff_id(id: &str) -> Result<()> {
+    let ok = (2..=32).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok && id != "recovery" {
+        Ok(())
+    } else {
+        Err(Error::Invalid(
+            "a staff id is 2–32 characters of a–z, 0–9, '.', '-' or '_'".into(),
+        ))
+    }
+}
+
+/// A passphrase or PIN of at least 6 characters.
+pub fn validate_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() >= 6 {
+        Ok(())
+    } else {
+        Err(Error::Invalid(
+            "a passphrase or PIN needs at least 6 characters".into(),
+        ))
+    }
+}

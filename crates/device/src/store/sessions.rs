@@ -1,0 +1,161 @@
+//! Visits: a staff member starts a session for one participant and time point, the patient
+//! answers, half-finished answers are kept as drafts (encrypted like everything in the store).
+
+use super::submissions::short;
+use super::{Store, audit};
+use crate::error::{Error, Result};
+use mimik_domain::answers::StrictMap;
+use mimik_domain::{Instrument, answers};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Session {
+    /// Id (UUIDv7).
+    pub id: String,
+    /// Participant.
+    pub participant: String,
+    /// Time point.
+    pub timepoint: String,
+    /// The patient's language.
+    pub language: String,
+    /// Who started it.
+    pub started_by: String,
+    /// `open`, `completed` or `abandoned`.
+    pub state: String,
+}
+
+/// Saved, unsubmitted answers of one instrument in a session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draft {
+    /// Instrument.
+    pub instrument: String,
+    /// The answers so far (`{"q1": 2, …}`).
+    pub answers: Value,
+}
+
+impl Store {
+    /// Start a session for a participant at a time point, in the patient's language.
+    pub fn start_session(
+        &mut self,
+        participant: &str,
+        timepoint: &str,
+        language: &str,
+    ) -> Result<Session> {
+        self.participant(participant)?;
+        if self.study.timepoint(timepoint).is_none() {
+            return Err(Error::Invalid(format!(
+                "unknown time point {:?}",
+                short(timepoint)
+            )));
+        }
+        if !self.study.languages.iter().any(|l| l == language) {
+            return Err(Error::Invalid(format!(
+                "language {:?} is not offered by this study ({})",
+                short(language),
+                self.study.languages.join(", ")
+            )));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        self.write(|tx, ctx| {
+            tx.execute(
+                "INSERT INTO sessions (id, participant, timepoint, language, started_by, started_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
+                (&id, participant, timepoint, language, ctx.actor, ctx.moment.utc_text()),
+            )?;
+            audit::append(tx, ctx, "session.started", Some(&id), None)
+        })?;
+        self.session(&id)
+    }
+
+    /// One session.
+    pub fn session(&self, id: &str) -> Result<Session> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT id, participant, timepoint, language, started_by, state FROM sessions WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Session {
+                        id: r.get(0)?,
+                        participant: r.get(1)?,
+                        timepoint: r.get(2)?,
+                        language: r.get(3)?,
+                        started_by: r.get(4)?,
+                        state: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::Invalid(format!("no session {}", short(id))))
+        })
+    }
+
+    /// Keep the answers so far. Drafts are validated like submissions (missing items allowed).
+    pub fn save_draft(
+        &mut self,
+        session_id: &str,
+        instrument: Instrument,
+        raw: &StrictMap,
+    ) -> Result<()> {
+        let session = self.session(session_id)?;
+        if session.state != "open" {
+            return Err(Error::Invalid("this session has ended".into()));
+        }
+        let validated = match answers::validate(instrument, raw) {
+            Ok(v) => v.to_json(),
+            // A Sunnybrook draft is allowed to be incomplete; other problems are not.
+            Err(issues)
+                if issues
+                    .iter()
+                    .all(|i| i.problem == mimik_domain::Problem::Missing) =>
+            {
+                serde_json::to_value(&raw.0).unwrap_or(Value::Null)
+            }
+            Err(issues) => return Err(Error::InvalidAnswers(issues)),
+        };
+        self.write(|tx, ctx| {
+            tx.execute(
+                "INSERT INTO drafts (session_id, instrument, answers, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (session_id, instrument) DO UPDATE SET answers = ?3, updated_at = ?4",
+                (session_id, instrument.id(), validated.to_string(), ctx.moment.utc_text()),
+            )?;
+            audit::append(tx, ctx, "draft.saved", Some(session_id), None)
+        })
+    }
+
+    /// The drafts of a session.
+    pub fn drafts(&self, session_id: &str) -> Result<Vec<Draft>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT instrument, answers FROM drafts WHERE session_id = ?1 ORDER BY instrument",
+            )?;
+            let rows = stmt.query_map([session_id], |r| {
+                let text: String = r.get(1)?;
+                Ok(Draft {
+                    instrument: r.get(0)?,
+                    answers: serde_json::from_str(&text).unwrap_or(Value::Null),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// End a session: `completed` deletes its drafts (they became submissions), `abandoned`
+    /// keeps them for a later resume by staff.
+    pub fn end_session(&mut self, session_id: &str, completed: bool) -> Result<()> {
+        self.session(session_id)?;
+        let state = if completed { "completed" } else { "abandoned" };
+        self.write(|tx, ctx| {
+            tx.execute(
+                "UPDATE sessions SET state = ?2, ended_at = ?3 WHERE id = ?1",
+                (session_id, state, ctx.moment.utc_text()),
+            )?;
+            if completed {
+                tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session_id])?;
+            }
+            audit::append(tx, ctx, &format!("session.{state}"), Some(session_id), None)
+        })
+    }
+}
