@@ -30,3 +30,15 @@ ensure_rust() {
 }
 
 step() { echo; echo "==> $*"; }
+
+# Node.js 20 or newer (Vite 8 needs it). Debian 12's own nodejs is 18, and only package
+# registries are reachable, so a machine without Node 20 is told what to install.
+ensure_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 20 ]; then
+    echo "Node.js >= 20 is needed for ui/ (found: $(node --version 2>/dev/null || echo none))." >&2
+    echo "Install Node 20 LTS (e.g. from your distribution's backports or nodejs.org), then re-run." >&2
+    exit 1
+  fi
+}

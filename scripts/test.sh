@@ -14,10 +14,15 @@ step "cargo fmt --check"
 cargo fmt --all --check
 
 step "cargo clippy (workspace, all targets, warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
+
+step "UI: npm ci, type check, Vitest unit tests, flow tests in Debian's Chromium (mocked IPC)"
+apt_install chromium fonts-dejavu-core
+ensure_node
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run test:e2e)
 
 step "fuzz targets (short runs; FUZZ_SECONDS=${FUZZ_SECONDS:=20} each)"
 scripts/fuzz.sh "$FUZZ_SECONDS"

@@ -49,9 +49,11 @@ CREATE TABLE drafts (
 ) STRICT;
 
 -- Completed submissions: append-only. A correction is a new row naming the one it supersedes.
+-- device_seq is the rowid: appends stay at the end of one B-tree and each save touches fewer
+-- pages (every page written is encrypted and authenticated, so pages are the cost).
 CREATE TABLE submissions (
-    id                  TEXT PRIMARY KEY NOT NULL,
-    device_seq          INTEGER NOT NULL UNIQUE CHECK (device_seq >= 1),
+    device_seq          INTEGER PRIMARY KEY NOT NULL CHECK (device_seq >= 1),
+    id                  TEXT NOT NULL UNIQUE,
     kind                TEXT NOT NULL,
     participant         TEXT NOT NULL REFERENCES participants(pseudonym),
     timepoint           TEXT,
@@ -111,7 +113,7 @@ BEGIN SELECT RAISE(ABORT, 'audit seq must continue without gaps'); END;
 
 -- What still has to reach the server. One row per submission, written in the same transaction.
 CREATE TABLE outbox (
-    submission_id     TEXT PRIMARY KEY NOT NULL REFERENCES submissions(id),
+    device_seq        INTEGER PRIMARY KEY NOT NULL REFERENCES submissions(device_seq),
     state             TEXT NOT NULL CHECK (state IN ('pending', 'acknowledged', 'quarantined')),
     enqueued_at       TEXT NOT NULL,
     attempts          INTEGER NOT NULL DEFAULT 0,
@@ -121,8 +123,6 @@ CREATE TABLE outbox (
     receipt_sha256    TEXT,
     quarantine_reason TEXT
 ) STRICT;
-
-CREATE INDEX outbox_pending ON outbox (state, enqueued_at);
 
 -- Side effects and their review: awaiting until a side_effect_grade submission refers to them.
 CREATE VIEW side_effects AS

@@ -1,5 +1,7 @@
 //! `mimik score` and `mimik instruments` as DESIGN.md §7 promises, through the real binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use mimik_tests::bin;
 use rstest::rstest;
 use serde_json::{Value, json};

@@ -22,7 +22,7 @@ impl KdfParams {
     /// 64 MiB so that guessing on GPUs stays expensive.
     pub const INTERACTIVE: KdfParams = KdfParams {
         m_kib: 64 * 1024,
-        t: 3,
+        t: 6,
         p: 1,
     };
 

@@ -84,7 +84,7 @@ impl Store {
         let store_id = uuid::Uuid::now_v7().to_string();
         let slots = SlotFile::create(&store_id, &key, staff_id, passphrase, kdf, &recovery)?;
         slots.save_new(dir)?;
-        let store = Store::open(dir, key, staff_id.to_owned(), slots)?;
+        let store = Store::open(dir, key, staff_id.to_owned(), slots, Encryption::On)?;
         Ok((store, recovery))
     }
 
@@ -104,17 +104,48 @@ impl Store {
             Err(e) => return Err(e),
         };
         attempts.reset();
-        Store::open(dir, key, actor, slots)
+        Store::open(dir, key, actor, slots, Encryption::On)
     }
 
     /// Open with a key already unwrapped (the app holds it while unlocked; benchmarks).
     pub fn open_with_key(dir: &Path, key: DatabaseKey, actor: &str) -> Result<Store> {
         check_not_quarantined(dir)?;
         let slots = load_slots(dir)?;
-        Store::open(dir, key, actor.to_owned(), slots)
+        Store::open(dir, key, actor.to_owned(), slots, Encryption::On)
     }
 
-    fn open(dir: &Path, key: DatabaseKey, actor: String, slots: SlotFile) -> Result<Store> {
+    /// A store whose database is NOT encrypted, only to measure encryption's cost in the
+    /// benchmark. The feature that enables it is never part of a build that ships.
+    #[cfg(feature = "bench-plaintext")]
+    #[doc(hidden)]
+    pub fn plaintext_for_benchmark(dir: &Path, create: bool) -> Result<Store> {
+        let key = DatabaseKey::generate()?;
+        let slots = if create {
+            let recovery = RecoveryKey::generate()?;
+            let id = uuid::Uuid::now_v7().to_string();
+            let slots = SlotFile::create(
+                &id,
+                &key,
+                "bench",
+                "bench-only",
+                KdfParams::INSECURE_FAST_FOR_TESTS,
+                &recovery,
+            )?;
+            slots.save_new(dir)?;
+            slots
+        } else {
+            load_slots(dir)?
+        };
+        Store::open(dir, key, "bench".into(), slots, Encryption::Off)
+    }
+
+    fn open(
+        dir: &Path,
+        key: DatabaseKey,
+        actor: String,
+        slots: SlotFile,
+        encryption: Encryption,
+    ) -> Result<Store> {
         let db = dir.join(DB_FILE);
         let resuming_init = slots.state == StoreState::Initializing;
         if !resuming_init && !db.exists() {
@@ -122,7 +153,7 @@ impl Store {
         }
         let opened = (|| {
             walcheck::check(&db)?;
-            let conn = open_connection(&db, &key, resuming_init)?;
+            let conn = open_connection(&db, &key, resuming_init, encryption)?;
             Ok(conn)
         })();
         let mut conn = opened.map_err(|e| quarantine_on_integrity_failure(dir, e))?;
@@ -304,7 +335,20 @@ struct Ctx<'a> {
     moment: Moment,
 }
 
-fn open_connection(db: &Path, key: &DatabaseKey, create: bool) -> Result<Connection> {
+/// Whether the database is encrypted: always, except in the encryption-overhead benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encryption {
+    On,
+    #[cfg_attr(not(feature = "bench-plaintext"), allow(dead_code))]
+    Off,
+}
+
+fn open_connection(
+    db: &Path,
+    key: &DatabaseKey,
+    create: bool,
+    encryption: Encryption,
+) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -315,7 +359,14 @@ fn open_connection(db: &Path, key: &DatabaseKey, create: bool) -> Result<Connect
     }
     // SQLCipher logs decryption failures to stderr by default; we report them ourselves.
     pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
-    conn.pragma_update(None, "key", &*key.pragma_value())?;
+    if encryption == Encryption::On {
+        conn.pragma_update(None, "key", &*key.pragma_value())?;
+        // On-disk format, applied at every open before the first read: do not change without a
+        // migration (sqlcipher_export). HMAC-SHA256 instead of SQLCipher's default SHA-512:
+        // ARMv8 tablets and x86 CPUs have SHA-256 instructions, and the HMAC of every page is
+        // most of encryption's cost per save (README, "Measured").
+        pragma(&conn, "PRAGMA cipher_hmac_algorithm = HMAC_SHA256")?;
+    }
     // The key is only checked when a page is read: read one now. The slot already proved the key
     // right, so a failure here means the file is damaged, altered or another tablet's.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
@@ -392,3 +443,6 @@ pub fn validate_passphrase(passphrase: &str) -> Result<()> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -188,8 +188,8 @@ pub(super) fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, new: NewSubmission<'_>
         ],
     )?;
     tx.execute(
-        "INSERT INTO outbox (submission_id, state, enqueued_at) VALUES (?1, 'pending', ?2)",
-        (&id_text, ctx.moment.utc_text()),
+        "INSERT INTO outbox (device_seq, state, enqueued_at) VALUES (?1, 'pending', ?2)",
+        (seq, ctx.moment.utc_text()),
     )?;
     let reason = new.correction.map(|c| c.reason.as_str());
     audit::append(tx, ctx, new.action, Some(&id_text), reason)?;
@@ -383,7 +383,7 @@ impl Store {
                 "SELECT s.id, s.device_seq, s.kind, s.participant, s.timepoint, s.instrument,
                         s.algorithm, s.answers, s.scores, s.staff_id, s.recorded_at,
                         s.utc_offset_minutes, s.supersedes, s.body_sha256, o.state
-                 FROM submissions s JOIN outbox o ON o.submission_id = s.id
+                 FROM submissions s JOIN outbox o ON o.device_seq = s.device_seq
                  ORDER BY s.device_seq",
             )?;
             let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());

@@ -43,30 +43,39 @@ impl Store {
         let result = (|| -> Result<Vec<Check>> {
             let mut checks = Vec::new();
 
-            let integrity: Vec<String> = c
-                .prepare("PRAGMA integrity_check")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let ok = integrity == ["ok"];
-            checks.push(Check {
-                name: "integrity_check",
-                ok,
-                detail: integrity.join("; "),
-            });
-
-            let cipher: Vec<String> = c
-                .prepare("PRAGMA cipher_integrity_check")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            // A page that fails its HMAC makes these pragmas error out (SQLCipher reports it as a
+            // generic SQLITE_ERROR) rather than list it: unreadable pages are a failed check.
+            let pragma_rows = |sql: &str| -> std::result::Result<Vec<String>, String> {
+                let mut stmt = c.prepare(sql).map_err(|e| e.to_string())?;
+                let rows = stmt
+                    .query_map([], |r| r.get(0))
+                    .map_err(|e| e.to_string())?;
+                rows.collect::<rusqlite::Result<Vec<String>>>()
+                    .map_err(|e| e.to_string())
+            };
+            let cipher = pragma_rows("PRAGMA cipher_integrity_check");
             checks.push(Check {
                 name: "cipher_integrity_check",
-                ok: cipher.is_empty(),
-                detail: if cipher.is_empty() {
-                    "every page authenticates".into()
-                } else {
-                    cipher.join("; ")
+                ok: cipher.as_ref().is_ok_and(Vec::is_empty),
+                detail: match cipher {
+                    Ok(rows) if rows.is_empty() => "every page authenticates".into(),
+                    Ok(rows) => rows.join("; "),
+                    Err(e) => format!("pages could not be read: {e}"),
                 },
             });
+            let integrity = pragma_rows("PRAGMA integrity_check");
+            checks.push(Check {
+                name: "integrity_check",
+                ok: integrity.as_ref().is_ok_and(|rows| rows == &["ok"]),
+                detail: match integrity {
+                    Ok(rows) => rows.join("; "),
+                    Err(e) => format!("pages could not be read: {e}"),
+                },
+            });
+            if checks.iter().any(|check| !check.ok) {
+                // The other checks read the same damaged pages; report what we know.
+                return Ok(checks);
+            }
 
             let chain = audit::verify(c)?;
             checks.push(Check {

@@ -1,0 +1,422 @@
+//! Rules the database enforces itself, checked from inside the crate (raw SQL with the key).
+
+use super::*;
+use crate::keys::KdfParams;
+use crate::store::{Correction, NewParticipant, Questionnaire};
+use chrono::NaiveDate;
+use mimik_domain::clavien_dindo::Grading;
+use mimik_domain::{Instrument, MissingMode, parse_answers_json};
+
+const PASS: &str = "nurse-passphrase";
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = Store::init(
+        dir.path(),
+        "nurse",
+        PASS,
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+    )
+    .unwrap();
+    store
+        .add_participant(&NewParticipant {
+            pseudonym: "NT-001".into(),
+            inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+            surgery: Some(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
+            botox: vec![],
+        })
+        .unwrap();
+    (dir, store)
+}
+
+fn saq(store: &mut Store, timepoint: &str) -> Result<Saved> {
+    let answers = parse_answers_json(
+        Instrument::Saq,
+        br#"{"answers": {"q1": 4, "q2": 3, "q3": 2, "q4": 1, "q5": 5, "q6": 3, "q7": 2, "q8": 1, "q9": 1}}"#,
+    )
+    .unwrap();
+    store.save_questionnaire(&Questionnaire {
+        participant: "NT-001".into(),
+        timepoint: timepoint.into(),
+        answers,
+        language: "en".into(),
+        missing: MissingMode::Strict,
+        session_id: None,
+        correction: None,
+    })
+}
+
+fn counts(store: &Store) -> (i64, i64, i64) {
+    let one = |sql: &str| {
+        store
+            .conn
+            .query_row(sql, [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    (
+        one("SELECT count(*) FROM submissions"),
+        one("SELECT count(*) FROM outbox"),
+        one("SELECT count(*) FROM audit"),
+    )
+}
+
+#[test]
+fn submissions_cannot_be_updated_or_deleted_even_with_the_key() {
+    let (_dir, mut store) = store();
+    saq(&mut store, "post_6m").unwrap();
+    for sql in [
+        "UPDATE submissions SET answers = '{}'",
+        "DELETE FROM submissions",
+        "UPDATE audit SET reason = 'edited'",
+        "DELETE FROM audit",
+    ] {
+        let error = store.conn.execute(sql, []).unwrap_err().to_string();
+        assert!(
+            error.contains("append-only") || error.contains("cannot be"),
+            "{sql}: {error}"
+        );
+    }
+}
+
+#[test]
+fn device_seq_cannot_skip_a_number() {
+    let (_dir, mut store) = store();
+    saq(&mut store, "post_6m").unwrap();
+    let error = store
+        .conn
+        .execute(
+            "INSERT INTO submissions (id, device_seq, kind, participant, staff_id, recorded_at,
+                 utc_offset_minutes, body, body_sha256)
+             SELECT 'x', (SELECT MAX(device_seq) FROM submissions) + 2, kind, participant, staff_id, recorded_at,
+                 utc_offset_minutes, body, body_sha256 FROM submissions LIMIT 1",
+            [],
+        )
+        .unwrap_err();
+    assert!(error.to_string().contains("without gaps"), "{error}");
+}
+
+#[test]
+fn a_refused_save_leaves_no_submission_outbox_or_audit_row() {
+    let (_dir, mut store) = store();
+    let before = counts(&store);
+    assert!(matches!(
+        saq(&mut store, "baseline"),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        saq(&mut store, "no_such_tp"),
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(counts(&store), before);
+    saq(&mut store, "post_6m").unwrap();
+    let after = counts(&store);
+    assert_eq!(
+        (after.0, after.1, after.2),
+        (before.0 + 1, before.1 + 1, before.2 + 1)
+    );
+}
+
+#[test]
+fn an_audit_row_edited_with_the_key_is_detected_by_verify_at_that_row() {
+    let (_dir, mut store) = store();
+    saq(&mut store, "post_6m").unwrap();
+    saq(&mut store, "post_12m").unwrap();
+    assert!(store.verify().unwrap().ok);
+    // Someone with the key drops the guard, edits row 3, and puts the guard back.
+    store
+        .conn
+        .execute_batch(
+            "DROP TRIGGER audit_is_append_only_update;
+             UPDATE audit SET actor = 'someone-else' WHERE seq = 3;
+             CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+             BEGIN SELECT RAISE(ABORT, 'audit rows cannot be changed'); END;",
+        )
+        .unwrap();
+    let report = store.verify().unwrap();
+    assert!(!report.ok);
+    let chain = report
+        .checks
+        .iter()
+        .find(|c| c.name == "audit_chain")
+        .unwrap();
+    assert_eq!(chain.detail, "audit row 3: content does not match its hash");
+    // …and the store takes no more writes.
+    assert!(matches!(
+        saq(&mut store, "post_6m"),
+        Err(Error::Quarantined(_))
+    ));
+}
+
+#[test]
+fn an_altered_body_is_detected_by_verify() {
+    let (_dir, mut store) = store();
+    saq(&mut store, "post_6m").unwrap();
+    store
+        .conn
+        .execute_batch(
+            "DROP TRIGGER submissions_are_append_only_update;
+             UPDATE submissions SET body = CAST(replace(CAST(body AS TEXT), '\"q1\":4', '\"q1\":5') AS BLOB)
+                 WHERE device_seq = 2;",
+        )
+        .unwrap();
+    let report = store.verify().unwrap();
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(failed, ["append_only_triggers", "body_hashes"]);
+}
+
+#[test]
+fn side_effects_await_review_until_graded_and_the_latest_grade_counts() {
+    let (_dir, mut store) = store();
+    let effect = store
+        .save_side_effect("NT-001", "post_6m", "Stram kind", None)
+        .unwrap();
+    let listed = store.side_effects().unwrap();
+    assert_eq!(listed[0]["review_state"], "awaiting_review");
+    assert_eq!(listed[0]["text"], "Stram kind");
+    store
+        .grade_side_effect(&effect.id, Grading::parse("I", false).unwrap())
+        .unwrap();
+    store
+        .grade_side_effect(&effect.id, Grading::parse("IIIa", true).unwrap())
+        .unwrap();
+    let listed = store.side_effects().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["review_state"], "graded");
+    assert_eq!(listed[0]["grade"]["grade"], "IIIa");
+    assert!(
+        store
+            .grade_side_effect("nope", Grading::parse("I", false).unwrap())
+            .is_err()
+    );
+}
+
+#[test]
+fn free_text_is_stored_exactly_sql_metacharacters_rtl_emoji_and_nul_included() {
+    let (_dir, mut store) = store();
+    let text = "'); DROP TABLE submissions; -- שלום 😖 \0 slut";
+    store
+        .save_side_effect("NT-001", "post_6m", text, None)
+        .unwrap();
+    assert_eq!(store.side_effects().unwrap()[0]["text"], text);
+    assert!(store.verify().unwrap().ok);
+}
+
+#[test]
+fn a_correction_names_what_it_supersedes_and_why() {
+    let (_dir, mut store) = store();
+    let first = saq(&mut store, "post_6m").unwrap();
+    let answers = parse_answers_json(Instrument::Saq, br#"{"answers": {"q1": 1}}"#).unwrap();
+    let mut correction = Questionnaire {
+        participant: "NT-001".into(),
+        timepoint: "post_6m".into(),
+        answers,
+        language: "en".into(),
+        missing: MissingMode::Prorated,
+        session_id: None,
+        correction: Some(Correction {
+            supersedes: "01936f0e-7a1c-7cc3-8a5e-1d2b3c4d5e6f".into(),
+            reason: "typo".into(),
+        }),
+    };
+    assert!(matches!(
+        store.save_questionnaire(&correction),
+        Err(Error::UnknownSubmission(_))
+    ));
+    correction.correction = Some(Correction {
+        supersedes: first.id.clone(),
+        reason: "paper form misread".into(),
+    });
+    let saved = store.save_questionnaire(&correction).unwrap();
+    let rows = store.submissions().unwrap();
+    let row = rows.iter().find(|r| r.id == saved.id).unwrap();
+    assert_eq!(row.supersedes.as_deref(), Some(first.id.as_str()));
+    // The original is still there, unchanged.
+    assert!(
+        rows.iter()
+            .any(|r| r.id == first.id && r.body_sha256 == first.body_sha256)
+    );
+}
+
+#[test]
+fn drafts_are_kept_until_the_session_completes() {
+    let (_dir, mut store) = store();
+    let session = store.start_session("NT-001", "post_6m", "sv").unwrap();
+    let partial: mimik_domain::answers::StrictMap =
+        serde_json::from_str(r#"{"q1": 2, "q2": null}"#).unwrap();
+    store
+        .save_draft(&session.id, Instrument::Face, &partial)
+        .unwrap();
+    assert_eq!(
+        store.drafts(&session.id).unwrap()[0].answers,
+        serde_json::json!({"q1": 2})
+    );
+    let bad: mimik_domain::answers::StrictMap = serde_json::from_str(r#"{"q1": 9}"#).unwrap();
+    assert!(matches!(
+        store.save_draft(&session.id, Instrument::Face, &bad),
+        Err(Error::InvalidAnswers(_))
+    ));
+    store.end_session(&session.id, false).unwrap();
+    assert_eq!(
+        store.drafts(&session.id).unwrap().len(),
+        1,
+        "abandoned keeps the draft"
+    );
+    assert!(
+        store
+            .save_draft(&session.id, Instrument::Face, &partial)
+            .is_err(),
+        "ended"
+    );
+    let next = store.start_session("NT-001", "post_6m", "en").unwrap();
+    store
+        .save_draft(&next.id, Instrument::Face, &partial)
+        .unwrap();
+    store.end_session(&next.id, true).unwrap();
+    assert!(store.drafts(&next.id).unwrap().is_empty());
+    assert!(store.start_session("NT-001", "post_6m", "de").is_err());
+}
+
+#[test]
+fn a_time_point_is_done_once_its_questionnaires_and_staff_forms_are_saved() {
+    let (_dir, mut store) = store();
+    let status = |store: &Store| {
+        let due = store.due(Some("NT-001")).unwrap();
+        let tp = due[0]
+            .timepoints
+            .iter()
+            .find(|t| t.timepoint == "post_6m")
+            .unwrap()
+            .clone();
+        serde_json::to_value(&tp).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_ne!(status(&store), "done");
+    saq(&mut store, "post_6m").unwrap();
+    for (instrument, json) in [
+        (Instrument::Face, r#"{"answers": {"q1": 3}}"#),
+        (Instrument::Fdi, r#"{"answers": {"q1": 3}}"#),
+    ] {
+        let answers = parse_answers_json(instrument, json.as_bytes()).unwrap();
+        store
+            .save_questionnaire(&Questionnaire {
+                participant: "NT-001".into(),
+                timepoint: "post_6m".into(),
+                answers,
+                language: "en".into(),
+                missing: MissingMode::Strict,
+                session_id: None,
+                correction: None,
+            })
+            .unwrap();
+    }
+    assert_ne!(status(&store), "done", "Sunnybrook is still missing");
+    let sunnybrook = parse_answers_json(
+        Instrument::Sunnybrook,
+        br#"{"answers": {"rest_eye": 1, "rest_cheek": 0, "rest_mouth": 0, "move_brow": 4,
+            "move_eye_closure": 4, "move_smile": 4, "move_snarl": 4, "move_pucker": 4,
+            "synk_brow": 3, "synk_eye_closure": 3, "synk_smile": 3, "synk_snarl": 3, "synk_pucker": 3}}"#,
+    )
+    .unwrap();
+    let saved = store
+        .save_questionnaire(&Questionnaire {
+            participant: "NT-001".into(),
+            timepoint: "post_6m".into(),
+            answers: sunnybrook,
+            language: "en".into(),
+            missing: MissingMode::Strict,
+            session_id: None,
+            correction: None,
+        })
+        .unwrap();
+    assert_eq!(saved.kind, "clinician_form");
+    assert_eq!(status(&store), "done");
+}
+
+#[test]
+fn eligibility_uses_the_latest_sunnybrook_composite_of_the_time_point() {
+    let (_dir, mut store) = store();
+    let all_met: std::collections::BTreeMap<String, bool> = store
+        .study()
+        .eligibility
+        .iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.kind == mimik_domain::study::CriterionKind::Inclusion,
+            )
+        })
+        .collect();
+    let open = store
+        .save_eligibility("NT-001", "baseline", &all_met)
+        .unwrap();
+    let row = |store: &Store, id: &str| {
+        store
+            .submissions()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    };
+    assert_eq!(
+        row(&store, &open.id).answers.unwrap()["eligible"],
+        serde_json::Value::Null
+    );
+    let sb5 = parse_answers_json(
+        Instrument::Sunnybrook,
+        br#"{"answers": {"rest_eye": 1, "rest_cheek": 0, "rest_mouth": 0, "move_brow": 4,
+            "move_eye_closure": 4, "move_smile": 4, "move_snarl": 4, "move_pucker": 4,
+            "synk_brow": 3, "synk_eye_closure": 3, "synk_smile": 3, "synk_snarl": 3, "synk_pucker": 3}}"#,
+    )
+    .unwrap();
+    store
+        .save_questionnaire(&Questionnaire {
+            participant: "NT-001".into(),
+            timepoint: "baseline".into(),
+            answers: sb5,
+            language: "en".into(),
+            missing: MissingMode::Strict,
+            session_id: None,
+            correction: None,
+        })
+        .unwrap();
+    let decided = store
+        .save_eligibility("NT-001", "baseline", &all_met)
+        .unwrap();
+    let content = row(&store, &decided.id).answers.unwrap();
+    assert_eq!(content["sunnybrook_composite"], 60.0);
+    assert_eq!(content["eligible"], true);
+}
+
+#[test]
+fn pseudonyms_must_follow_the_study_pattern_and_be_unique() {
+    let (_dir, mut store) = store();
+    let new = |p: &str| NewParticipant {
+        pseudonym: p.into(),
+        inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        surgery: None,
+        botox: vec![],
+    };
+    assert!(matches!(
+        store.add_participant(&new("Anna Svensson")),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        store.add_participant(&new("NT-001")),
+        Err(Error::Invalid(_))
+    ));
+    store.add_participant(&new("NT-002")).unwrap();
+    let roster: Vec<String> = store
+        .participants()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pseudonym)
+        .collect();
+    assert_eq!(roster, ["NT-001", "NT-002"]);
+}

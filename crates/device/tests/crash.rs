@@ -1,0 +1,167 @@
+//! SIGKILL at random moments (issue 4; RELIABILITY.md NL-1, NL-7): every id a child printed after
+//! its commit returned is there afterwards, nothing is partial, device_seq has no gaps and
+//! `verify` passes. Seeds are printed (MIMIK_TEST_SEED replays a run).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::{PASS, Rng, child_bin, new_store, staff, unlock};
+use mimik_device::{Error, Store};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Run the child, SIGKILL it `after` from its start, return what it printed.
+fn run_and_kill(args: &[&str], after: Duration) -> Vec<String> {
+    let mut child: Child = Command::new(child_bin())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("child starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            match line {
+                Ok(line) => {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    let deadline = Instant::now() + after;
+    let mut printed = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => printed.push(line),
+            Err(mpsc::RecvTimeoutError::Timeout) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    reader.join().expect("reader");
+    // Lines already in the pipe were printed before the kill: they count too.
+    printed.extend(rx.try_iter());
+    printed
+}
+
+fn assert_whole(dir: &Path, expected: &BTreeSet<String>) {
+    let store = unlock(dir).expect("reopens after SIGKILL");
+    let rows = store.submissions().expect("list");
+    let ids: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let missing: Vec<&String> = expected.difference(&ids).collect();
+    assert!(
+        missing.is_empty(),
+        "printed as saved but missing: {missing:?}"
+    );
+    let report = store.verify().expect("verify runs");
+    assert!(report.ok, "{report:?}");
+    let status = store.status().expect("status");
+    assert_eq!(
+        status.submissions, status.last_device_seq,
+        "device_seq has no gaps"
+    );
+    assert_eq!(
+        status.pending, status.submissions,
+        "every submission has its outbox row"
+    );
+}
+
+#[test]
+fn saves_survive_200_random_sigkills_with_every_printed_id_present() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(new_store(dir.path()));
+    let mut rng = Rng::from_time();
+    let mut printed = BTreeSet::new();
+    let dir_arg = dir.path().to_str().unwrap();
+    for _ in 0..200 {
+        let after = Duration::from_millis(5 + rng.below(60));
+        printed.extend(run_and_kill(&["save-loop", dir_arg, PASS], after));
+        assert_whole(dir.path(), &printed);
+    }
+    assert!(
+        printed.len() > 200,
+        "the kills landed while saving ({} saves)",
+        printed.len()
+    );
+}
+
+#[test]
+fn init_and_its_migration_survive_sigkill_and_resume() {
+    let mut rng = Rng::from_time();
+    let mut outcomes = BTreeSet::new();
+    for _ in 0..60 {
+        let dir = tempfile::tempdir().unwrap();
+        let dir_arg = dir.path().to_str().unwrap();
+        let printed = run_and_kill(
+            &["init", dir_arg, PASS],
+            Duration::from_millis(rng.below(40)),
+        );
+        match unlock(dir.path()) {
+            Ok(store) => {
+                // Either init finished, or it is resumed now: the schema and first staff are there.
+                assert!(store.verify().unwrap().ok);
+                outcomes.insert("store");
+            }
+            Err(Error::NotInitialized(_)) => {
+                assert!(
+                    printed.is_empty(),
+                    "init reported success but left no store"
+                );
+                // Nothing usable was left: init can simply run again.
+                let (store, _) = Store::init(
+                    dir.path(),
+                    "nurse",
+                    PASS,
+                    mimik_device::KdfParams::INSECURE_FAST_FOR_TESTS,
+                )
+                .expect("init again after a kill");
+                assert!(store.verify().unwrap().ok);
+                outcomes.insert("nothing");
+            }
+            Err(other) => panic!("after a kill during init: {other}"),
+        }
+    }
+    eprintln!("outcomes: {outcomes:?}");
+}
+
+#[test]
+fn a_passphrase_change_killed_midway_leaves_exactly_the_old_or_the_new_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(new_store(dir.path()));
+    let dir_arg = dir.path().to_str().unwrap();
+    let mut rng = Rng::from_time();
+    let (mut current, mut next) = (PASS.to_owned(), "second-passphrase".to_owned());
+    let mut changed = 0;
+    for _ in 0..60 {
+        let printed = run_and_kill(
+            &["passphrase", dir_arg, &current, &next],
+            Duration::from_millis(rng.below(30)),
+        );
+        let old_works = Store::unlock(dir.path(), &staff(&current)).is_ok();
+        let new_works = Store::unlock(dir.path(), &staff(&next)).is_ok();
+        assert!(
+            old_works != new_works,
+            "exactly one passphrase opens the store"
+        );
+        if printed.iter().any(|l| l == "changed") {
+            assert!(new_works, "a reported change took effect");
+        }
+        if new_works {
+            std::mem::swap(&mut current, &mut next);
+            changed += 1;
+        }
+        let store = Store::unlock(dir.path(), &staff(&current)).unwrap();
+        assert!(store.verify().unwrap().ok);
+    }
+    eprintln!("{changed} of 60 changes completed before the kill");
+}
