@@ -1,0 +1,121 @@
+// The only module that calls Tauri's `invoke`. One typed wrapper per command; components import
+// these, never `@tauri-apps/api/core`. Argument objects use camelCase keys, which Tauri maps to
+// the snake_case parameters of the Rust commands.
+
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  Answers,
+  AppState,
+  ClavienDindoGrade,
+  CommandError,
+  ContentPack,
+  Drafts,
+  EnrollResult,
+  IdResult,
+  InitStoreResult,
+  Instrument,
+  Language,
+  NewParticipant,
+  Participant,
+  PatientInstrument,
+  PendingSideEffect,
+  ScorePreview,
+  Session,
+  StaffMember,
+  SubmissionResult,
+  SyncSummary,
+} from './types';
+
+/** Turn whatever a rejected invoke carries into a `CommandError`. */
+export function toCommandError(raw: unknown): CommandError {
+  if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
+    const r = raw as { code: unknown; message: unknown; details?: unknown };
+    const err: CommandError = { code: String(r.code), message: String(r.message) };
+    if (r.details !== undefined) err.details = r.details;
+    return err;
+  }
+  if (typeof raw === 'string') return { code: 'unknown', message: raw };
+  if (raw instanceof Error) return { code: 'unknown', message: raw.message };
+  return { code: 'unknown', message: 'Unknown error' };
+}
+
+export function isCommandError(value: unknown): value is CommandError {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof (value as CommandError).code === 'string' &&
+    typeof (value as CommandError).message === 'string'
+  );
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (raw) {
+    throw toCommandError(raw);
+  }
+}
+
+export const appState = () => call<AppState>('app_state');
+
+export const initStore = (staffName: string, passphrase: string) =>
+  call<InitStoreResult>('init_store', { staffName, passphrase });
+
+export const unlock = (passphrase: string) => call<StaffMember>('unlock', { passphrase });
+
+export const lock = () => call<null>('lock');
+
+export const enroll = (serverUrl: string, code: string) =>
+  call<EnrollResult>('enroll', { serverUrl, code });
+
+export const listParticipants = (query?: string) =>
+  call<Participant[]>('list_participants', query ? { query } : {});
+
+export const addParticipant = (p: NewParticipant) =>
+  call<Participant>('add_participant', { ...p });
+
+export const contentPack = (instrument: Instrument, language: Language) =>
+  call<ContentPack>('content_pack', { instrument, language });
+
+export const startSession = (participant: string, timepoint: string, language: Language) =>
+  call<Session>('start_session', { participant, timepoint, language });
+
+export const saveDraft = (sessionId: string, instrument: PatientInstrument, answers: Answers) =>
+  call<null>('save_draft', { sessionId, instrument, answers });
+
+export const resumeDraft = (sessionId: string) => call<Drafts>('resume_draft', { sessionId });
+
+export const submitQuestionnaire = (
+  sessionId: string,
+  instrument: PatientInstrument,
+  answers: Answers,
+) => call<SubmissionResult>('submit_questionnaire', { sessionId, instrument, answers });
+
+export const submitSideEffect = (sessionId: string, text: string) =>
+  call<IdResult>('submit_side_effect', { sessionId, text });
+
+export const endSession = (sessionId: string, passphrase: string) =>
+  call<null>('end_session', { sessionId, passphrase });
+
+export const syncStatus = () => call<SyncSummary>('sync_status');
+
+export const syncNow = () => call<SyncSummary>('sync_now');
+
+export const scorePreview = (instrument: Instrument, answers: Answers) =>
+  call<ScorePreview>('score_preview', { instrument, answers });
+
+export const submitClinicianForm = (participant: string, timepoint: string, answers: Answers) =>
+  call<SubmissionResult>('submit_clinician_form', {
+    participant,
+    timepoint,
+    instrument: 'sunnybrook',
+    answers,
+  });
+
+export const pendingSideEffects = () => call<PendingSideEffect[]>('pending_side_effects');
+
+export const gradeSideEffect = (sideEffectId: string, grade: ClavienDindoGrade, d: boolean) =>
+  call<null>('grade_side_effect', { sideEffectId, grade, d });
+
+export const recordBotoxCount = (participant: string, timepoint: string, count: number) =>
+  call<IdResult>('record_botox_count', { participant, timepoint, count });

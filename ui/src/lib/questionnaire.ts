@@ -1,0 +1,141 @@
+// The patient's walk through a session: which screens come in which order, progress, and the
+// review (every answer, and what is still missing). Pure functions over the content packs and the
+// answers; no scoring and no answer codes of our own (codes come from the pack's options).
+
+import type {
+  AnswerValue,
+  Answers,
+  ContentPack,
+  PatientInstrument,
+  SessionForm,
+} from '../ipc/types';
+
+export type Step =
+  | { kind: 'welcome' }
+  | { kind: 'intro'; instrument: PatientInstrument }
+  | { kind: 'item'; instrument: PatientInstrument; itemId: string; itemIndex: number }
+  | { kind: 'side_effects' }
+  | { kind: 'review' };
+
+export type Packs = Partial<Record<PatientInstrument, ContentPack>>;
+export type SessionAnswers = Partial<Record<PatientInstrument, Answers>>;
+
+const QUESTIONNAIRES: readonly PatientInstrument[] = ['face', 'fdi', 'saq'];
+
+export function isQuestionnaire(form: string): form is PatientInstrument {
+  return (QUESTIONNAIRES as readonly string[]).includes(form);
+}
+
+/** The questionnaires of a session that still have to be answered, in session order. */
+export function openQuestionnaires(forms: readonly SessionForm[], submitted: readonly string[]) {
+  return forms.filter((f): f is PatientInstrument => isQuestionnaire(f) && !submitted.includes(f));
+}
+
+/**
+ * The screens of a session in order: a welcome, then per questionnaire an intro and one screen
+ * per item, then the side-effects screen if the session asks for it, then the review.
+ * Forms already submitted are left out; unknown forms are ignored.
+ */
+export function buildSteps(
+  forms: readonly SessionForm[],
+  packs: Packs,
+  submitted: readonly string[] = [],
+): Step[] {
+  const steps: Step[] = [{ kind: 'welcome' }];
+  for (const instrument of openQuestionnaires(forms, submitted)) {
+    const pack = packs[instrument];
+    if (!pack) throw new Error(`content pack for ${instrument} is not loaded`);
+    steps.push({ kind: 'intro', instrument });
+    pack.items.forEach((item, itemIndex) =>
+      steps.push({ kind: 'item', instrument, itemId: item.id, itemIndex }),
+    );
+  }
+  if (forms.includes('side_effects') && !submitted.includes('side_effects')) {
+    steps.push({ kind: 'side_effects' });
+  }
+  steps.push({ kind: 'review' });
+  return steps;
+}
+
+/** Progress counted over the screens where the patient answers (items and side effects). */
+export function progress(steps: readonly Step[], index: number): { done: number; total: number } {
+  const answerable = (st: Step) => st.kind === 'item' || st.kind === 'side_effects';
+  const total = steps.filter(answerable).length;
+  const done = steps.slice(0, index).filter(answerable).length;
+  return { done, total };
+}
+
+/** 1-based position of an item inside its questionnaire, e.g. "question 3 of 15". */
+export function itemPosition(pack: ContentPack, itemId: string) {
+  return { number: pack.items.findIndex((i) => i.id === itemId) + 1, count: pack.items.length };
+}
+
+export function isAnswered(value: AnswerValue | null | undefined): value is AnswerValue {
+  return value !== null && value !== undefined;
+}
+
+/** The label the patient saw for a stored value, or null if unanswered or not an option. */
+export function labelFor(pack: ContentPack, itemId: string, value: AnswerValue | null | undefined) {
+  if (!isAnswered(value)) return null;
+  const item = pack.items.find((i) => i.id === itemId);
+  return item?.options.find((o) => o.value === value)?.label ?? null;
+}
+
+export interface ReviewRow {
+  instrument: PatientInstrument;
+  itemId: string;
+  number: number;
+  text: string;
+  /** Label of the chosen option; null = still missing. */
+  answerLabel: string | null;
+  /** Index into the steps, for "jump back to this item". */
+  stepIndex: number;
+}
+
+export function reviewRows(steps: readonly Step[], packs: Packs, answers: SessionAnswers): ReviewRow[] {
+  const rows: ReviewRow[] = [];
+  steps.forEach((step, stepIndex) => {
+    if (step.kind !== 'item') return;
+    const pack = packs[step.instrument];
+    if (!pack) return;
+    const item = pack.items[step.itemIndex];
+    rows.push({
+      instrument: step.instrument,
+      itemId: item.id,
+      number: step.itemIndex + 1,
+      text: item.text,
+      answerLabel: labelFor(pack, item.id, answers[step.instrument]?.[item.id]),
+      stepIndex,
+    });
+  });
+  return rows;
+}
+
+export function missingRows(rows: readonly ReviewRow[]): ReviewRow[] {
+  return rows.filter((r) => r.answerLabel === null);
+}
+
+/**
+ * The answers object sent for one questionnaire: every item of the pack, in pack order, with
+ * the option value the patient chose or null when missing (instruments.md: a missing item is
+ * absent or null). Values that are not options of the item are dropped rather than sent.
+ */
+export function answersForSubmit(pack: ContentPack, answers: Answers | undefined): Answers {
+  const out: Answers = {};
+  for (const item of pack.items) {
+    const v = answers?.[item.id];
+    out[item.id] = isAnswered(v) && item.options.some((o) => o.value === v) ? v : null;
+  }
+  return out;
+}
+
+export function answeredCount(answers: Answers | undefined): number {
+  return Object.values(answers ?? {}).filter(isAnswered).length;
+}
+
+/** Maximum length of the free-text side-effects answer (characters after NFC). */
+export const SIDE_EFFECT_MAX_CHARS = 2000;
+
+export function normalizeSideEffect(text: string): string {
+  return text.normalize('NFC').trim();
+}

@@ -1,0 +1,493 @@
+// An in-memory fake of the Tauri commands, for the e2e build (src/e2e-mocks.ts) and unit tests.
+// It mimics the contract of the Rust side (argument names, result shapes, error codes) closely
+// enough to drive every screen; it is not a reference for validation or scheduling rules.
+//
+// MOCK PASSPHRASE: the seeded staff member "Anna Berg" unlocks with `mimik-e2e-pass`
+// (MOCK_PASSPHRASE below). In first-run mode the passphrase is whatever setup chose.
+
+import type {
+  AnswerValue,
+  Answers,
+  AppState,
+  CommandError,
+  Instrument,
+  Participant,
+  PatientInstrument,
+  PendingSideEffect,
+  Session,
+  SessionForm,
+  SyncSummary,
+  TimepointState,
+} from '../ipc/types';
+import { CLAVIEN_DINDO_GRADES } from '../ipc/types';
+import { mockContentPack } from './packs';
+import { scoreFace, scoreFdi, scoreSaq, scoreSunnybrook } from './scoring';
+
+export const MOCK_PASSPHRASE = 'mimik-e2e-pass';
+export const MOCK_STAFF = { id: 'staff-1', name: 'Anna Berg' };
+export const MOCK_RECOVERY_KEY = 'MIMIK-7Q4K-2M9X-HT3D-88PL-VC5A-KW2E-QJ6N';
+
+/** Patient forms per time point (instruments.md, "Study NCT05191719: time points"). */
+export const FORMS_BY_TIMEPOINT: Record<string, SessionForm[]> = {
+  baseline: ['side_effects'],
+  botox_no_effect: ['face', 'fdi', 'saq'],
+  botox_max_effect: ['face', 'fdi', 'saq', 'side_effects'],
+  pre_surgery: [],
+  post_6m: ['face', 'fdi', 'saq', 'side_effects'],
+  post_12m: ['face', 'fdi', 'saq', 'side_effects'],
+};
+const TIMEPOINTS = Object.keys(FORMS_BY_TIMEPOINT);
+
+interface StoredParticipant {
+  pseudonym: string;
+  inclusionDate: string;
+  surgeryDate: string | null;
+  botoxDates: string[];
+  done: Set<string>;
+}
+
+interface StoredSession {
+  session: Session;
+  ended: boolean;
+  drafts: Map<string, Answers>;
+  submitted: Set<string>;
+}
+
+export interface MockSubmission {
+  id: string;
+  kind: 'questionnaire' | 'clinician' | 'side_effect' | 'botox_count' | 'grade';
+  participant: string;
+  timepoint: string;
+  instrument?: Instrument;
+  body: unknown;
+  createdAt: number;
+  synced: boolean;
+}
+
+interface StoredSideEffect extends PendingSideEffect {
+  grade?: string;
+  d?: boolean;
+}
+
+function fail(code: string, message: string, details?: unknown): never {
+  const err: CommandError = { code, message };
+  if (details !== undefined) err.details = details;
+  throw err;
+}
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const parse = (d: string) => Date.parse(`${d}T00:00:00Z`);
+
+export interface MockOptions {
+  /** Start uninitialised (first-run setup). */
+  firstRun?: boolean;
+  /** "Now" in ms; defaults to the real clock. */
+  now?: () => number;
+}
+
+export class MockBackend {
+  initialized = true;
+  unlocked = false;
+  enrolled = true;
+  staff: Array<{ id: string; name: string; passphrase: string }> = [
+    { ...MOCK_STAFF, passphrase: MOCK_PASSPHRASE },
+  ];
+  current: { id: string; name: string } | null = null;
+  participants = new Map<string, StoredParticipant>();
+  sessions = new Map<string, StoredSession>();
+  submissions: MockSubmission[] = [];
+  sideEffects: StoredSideEffect[] = [];
+  lastError: string | null = null;
+  lastSyncAt: string | null = null;
+  private seq = 0;
+  private readonly now: () => number;
+
+  constructor(opts: MockOptions = {}) {
+    this.now = opts.now ?? (() => Date.now());
+    if (opts.firstRun) {
+      this.initialized = false;
+      this.enrolled = false;
+      this.staff = [];
+      return;
+    }
+    this.seed();
+  }
+
+  private nextId(prefix: string) {
+    this.seq += 1;
+    return `${prefix}-${String(this.seq).padStart(4, '0')}`;
+  }
+
+  private today() {
+    return parse(iso(this.now()));
+  }
+
+  private seed() {
+    const t = this.today();
+    this.participants.set('NT-001', {
+      pseudonym: 'NT-001',
+      inclusionDate: iso(t - 400 * DAY),
+      surgeryDate: iso(t - 182 * DAY),
+      botoxDates: [iso(t - 420 * DAY), iso(t - 300 * DAY), iso(t - 230 * DAY)],
+      done: new Set(['baseline', 'botox_no_effect', 'botox_max_effect', 'pre_surgery']),
+    });
+    this.participants.set('NT-002', {
+      pseudonym: 'NT-002',
+      inclusionDate: iso(t - 30 * DAY),
+      surgeryDate: null,
+      botoxDates: [iso(t - 200 * DAY), iso(t - 120 * DAY)],
+      done: new Set(['baseline']),
+    });
+    this.sideEffects.push({
+      id: 'se-seed-1',
+      participant: 'NT-001',
+      timepoint: 'post_6m',
+      text: 'Svullnad på kinden i två dagar efter operationen.',
+      createdAt: new Date(this.now() - 3 * DAY).toISOString(),
+    });
+    const twoHoursAgo = this.now() - 2 * 3600_000;
+    for (const tp of ['baseline', 'baseline']) {
+      this.submissions.push({
+        id: this.nextId('sub'),
+        kind: 'side_effect',
+        participant: 'NT-002',
+        timepoint: tp,
+        body: {},
+        createdAt: twoHoursAgo,
+        synced: false,
+      });
+    }
+    this.lastError = 'Server unreachable: connection timed out';
+  }
+
+  private requireUnlocked() {
+    if (!this.initialized) fail('not_initialized', 'The store has not been created yet.');
+    if (!this.unlocked) fail('locked', 'The tablet is locked.');
+  }
+
+  private participant(pseudonym: unknown): StoredParticipant {
+    const p = this.participants.get(String(pseudonym));
+    if (!p) fail('not_found', `No participant ${String(pseudonym)}`);
+    return p;
+  }
+
+  private liveSession(sessionId: unknown): StoredSession {
+    const s = this.sessions.get(String(sessionId));
+    if (!s) fail('not_found', 'No such session.');
+    if (s.ended) fail('session_ended', 'The session has ended.');
+    return s;
+  }
+
+  private window(p: StoredParticipant, tp: string): [number, number] | null {
+    const lastBotox = p.botoxDates.length ? Math.max(...p.botoxDates.map(parse)) : null;
+    const surgery = p.surgeryDate ? parse(p.surgeryDate) : null;
+    const inclusion = parse(p.inclusionDate);
+    switch (tp) {
+      case 'baseline':
+        return [inclusion, inclusion + 14 * DAY];
+      case 'botox_max_effect':
+        return lastBotox === null ? null : [lastBotox + 14 * DAY, lastBotox + 28 * DAY];
+      case 'botox_no_effect':
+        return lastBotox === null ? null : [lastBotox + 106 * DAY, lastBotox + 134 * DAY];
+      case 'pre_surgery':
+        return surgery === null ? null : [surgery - 30 * DAY, surgery];
+      case 'post_6m':
+        return surgery === null ? null : [surgery + 152 * DAY, surgery + 212 * DAY];
+      case 'post_12m':
+        return surgery === null ? null : [surgery + 335 * DAY, surgery + 395 * DAY];
+    }
+    return null;
+  }
+
+  private view(p: StoredParticipant): Participant {
+    const today = this.today();
+    const timepoints: TimepointState[] = TIMEPOINTS.map((tp) => {
+      const w = this.window(p, tp);
+      let status: TimepointState['status'] = 'not_yet_due';
+      if (p.done.has(tp)) status = 'done';
+      else if (w && today >= w[0]) status = today <= w[1] ? 'due' : 'overdue';
+      return { timepoint: tp, status, windowStart: w ? iso(w[0]) : null, windowEnd: w ? iso(w[1]) : null };
+    });
+    return {
+      pseudonym: p.pseudonym,
+      inclusionDate: p.inclusionDate,
+      surgeryDate: p.surgeryDate,
+      botoxDates: [...p.botoxDates],
+      timepoints,
+    };
+  }
+
+  private record(sub: Omit<MockSubmission, 'id' | 'createdAt' | 'synced'>): MockSubmission {
+    const full = { ...sub, id: this.nextId('sub'), createdAt: this.now(), synced: false };
+    this.submissions.push(full);
+    return full;
+  }
+
+  private syncSummary(): SyncSummary {
+    const pending = this.submissions.filter((s) => !s.synced);
+    const oldest = pending.length ? Math.min(...pending.map((s) => s.createdAt)) : null;
+    return {
+      pending: pending.length,
+      acknowledged: this.submissions.length - pending.length,
+      quarantined: 0,
+      oldestPendingAgeS: oldest === null ? null : Math.floor((this.now() - oldest) / 1000),
+      lastError: this.lastError,
+      lastSyncAt: this.lastSyncAt,
+    };
+  }
+
+  /** The Tauri command dispatcher: returns the result or throws a CommandError. */
+  handle(cmd: string, args: Record<string, unknown> = {}): unknown {
+    switch (cmd) {
+      case 'app_state':
+        return {
+          initialized: this.initialized,
+          unlocked: this.unlocked,
+          enrolled: this.enrolled,
+          staff: this.unlocked ? this.current : null,
+        } satisfies AppState;
+      case 'init_store': {
+        if (this.initialized) fail('already_initialized', 'The store already exists.');
+        const name = String(args.staffName ?? '').trim();
+        const passphrase = String(args.passphrase ?? '');
+        if (!name) fail('invalid_input', 'staffName is empty');
+        if (passphrase.length < 8) fail('invalid_input', 'passphrase is shorter than 8 characters');
+        this.initialized = true;
+        this.staff = [{ id: 'staff-1', name, passphrase }];
+        this.current = { id: 'staff-1', name };
+        this.unlocked = true;
+        return { recoveryKey: MOCK_RECOVERY_KEY };
+      }
+      case 'unlock': {
+        if (!this.initialized) fail('not_initialized', 'The store has not been created yet.');
+        const who = this.staff.find((s) => s.passphrase === args.passphrase);
+        if (!who) fail('wrong_passphrase', 'Wrong passphrase or PIN.');
+        this.unlocked = true;
+        this.current = { id: who.id, name: who.name };
+        return this.current;
+      }
+      case 'lock':
+        this.unlocked = false;
+        this.current = null;
+        return null;
+      case 'enroll': {
+        this.requireUnlocked();
+        const url = String(args.serverUrl ?? '');
+        const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url);
+        if (!url.startsWith('https://') && !loopback)
+          fail('invalid_input', 'The server URL must start with https://');
+        if (String(args.code ?? '') !== 'ENROLL-1234')
+          fail('enrollment_failed', 'The server refused the enrollment code.');
+        this.enrolled = true;
+        return { deviceId: 'dev-0001' };
+      }
+      case 'list_participants': {
+        this.requireUnlocked();
+        const query = String(args.query ?? '').trim().toLowerCase();
+        return [...this.participants.values()]
+          .filter((p) => !query || p.pseudonym.toLowerCase().includes(query))
+          .sort((a, b) => a.pseudonym.localeCompare(b.pseudonym))
+          .map((p) => this.view(p));
+      }
+      case 'add_participant': {
+        this.requireUnlocked();
+        const pseudonym = String(args.pseudonym ?? '').trim();
+        if (!/^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/.test(pseudonym))
+          fail('invalid_input', 'pseudonym: use letters, digits and dashes');
+        if (this.participants.has(pseudonym)) fail('duplicate_participant', `${pseudonym} exists`);
+        const dates = [args.inclusionDate, args.surgeryDate, ...((args.botoxDates as unknown[]) ?? [])];
+        for (const d of dates)
+          if (d !== undefined && d !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(d)))
+            fail('invalid_input', `not a date: ${String(d)}`);
+        if (!args.inclusionDate) fail('invalid_input', 'inclusionDate is required');
+        const p: StoredParticipant = {
+          pseudonym,
+          inclusionDate: String(args.inclusionDate),
+          surgeryDate: args.surgeryDate ? String(args.surgeryDate) : null,
+          botoxDates: ((args.botoxDates as string[]) ?? []).slice().sort(),
+          done: new Set(),
+        };
+        this.participants.set(pseudonym, p);
+        return this.view(p);
+      }
+      case 'content_pack': {
+        this.requireUnlocked();
+        const instrument = String(args.instrument) as Instrument;
+        if (!['face', 'fdi', 'saq', 'sunnybrook'].includes(instrument))
+          fail('not_found', `No content pack for ${instrument}`);
+        if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
+        return mockContentPack(instrument);
+      }
+      case 'start_session': {
+        this.requireUnlocked();
+        const p = this.participant(args.participant);
+        const timepoint = String(args.timepoint);
+        if (!TIMEPOINTS.includes(timepoint)) fail('invalid_input', `unknown time point ${timepoint}`);
+        if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
+        const session: Session = {
+          sessionId: this.nextId('session'),
+          participant: p.pseudonym,
+          timepoint,
+          language: args.language,
+          forms: FORMS_BY_TIMEPOINT[timepoint],
+        };
+        this.sessions.set(session.sessionId, { session, ended: false, drafts: new Map(), submitted: new Set() });
+        return session;
+      }
+      case 'save_draft': {
+        const s = this.liveSession(args.sessionId);
+        s.drafts.set(String(args.instrument), { ...(args.answers as Answers) });
+        return null;
+      }
+      case 'resume_draft': {
+        this.requireUnlocked();
+        const s = this.liveSession(args.sessionId);
+        return [...s.drafts.entries()].map(([instrument, answers]) => ({ instrument, answers }));
+      }
+      case 'submit_questionnaire': {
+        const s = this.liveSession(args.sessionId);
+        const instrument = String(args.instrument) as PatientInstrument;
+        if (!s.session.forms.includes(instrument)) fail('invalid_input', `${instrument} is not part of this session`);
+        if (s.submitted.has(instrument)) fail('already_submitted', `${instrument} was already submitted`);
+        const answers = (args.answers ?? {}) as Answers;
+        this.validateAnswers(instrument, answers);
+        const scores =
+          instrument === 'face' ? scoreFace(answers) : instrument === 'fdi' ? scoreFdi(answers) : scoreSaq(answers);
+        const sub = this.record({
+          kind: 'questionnaire',
+          participant: s.session.participant,
+          timepoint: s.session.timepoint,
+          instrument,
+          body: { answers, scores },
+        });
+        s.submitted.add(instrument);
+        s.drafts.delete(instrument);
+        this.markDoneIfComplete(s);
+        return { id: sub.id, scores };
+      }
+      case 'submit_side_effect': {
+        const s = this.liveSession(args.sessionId);
+        const text = String(args.text ?? '').normalize('NFC');
+        if (!text.trim()) fail('invalid_input', 'text is empty');
+        if (text.length > 2000) fail('invalid_input', 'text is longer than 2000 characters');
+        const sub = this.record({
+          kind: 'side_effect',
+          participant: s.session.participant,
+          timepoint: s.session.timepoint,
+          body: { text },
+        });
+        this.sideEffects.push({
+          id: sub.id,
+          participant: s.session.participant,
+          timepoint: s.session.timepoint,
+          text,
+          createdAt: new Date(this.now()).toISOString(),
+        });
+        s.submitted.add('side_effects');
+        this.markDoneIfComplete(s);
+        return { id: sub.id };
+      }
+      case 'end_session': {
+        const s = this.liveSession(args.sessionId);
+        if (!this.staff.some((m) => m.passphrase === args.passphrase))
+          fail('wrong_passphrase', 'Wrong passphrase or PIN.');
+        s.ended = true;
+        this.markDoneIfComplete(s, true);
+        return null;
+      }
+      case 'sync_status':
+        return this.syncSummary();
+      case 'sync_now': {
+        this.requireUnlocked();
+        if (!this.enrolled) {
+          this.lastError = 'The tablet is not enrolled.';
+          return this.syncSummary();
+        }
+        for (const s of this.submissions) s.synced = true;
+        this.lastError = null;
+        this.lastSyncAt = new Date(this.now()).toISOString();
+        return this.syncSummary();
+      }
+      case 'score_preview': {
+        const instrument = String(args.instrument);
+        const answers = (args.answers ?? {}) as Answers;
+        if (instrument === 'sunnybrook') return scoreSunnybrook(answers);
+        const scores =
+          instrument === 'face' ? scoreFace(answers) : instrument === 'fdi' ? scoreFdi(answers) : scoreSaq(answers);
+        return { scores, notes: {} };
+      }
+      case 'submit_clinician_form': {
+        this.requireUnlocked();
+        const p = this.participant(args.participant);
+        if (args.instrument !== 'sunnybrook') fail('invalid_input', 'only sunnybrook is a clinician form');
+        const preview = scoreSunnybrook((args.answers ?? {}) as Answers);
+        if (preview.scores.composite === null) fail('invalid_input', 'All 13 ratings are required.');
+        const sub = this.record({
+          kind: 'clinician',
+          participant: p.pseudonym,
+          timepoint: String(args.timepoint),
+          instrument: 'sunnybrook',
+          body: { answers: args.answers, scores: preview.scores },
+        });
+        return { id: sub.id, scores: preview.scores };
+      }
+      case 'pending_side_effects':
+        this.requireUnlocked();
+        return this.sideEffects
+          .filter((s) => s.grade === undefined)
+          .map(({ id, participant, timepoint, text, createdAt }) => ({ id, participant, timepoint, text, createdAt }));
+      case 'grade_side_effect': {
+        this.requireUnlocked();
+        const se = this.sideEffects.find((s) => s.id === args.sideEffectId);
+        if (!se) fail('not_found', 'No such side effect.');
+        const grade = String(args.grade);
+        if (!(CLAVIEN_DINDO_GRADES as readonly string[]).includes(grade))
+          fail('invalid_input', `not a Clavien-Dindo grade: ${grade}`);
+        if (args.d === true && (grade === 'none' || grade === 'V'))
+          fail('invalid_input', 'the d flag is not allowed with none or V');
+        se.grade = grade;
+        se.d = args.d === true;
+        this.record({ kind: 'grade', participant: se.participant, timepoint: se.timepoint, body: { grade, d: se.d } });
+        return null;
+      }
+      case 'record_botox_count': {
+        this.requireUnlocked();
+        const p = this.participant(args.participant);
+        const count = args.count;
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 999)
+          fail('invalid_input', 'count must be a whole number 0–999');
+        const sub = this.record({
+          kind: 'botox_count',
+          participant: p.pseudonym,
+          timepoint: String(args.timepoint),
+          body: { count },
+        });
+        return { id: sub.id };
+      }
+      default:
+        fail('unknown_command', `The mock backend has no command ${cmd}`);
+    }
+  }
+
+  private validateAnswers(instrument: PatientInstrument, answers: Answers) {
+    const pack = mockContentPack(instrument);
+    const issues: Array<{ item: string; problem: string }> = [];
+    for (const [id, v] of Object.entries(answers)) {
+      const item = pack.items.find((i) => i.id === id);
+      if (!item) issues.push({ item: id, problem: 'unknown item' });
+      else if (v !== null && !item.options.some((o) => o.value === (v as AnswerValue)))
+        issues.push({ item: id, problem: `invalid code ${String(v)}` });
+    }
+    if (issues.length) fail('invalid_input', 'Some answers are not valid.', issues);
+  }
+
+  /** A time point is done once its questionnaires are in (side effects are optional text). */
+  private markDoneIfComplete(s: StoredSession, ending = false) {
+    const questionnaires = s.session.forms.filter((f) => f !== 'side_effects');
+    if (questionnaires.length === 0 && !ending) return;
+    if (questionnaires.every((f) => s.submitted.has(f))) {
+      this.participants.get(s.session.participant)?.done.add(s.session.timepoint);
+    }
+  }
+}
