@@ -16,6 +16,19 @@ cargo fmt --all --check
 step "cargo clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
+step "PostgreSQL for the server's backend tests (MIMIK_TEST_POSTGRES_URL)"
+apt_install postgresql
+# Start the cluster; "already running" (or a lost race with another start) is fine as long as it
+# is running afterwards.
+as_root pg_ctlcluster 15 main start 2>/dev/null || as_root pg_ctlcluster 15 main status >/dev/null
+# A role and database for tests only; each test makes its own schema inside it.
+as_root su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL'
+SELECT 'CREATE ROLE mimik_test LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mimik_test')\gexec
+ALTER ROLE mimik_test PASSWORD 'mimik_test';
+SELECT 'CREATE DATABASE mimik_test OWNER mimik_test' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'mimik_test')\gexec
+SQL
+export MIMIK_TEST_POSTGRES_URL="postgres://mimik_test:mimik_test@127.0.0.1/mimik_test"
+
 step "cargo test (workspace)"
 cargo test --workspace --locked
 

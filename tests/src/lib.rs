@@ -3,8 +3,9 @@
 //! The binaries are built on first use with the same cargo that runs the tests, so
 //! `cargo test -p mimik-tests` works on its own, not only inside `cargo test --workspace`.
 
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 /// The path of a workspace binary (`mimik`, later `mimik-server`), built if needed.
@@ -12,8 +13,15 @@ pub fn bin(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        // Benchmarks run optimised: build the binaries with the same profile as this process.
+        let profile: &[&str] = if cfg!(debug_assertions) {
+            &[]
+        } else {
+            &["--release"]
+        };
         let status = Command::new(cargo)
             .args(["build", "--quiet", "--bins"])
+            .args(profile)
             .current_dir(workspace_root())
             .status()
             .expect("cargo runs");
@@ -35,4 +43,26 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .expect("tests/ sits in the workspace root")
         .to_path_buf()
+}
+
+pub mod harness;
+pub mod proxy;
+
+/// Run `command` with `stdin` piped in (written from a thread: the child may stop reading
+/// early, e.g. on oversized input, and a broken pipe is then expected), capturing its output.
+pub fn run_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("the binary finishes");
+    let _ = writer.join();
+    output
 }

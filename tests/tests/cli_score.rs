@@ -2,29 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use mimik_tests::bin;
+use mimik_tests::{bin, run_with_stdin};
 use rstest::rstest;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn mimik(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(bin("mimik"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mimik starts");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.to_vec();
-    // mimik may stop reading early (oversized input): a broken pipe here is expected then.
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("mimik finishes");
-    writer.join().expect("writer thread");
-    output
+    run_with_stdin(Command::new(bin("mimik")).args(args), stdin)
 }
 
 fn answers(codes: &[Value]) -> Vec<u8> {

@@ -3,11 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use mimik_tests::bin;
+use mimik_tests::{bin, run_with_stdin};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 const PASS: &str = "clinic-passphrase";
 
@@ -19,22 +18,11 @@ fn mimik_with(dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: &[u8]) -> 
         .args(args)
         .env_remove("MIMIK_PASSPHRASE")
         .env_remove("MIMIK_RECOVERY_KEY")
-        .env_remove("MIMIK_STAFF")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("MIMIK_STAFF");
     for (k, v) in env {
         command.env(k, v);
     }
-    let mut child = command.spawn().expect("mimik starts");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("mimik finishes");
-    writer.join().expect("writer");
-    output
+    run_with_stdin(&mut command, stdin)
 }
 
 fn mimik(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {

@@ -80,6 +80,36 @@ pub enum Error {
     /// The operating system's random source failed.
     #[error("no secure randomness available: {0}")]
     Random(#[from] getrandom::Error),
+    /// This tablet has not been enrolled with a study server.
+    #[error("this tablet is not enrolled: run `mimik enroll --server URL --code CODE`")]
+    NotEnrolled,
+    /// The server refused this device: everything unsynced is kept.
+    #[error(
+        "the server revoked this device; every unsynced item is kept. Re-enroll with a new code"
+    )]
+    DeviceRevoked,
+    /// The server refused the token (unknown device).
+    #[error("the server does not recognise this device's token; re-enroll with a new code")]
+    Unauthorized,
+    /// A server URL that is not acceptable.
+    #[error("{0}")]
+    BadServerUrl(String),
+    /// The network or TLS failed; worth retrying.
+    #[error("could not reach the server: {0}")]
+    Network(String),
+    /// The server answered with an error.
+    #[error("the server answered {status} {code}: {message}")]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// Stable error code.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+    /// The server answered something that is not a valid answer (never counted as success).
+    #[error("the server's answer is not valid: {0}")]
+    BadResponse(String),
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(rusqlite::Error),
@@ -94,6 +124,15 @@ impl Error {
             } else {
                 Error::Io { what, source }
             }
+        }
+    }
+
+    /// Whether retrying later may succeed (network down, server busy or failing).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Network(_) | Error::BadResponse(_) => true,
+            Error::Server { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            _ => false,
         }
     }
 

@@ -21,41 +21,38 @@ pub fn make_private(path: &Path) -> io::Result<()> {
 /// Replace `path` with `bytes` atomically: write a temporary file beside it, fsync it, rename it
 /// over the old one, fsync the directory. A crash leaves either the old or the new file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = path.with_extension("tmp");
-    {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
+    let tmp = write_temporary(path, bytes)?;
     fs::rename(&tmp, path)?;
-    File::open(dir)?.sync_all()
+    sync_parent(path)
+}
+
+/// Write `bytes` durably to `path` with a `.tmp` extension, readable by its owner only.
+fn write_temporary(path: &Path, bytes: &[u8]) -> io::Result<std::path::PathBuf> {
+    let tmp = path.with_extension("tmp");
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(tmp)
+}
+
+/// Make a rename or link in `path`'s directory durable.
+fn sync_parent(path: &Path) -> io::Result<()> {
+    File::open(path.parent().unwrap_or(Path::new(".")))?.sync_all()
 }
 
 /// Create `path` with `bytes`, failing if it exists; durable before it returns.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = path.with_extension("tmp");
-    {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
+    let tmp = write_temporary(path, bytes)?;
     // hard_link fails if `path` exists: never replaces an existing file.
     let linked = fs::hard_link(&tmp, path);
     let _ = fs::remove_file(&tmp);
     linked?;
-    File::open(dir)?.sync_all()
+    sync_parent(path)
 }
 
 /// Whether an I/O error means the disk (or quota) is full.

@@ -10,6 +10,7 @@ pub mod error;
 mod fsutil;
 pub mod keys;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use keys::{Credentials, KdfParams, RecoveryKey};

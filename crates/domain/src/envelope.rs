@@ -233,6 +233,9 @@ pub enum EnvelopeError {
     /// Serialisation failed.
     #[error("could not encode the body: {0}")]
     Encoding(String),
+    /// The signature does not verify with the device's enrolled key.
+    #[error("the signature does not verify with this device's key")]
+    BadSignature,
 }
 
 #[cfg(test)]

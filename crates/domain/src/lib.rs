@@ -21,5 +21,6 @@ pub mod canonical;
 pub mod clavien_dindo;
 pub mod content_pack;
 pub mod envelope;
+pub mod protocol;
 pub mod side_effect;
 pub mod study;

@@ -13,7 +13,13 @@ pub struct StatusArgs {
 
 pub fn status(ctx: &Ctx, _args: &StatusArgs) -> anyhow::Result<Outcome> {
     let store = ctx.unlock()?;
-    Ok(Outcome::Json(serde_json::to_value(store.status()?)?))
+    let mut value = serde_json::to_value(store.status()?)?;
+    let identity = store.device_identity()?;
+    value["enrolled"] = serde_json::json!(identity.is_some());
+    value["device_id"] = serde_json::json!(identity.as_ref().map(|i| i.device_id.clone()));
+    value["revoked"] = serde_json::json!(identity.as_ref().is_some_and(|i| i.revoked));
+    value["quarantined_items"] = serde_json::to_value(store.quarantined()?)?;
+    Ok(Outcome::Json(value))
 }
 
 pub fn verify(ctx: &Ctx) -> anyhow::Result<Outcome> {

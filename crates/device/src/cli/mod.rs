@@ -12,6 +12,7 @@
 //! | 4 | integrity failure: the store is quarantined (`verify` prints its report on stdout) |
 //! | 5 | storage full: nothing was saved |
 //! | 6 | too many wrong passphrases: wait and retry |
+//! | 7 | sync did not finish (server unreachable, revoked, …): the JSON summary says why |
 //! | 64 | usage error (clap's own 2 would read as "invalid answers") |
 
 mod init;
@@ -22,6 +23,7 @@ mod records;
 mod score;
 mod secrets;
 mod submit;
+mod sync;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
@@ -35,6 +37,7 @@ const EXIT_CREDENTIALS: u8 = 3;
 const EXIT_INTEGRITY: u8 = 4;
 const EXIT_STORAGE_FULL: u8 = 5;
 const EXIT_LOCKED_OUT: u8 = 6;
+const EXIT_SYNC_INCOMPLETE: u8 = 7;
 const EXIT_USAGE: u8 = 64;
 
 /// The headless Mimik tablet. Secrets come from MIMIK_PASSPHRASE / MIMIK_NEW_PASSPHRASE /
@@ -80,6 +83,10 @@ enum Command {
     BotoxCount(records::BotoxCountArgs),
     /// Record the eligibility checklist (JSON on stdin).
     Eligibility(records::EligibilityArgs),
+    /// Enroll this tablet with the study server (a one-time code from the coordinator).
+    Enroll(sync::EnrollArgs),
+    /// Send what is pending to the server and refresh the roster; prints a JSON summary.
+    Sync(sync::SyncArgs),
     /// The sync queue: pending, acknowledged, quarantined, oldest pending age.
     Status(inspect::StatusArgs),
     /// Integrity check, cipher check, audit chain, append-only rules, body hashes.
@@ -167,6 +174,8 @@ pub fn run() -> ExitCode {
         Command::Grade(args) => records::grade(&ctx, args),
         Command::BotoxCount(args) => records::botox_count(&ctx, args),
         Command::Eligibility(args) => records::eligibility(&ctx, args),
+        Command::Enroll(args) => sync::enroll(&ctx, args),
+        Command::Sync(args) => sync::sync(&ctx, args),
         Command::Status(args) => inspect::status(&ctx, args),
         Command::Verify => inspect::verify(&ctx),
         Command::Export(args) => inspect::export(&ctx, args),
@@ -208,6 +217,9 @@ fn exit_status(error: &anyhow::Error) -> u8 {
         Some(Error::Tampered(_) | Error::Quarantined(_)) => EXIT_INTEGRITY,
         Some(Error::StorageFull) => EXIT_STORAGE_FULL,
         Some(Error::TooManyAttempts { .. }) => EXIT_LOCKED_OUT,
+        Some(
+            Error::DeviceRevoked | Error::NotEnrolled | Error::Unauthorized | Error::Network(_),
+        ) => EXIT_SYNC_INCOMPLETE,
         _ => 1,
     }
 }

@@ -56,8 +56,8 @@ impl std::fmt::Debug for DatabaseKey {
     }
 }
 
-/// Fill a buffer with random bytes.
-pub(crate) fn random<const N: usize>() -> Result<[u8; N], getrandom::Error> {
+/// Fill a buffer with random bytes from the operating system.
+pub fn random<const N: usize>() -> Result<[u8; N], getrandom::Error> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes)?;
     Ok(bytes)

@@ -20,6 +20,7 @@ mod outbox;
 mod participants;
 mod sessions;
 mod submissions;
+mod sync_state;
 mod verify;
 mod walcheck;
 
@@ -29,6 +30,7 @@ pub use outbox::QueueStatus;
 pub use participants::{NewParticipant, Participant};
 pub use sessions::{Draft, Session};
 pub use submissions::{Correction, Questionnaire, Saved, SubmissionRow};
+pub use sync_state::{DeviceIdentity, Outcome, Pending, QuarantinedItem, new_signing_key};
 pub use verify::{Check, VerifyReport};
 
 use crate::catalog;

@@ -171,19 +171,11 @@ fn roster_submission<'a>(
         "surgery_date": surgery,
         "botox_dates": botox,
     });
-    NewSubmission {
-        kind: Kind::Participant,
-        participant: pseudonym,
-        timepoint: None,
-        instrument: None,
-        content_pack_sha256: None,
-        language: None,
-        answers: Some(content.clone()),
-        scores: None,
-        refers_to: None,
-        session_id: None,
-        correction: None,
+    NewSubmission::record(
+        Kind::Participant,
+        pseudonym,
+        None,
         content,
-        action: "participant.sent",
-    }
+        "participant.sent",
+    )
 }

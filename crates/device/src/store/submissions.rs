@@ -109,6 +109,34 @@ pub(super) struct NewSubmission<'a> {
     pub action: &'static str,
 }
 
+impl<'a> NewSubmission<'a> {
+    /// A record that is not a scored instrument (side effect, grade, count, checklist,
+    /// participant): its content is both what is hashed and what is listed.
+    pub(super) fn record(
+        kind: Kind,
+        participant: &'a str,
+        timepoint: Option<&'a str>,
+        content: Value,
+        action: &'static str,
+    ) -> Self {
+        NewSubmission {
+            kind,
+            participant,
+            timepoint,
+            instrument: None,
+            content_pack_sha256: None,
+            language: None,
+            answers: Some(content.clone()),
+            scores: None,
+            refers_to: None,
+            session_id: None,
+            correction: None,
+            content,
+            action,
+        }
+    }
+}
+
 /// Insert one submission with its outbox and audit rows in the caller's transaction.
 pub(super) fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, new: NewSubmission<'_>) -> Result<Saved> {
     let id = SubmissionId::new(uuid::Uuid::now_v7()).map_err(|e| Error::Invalid(e.to_string()))?;
@@ -276,27 +304,17 @@ impl Store {
         let text = SideEffectText::new(text).map_err(|e| Error::Invalid(e.to_string()))?;
         self.check_form(participant, timepoint, Form::SideEffects)?;
         let content = json!({ "text": text.as_str() });
-        self.write(|tx, ctx| {
-            insert(
-                tx,
-                ctx,
-                NewSubmission {
-                    kind: Kind::SideEffect,
-                    participant,
-                    timepoint: Some(timepoint),
-                    instrument: None,
-                    content_pack_sha256: None,
-                    language: None,
-                    answers: Some(content.clone()),
-                    scores: None,
-                    refers_to: None,
-                    session_id,
-                    correction: None,
-                    content,
-                    action: "side_effect.saved",
-                },
+        let record = NewSubmission {
+            session_id,
+            ..NewSubmission::record(
+                Kind::SideEffect,
+                participant,
+                Some(timepoint),
+                content,
+                "side_effect.saved",
             )
-        })
+        };
+        self.write(|tx, ctx| insert(tx, ctx, record))
     }
 
     /// Grade a side effect (Clavien-Dindo). A later grade of the same side effect supersedes.
@@ -316,27 +334,17 @@ impl Store {
             "grade": grading.grade().as_str(),
             "present_at_discharge": grading.present_at_discharge(),
         });
-        self.write(|tx, ctx| {
-            insert(
-                tx,
-                ctx,
-                NewSubmission {
-                    kind: Kind::SideEffectGrade,
-                    participant: &participant,
-                    timepoint: timepoint.as_deref(),
-                    instrument: None,
-                    content_pack_sha256: None,
-                    language: None,
-                    answers: Some(content.clone()),
-                    scores: None,
-                    refers_to: Some(side_effect_id),
-                    session_id: None,
-                    correction: None,
-                    content,
-                    action: "side_effect.graded",
-                },
+        let record = NewSubmission {
+            refers_to: Some(side_effect_id),
+            ..NewSubmission::record(
+                Kind::SideEffectGrade,
+                &participant,
+                timepoint.as_deref(),
+                content,
+                "side_effect.graded",
             )
-        })
+        };
+        self.write(|tx, ctx| insert(tx, ctx, record))
     }
 
     /// Record the number of Botox injections (staff form).
@@ -353,27 +361,14 @@ impl Store {
         }
         self.check_form(participant, timepoint, Form::BotoxCount)?;
         let content = json!({ "count": count });
-        self.write(|tx, ctx| {
-            insert(
-                tx,
-                ctx,
-                NewSubmission {
-                    kind: Kind::BotoxCount,
-                    participant,
-                    timepoint: Some(timepoint),
-                    instrument: None,
-                    content_pack_sha256: None,
-                    language: None,
-                    answers: Some(content.clone()),
-                    scores: None,
-                    refers_to: None,
-                    session_id: None,
-                    correction: None,
-                    content,
-                    action: "botox_count.saved",
-                },
-            )
-        })
+        let record = NewSubmission::record(
+            Kind::BotoxCount,
+            participant,
+            Some(timepoint),
+            content,
+            "botox_count.saved",
+        );
+        self.write(|tx, ctx| insert(tx, ctx, record))
     }
 
     /// Every submission, oldest first.
@@ -533,26 +528,13 @@ impl Store {
             "unmet": result.unmet,
             "unanswered": result.unanswered,
         });
-        self.write(|tx, ctx| {
-            insert(
-                tx,
-                ctx,
-                NewSubmission {
-                    kind: Kind::Eligibility,
-                    participant,
-                    timepoint: Some(timepoint),
-                    instrument: None,
-                    content_pack_sha256: None,
-                    language: None,
-                    answers: Some(content.clone()),
-                    scores: None,
-                    refers_to: None,
-                    session_id: None,
-                    correction: None,
-                    content,
-                    action: "eligibility.saved",
-                },
-            )
-        })
+        let record = NewSubmission::record(
+            Kind::Eligibility,
+            participant,
+            Some(timepoint),
+            content,
+            "eligibility.saved",
+        );
+        self.write(|tx, ctx| insert(tx, ctx, record))
     }
 }

@@ -1,0 +1,272 @@
+//! Sync protocol v1 (DESIGN.md §5): the JSON documents exchanged between tablet and server,
+//! the device signature, and the server's re-check of a submission with this same crate.
+//! Everything here is on the wire: do not change it without a protocol version bump.
+
+use crate::answers::{StrictMap, validate};
+use crate::envelope::{Body, Envelope, EnvelopeError, Kind};
+use crate::instrument::Instrument;
+use crate::scoring::{MissingMode, score};
+use chrono::{DateTime, NaiveDate, Utc};
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// At most this many envelopes in one `POST /v1/submissions`.
+pub const MAX_BATCH_ITEMS: usize = 500;
+/// At most this many bytes in one request body.
+pub const MAX_REQUEST_BYTES: usize = 8 << 20;
+
+/// `POST /v1/enroll`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    /// The one-time code from `mimik-server enrollment-code`.
+    pub code: String,
+    /// The device's Ed25519 public key, lower-case hex (32 bytes).
+    pub public_key: String,
+}
+
+/// Answer to an enrollment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    /// The device id to put in every envelope.
+    pub device_id: String,
+    /// Bearer token for every later request; the server keeps only its hash.
+    pub token: String,
+    /// The site the code was made for.
+    pub site: String,
+}
+
+/// `POST /v1/submissions` (with `Authorization: Bearer <token>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// The envelopes, each exactly as stored on the tablet.
+    pub envelopes: Vec<Envelope>,
+}
+
+/// What the server did with one envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// New, committed.
+    Stored,
+    /// Same id and hash already stored: success.
+    Duplicate,
+    /// Same id, other hash: kept for review, never overwrites.
+    Conflict,
+    /// Refused (see `reason`); nothing stored.
+    Rejected,
+}
+
+/// The receipt for one envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The envelope's id.
+    pub id: String,
+    /// What happened.
+    pub status: ItemStatus,
+    /// The hash the server holds for this id (echo of `body_sha256` when stored/duplicate).
+    pub body_sha256: Option<String>,
+    /// Why, for `rejected` and `conflict`.
+    pub reason: Option<ApiError>,
+}
+
+/// A run of missing `device_seq` numbers the server has not received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeqGap {
+    /// First missing.
+    pub from: u64,
+    /// Last missing.
+    pub to: u64,
+}
+
+/// Answer to a batch: one receipt per envelope, in order; committed before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResponse {
+    /// Receipts, in the order of the request.
+    pub receipts: Vec<Receipt>,
+    /// Gaps in this device's `device_seq` as the server sees them after this batch.
+    pub gaps: Vec<SeqGap>,
+}
+
+/// Every error body: a stable code, a message for a person, details for a program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable code (`bad_signature`, `hash_mismatch`, …).
+    pub code: String,
+    /// What happened and what to do.
+    pub message: String,
+    /// Anything structured (issues, limits).
+    #[serde(default)]
+    pub details: Value,
+}
+
+impl ApiError {
+    /// An error with no details.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            code: code.to_owned(),
+            message: message.into(),
+            details: Value::Null,
+        }
+    }
+}
+
+/// One participant on the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    /// Pseudonym.
+    pub pseudonym: String,
+    /// Inclusion date.
+    pub inclusion_date: NaiveDate,
+    /// Surgery date.
+    pub surgery_date: Option<NaiveDate>,
+    /// Botox injection dates.
+    pub botox_dates: Vec<NaiveDate>,
+}
+
+/// A content pack as distributed: its file text (hash it to check it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackFile {
+    /// Instrument id.
+    pub instrument: String,
+    /// Language tag.
+    pub language: String,
+    /// SHA-256 of `text`.
+    pub sha256: String,
+    /// The TOML file text.
+    pub text: String,
+}
+
+/// `GET /v1/study` (with an `ETag`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyResponse {
+    /// The study protocol file text (`studies/<id>.toml`).
+    pub study_toml: String,
+    /// Every participant registered on any tablet.
+    pub roster: Vec<RosterEntry>,
+    /// Content packs.
+    pub content_packs: Vec<PackFile>,
+    /// When the server composed this answer.
+    pub generated_at: DateTime<Utc>,
+}
+
+/// Check an envelope's Ed25519 signature against the enrolled device key (hex).
+pub fn verify_signature(envelope: &Envelope, public_key_hex: &str) -> Result<(), EnvelopeError> {
+    let decode = |hex: &str| data_encoding::HEXLOWER.decode(hex.as_bytes()).ok();
+    let key: [u8; 32] = decode(public_key_hex)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(EnvelopeError::BadSignature)?;
+    let signature: [u8; 64] = decode(&envelope.signature)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(EnvelopeError::BadSignature)?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| EnvelopeError::BadSignature)?;
+    key.verify_strict(
+        &envelope.signing_payload(),
+        &Signature::from_bytes(&signature),
+    )
+    .map_err(|_| EnvelopeError::BadSignature)
+}
+
+/// Why the server refuses a body that hashed and signed correctly.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecheckError {
+    /// The body's content is not what its kind requires.
+    #[error("{0}")]
+    Invalid(String),
+    /// An algorithm version this server does not run.
+    #[error("algorithm {0:?} is not supported by this server: upgrade the server first")]
+    UnknownAlgorithm(String),
+    /// The tablet's scores differ from the server's (NL-4).
+    #[error("the submitted scores differ from the server's: {0}")]
+    ScoreMismatch(String),
+}
+
+/// The server's re-check of a body, with the same rules the tablet used: answers re-validated,
+/// scores recomputed and compared exactly (NL-4), free text and grades re-parsed.
+pub fn recheck(body: &Body) -> Result<(), RecheckError> {
+    let content = &body.content;
+    let invalid = |what: &str| RecheckError::Invalid(what.to_owned());
+    match body.kind {
+        Kind::Questionnaire | Kind::ClinicianForm => {
+            let instrument: Instrument = content["instrument"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| invalid("unknown or missing instrument"))?;
+            if instrument.is_patient_reported() != (body.kind == Kind::Questionnaire) {
+                return Err(invalid("the kind does not match the instrument"));
+            }
+            let algorithm = content["algorithm"].as_str().unwrap_or_default();
+            if algorithm != instrument.algorithm() {
+                return Err(RecheckError::UnknownAlgorithm(
+                    algorithm.chars().take(20).collect(),
+                ));
+            }
+            let mode: MissingMode = content["missing"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| invalid("missing-data mode must be strict or prorated"))?;
+            let raw: StrictMap = serde_json::from_value(content["answers"].clone())
+                .map_err(|e| RecheckError::Invalid(format!("answers: {e}")))?;
+            let answers = validate(instrument, &raw).map_err(|issues| {
+                RecheckError::Invalid(format!("{} invalid answer(s)", issues.len()))
+            })?;
+            let ours = score(&answers, mode).values_json();
+            if ours != content["scores"] {
+                return Err(RecheckError::ScoreMismatch(format!(
+                    "server computed {ours}"
+                )));
+            }
+            Ok(())
+        }
+        Kind::SideEffect => {
+            let text = content["text"]
+                .as_str()
+                .ok_or_else(|| invalid("text is missing"))?;
+            crate::side_effect::SideEffectText::new(text)
+                .map_err(|e| RecheckError::Invalid(e.to_string()))?;
+            Ok(())
+        }
+        Kind::SideEffectGrade => {
+            let grade = content["grade"]
+                .as_str()
+                .ok_or_else(|| invalid("grade is missing"))?;
+            let discharge = content["present_at_discharge"].as_bool().unwrap_or(false);
+            crate::clavien_dindo::Grading::parse(grade, discharge)
+                .map_err(|e| RecheckError::Invalid(e.to_string()))?;
+            if content["side_effect_id"].as_str().is_none() {
+                return Err(invalid("side_effect_id is missing"));
+            }
+            Ok(())
+        }
+        Kind::BotoxCount => match content["count"].as_u64() {
+            Some(n) if n <= 200 => Ok(()),
+            _ => Err(invalid("count must be a whole number 0–200")),
+        },
+        Kind::Eligibility => {
+            if content["checklist"].is_object() {
+                Ok(())
+            } else {
+                Err(invalid("checklist is missing"))
+            }
+        }
+        Kind::Participant => {
+            serde_json::from_value::<RosterDates>(content.clone())
+                .map_err(|e| RecheckError::Invalid(format!("participant dates: {e}")))?;
+            Ok(())
+        }
+    }
+}
+
+/// The content of a `participant` submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterDates {
+    /// Inclusion date.
+    pub inclusion_date: NaiveDate,
+    /// Surgery date.
+    pub surgery_date: Option<NaiveDate>,
+    /// Botox injection dates.
+    pub botox_dates: Vec<NaiveDate>,
+}

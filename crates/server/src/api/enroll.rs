@@ -1,0 +1,82 @@
+//! `POST /v1/enroll`: a one-time code and a fresh Ed25519 public key become a device id and a
+//! bearer token. The server keeps the token's SHA-256 only; the code is used up atomically.
+
+use super::extract::JsonBody;
+use super::{ApiError, AppState};
+use crate::secrets::{new_token, normalise_code, sha256_hex};
+use crate::storage::NewDevice;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use mimik_domain::protocol::{EnrollRequest, EnrollResponse};
+
+/// Enroll a device.
+pub async fn enroll(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<EnrollRequest>,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    if !is_public_key(&request.public_key) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_public_key",
+            "public_key must be a 32-byte Ed25519 public key in lower-case hex",
+        ));
+    }
+    let device = NewDevice {
+        id: format!("dev-{}", uuid::Uuid::now_v7()),
+        public_key: request.public_key,
+        token_sha256: String::new(),
+        enrolled_at: crate::now(),
+    };
+    let token = new_token()?;
+    let device = NewDevice {
+        token_sha256: sha256_hex(token.as_bytes()),
+        ..device
+    };
+    let code_sha256 = sha256_hex(normalise_code(&request.code).as_bytes());
+    let site = state
+        .storage
+        .enroll(&code_sha256, &device.enrolled_at, &device)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "invalid_enrollment_code",
+                "the enrollment code is unknown, already used or expired: ask the coordinator for a new one",
+            )
+        })?;
+    tracing::info!(device_id = %device.id, site = %site, "device enrolled");
+    Ok(Json(EnrollResponse {
+        device_id: device.id,
+        token,
+        site,
+    }))
+}
+
+/// Make a one-time enrollment code for `site`, valid for `ttl_hours`, and store its hash.
+/// Returns the code, which is shown once and never stored.
+pub async fn issue_code(
+    storage: &dyn crate::Storage,
+    site: &str,
+    ttl_hours: u32,
+) -> crate::Result<String> {
+    let code = crate::secrets::new_enrollment_code()?;
+    let now = chrono::Utc::now();
+    storage
+        .add_enrollment_code(&crate::storage::NewCode {
+            code_sha256: sha256_hex(normalise_code(&code).as_bytes()),
+            site: site.to_owned(),
+            created_at: crate::timestamp(now),
+            expires_at: crate::timestamp(now + chrono::Duration::hours(i64::from(ttl_hours))),
+        })
+        .await?;
+    Ok(code)
+}
+
+fn is_public_key(hex: &str) -> bool {
+    data_encoding::HEXLOWER
+        .decode(hex.as_bytes())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .is_some_and(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).is_ok())
+}

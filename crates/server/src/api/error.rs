@@ -1,0 +1,133 @@
+//! The one error type at the HTTP boundary: a status and a `{code, message, details}` body
+//! (ODK Central's "problem" shape). Causes are logged here, once, with ids only: never answers,
+//! free text or database internals in a response or a log line.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mimik_domain::protocol;
+use serde_json::Value;
+
+/// An HTTP error answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: protocol::ApiError,
+}
+
+impl ApiError {
+    /// A status, stable code and message for a person.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: protocol::ApiError::new(code, message),
+        }
+    }
+
+    /// Attach structured details.
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.body.details = details;
+        self
+    }
+
+    /// 401: no token, or a token this server does not know.
+    pub fn unauthorized() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid device token is required: enroll the device with a code from the coordinator",
+        )
+    }
+
+    /// 403: the device was revoked.
+    pub fn device_revoked() -> Self {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "device_revoked",
+            "this device has been revoked: keep its unsynced data and re-enroll it with a new code",
+        )
+    }
+
+    /// 400: the body is not JSON of the expected shape (serde's message says where).
+    pub fn malformed_json(serde_message: &str) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the request body is not valid JSON of the expected shape: {serde_message}"),
+        )
+    }
+
+    /// 413: the body is larger than the limit.
+    pub fn body_too_large() -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "the request body is larger than {} bytes: send fewer envelopes per batch",
+                protocol::MAX_REQUEST_BYTES
+            ),
+        )
+        .with_details(serde_json::json!({ "max_bytes": protocol::MAX_REQUEST_BYTES }))
+    }
+
+    /// The JSON error that replaces an empty-bodied error response from a layer (timeout,
+    /// 404, 405) so that every error body has the same shape.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, message) = match status {
+            StatusCode::NOT_FOUND => ("not_found", "there is nothing at this address"),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "this address does not accept that method",
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "request_timeout",
+                "the request took too long: retry, with a smaller batch on a slow connection",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => return ApiError::body_too_large(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "send the body as application/json",
+            ),
+            s if s.is_server_error() => ("internal", "the server failed: retry later"),
+            _ => ("bad_request", "the request is not valid"),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+impl From<crate::Error> for ApiError {
+    fn from(error: crate::Error) -> Self {
+        match &error {
+            crate::Error::Database(_) | crate::Error::Migration(_) => {
+                tracing::error!(error = %error, "storage failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "the server cannot reach its database: nothing was stored, retry later",
+                )
+            }
+            _ => {
+                tracing::error!(error = %error, "request failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server failed: nothing was stored, retry later",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let unauthorized = self.status == StatusCode::UNAUTHORIZED;
+        let mut response = (self.status, axum::Json(self.body)).into_response();
+        if unauthorized {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

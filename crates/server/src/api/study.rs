@@ -1,0 +1,74 @@
+//! `GET /v1/study`: the study file, roster and content packs, with a strong ETag.
+//!
+//! The ETag is the SHA-256 of the canonical JSON of `{study_toml, roster, content_packs}`: it
+//! changes exactly when what a tablet would store changes, never with `generated_at`. A request
+//! whose `If-None-Match` names it gets `304 Not Modified` with no body.
+
+use super::extract::AuthedDevice;
+use super::{ApiError, AppState};
+use crate::secrets::sha256_hex;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mimik_domain::protocol::{PackFile, RosterEntry, StudyResponse};
+
+/// Serve the study.
+pub async fn study(
+    State(state): State<AppState>,
+    AuthedDevice(device): AuthedDevice,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let participants = state.storage.submissions_of_kind("participant").await?;
+    let roster = crate::roster::build(&participants)?;
+    let tag = etag(&state.catalog.study_toml, &roster, &state.catalog.packs)?;
+    state
+        .storage
+        .touch_device(&device.id, &crate::now())
+        .await?;
+    let tag_header =
+        HeaderValue::from_str(&tag).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
+    let cache = HeaderValue::from_static("no-cache");
+    if if_none_match(&headers, &tag) {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, tag_header), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
+    }
+    let body = StudyResponse {
+        study_toml: state.catalog.study_toml.clone(),
+        roster,
+        content_packs: state.catalog.packs.clone(),
+        generated_at: chrono::Utc::now(),
+    };
+    Ok((
+        [(header::ETAG, tag_header), (header::CACHE_CONTROL, cache)],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// The quoted strong ETag of what a tablet stores.
+pub fn etag(study_toml: &str, roster: &[RosterEntry], packs: &[PackFile]) -> crate::Result<String> {
+    let content = serde_json::json!({
+        "study_toml": study_toml,
+        "roster": roster,
+        "content_packs": packs,
+    });
+    let bytes = mimik_domain::canonical::to_vec(&content)
+        .map_err(|e| crate::Error::Corrupt(e.to_string()))?;
+    Ok(format!("\"{}\"", sha256_hex(&bytes)))
+}
+
+/// Whether `If-None-Match` lists `tag` (or `*`). Weak comparison, as RFC 9110 says for this
+/// header: `W/"x"` matches `"x"`.
+fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == tag)
+}

@@ -1,0 +1,201 @@
+//! `POST /v1/submissions`: check every envelope, store the good ones in one transaction, and
+//! answer one receipt per envelope in order, after the commit.
+//!
+//! An envelope that cannot be parsed or fails a check is `rejected` on its own: it never blocks
+//! the rest of its batch (DESIGN.md §5). Only a body that is not a batch at all, or too big, fails
+//! the whole request.
+
+use super::extract::{AuthedDevice, JsonBody};
+use super::{ApiError, AppState};
+use crate::storage::{Device, Incoming};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use mimik_domain::envelope::{Envelope, EnvelopeError, Kind};
+use mimik_domain::protocol::{
+    self, BatchResponse, ItemStatus, MAX_BATCH_ITEMS, Receipt, RecheckError, recheck,
+    verify_signature,
+};
+use mimik_domain::study::Study;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// [`protocol::BatchRequest`] with each envelope left raw, so that one bad envelope is rejected
+/// alone instead of failing the batch.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBatch {
+    /// The envelopes, unparsed.
+    pub envelopes: Vec<Value>,
+}
+
+/// Receive a batch.
+pub async fn submit(
+    State(state): State<AppState>,
+    AuthedDevice(device): AuthedDevice,
+    JsonBody(batch): JsonBody<RawBatch>,
+) -> Result<Json<BatchResponse>, ApiError> {
+    if batch.envelopes.len() > MAX_BATCH_ITEMS {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("a batch holds at most {MAX_BATCH_ITEMS} envelopes: split it"),
+        )
+        .with_details(serde_json::json!({
+            "max_items": MAX_BATCH_ITEMS,
+            "items": batch.envelopes.len(),
+        })));
+    }
+    let mut receipts: Vec<Option<Receipt>> = Vec::with_capacity(batch.envelopes.len());
+    let mut accepted: Vec<(usize, Incoming)> = Vec::new();
+    for (index, raw) in batch.envelopes.into_iter().enumerate() {
+        match check_envelope(raw, &device, &state.catalog.study) {
+            Ok(incoming) => {
+                accepted.push((index, incoming));
+                receipts.push(None);
+            }
+            Err((id, reason)) => {
+                tracing::info!(device_id = %device.id, submission_id = %id, code = %reason.code, "envelope rejected");
+                receipts.push(Some(Receipt {
+                    id,
+                    status: ItemStatus::Rejected,
+                    body_sha256: None,
+                    reason: Some(reason),
+                }));
+            }
+        }
+    }
+    let items: Vec<Incoming> = accepted.iter().map(|(_, item)| item.clone()).collect();
+    let stored = state
+        .storage
+        .store_batch(&device.id, &items, &crate::now())
+        .await?;
+    for ((index, item), outcome) in accepted.into_iter().zip(stored.outcomes) {
+        let reason = outcome.conflict_reason.map(|code| {
+            tracing::warn!(device_id = %device.id, submission_id = %item.id, code, "conflict kept for review");
+            conflict_reason(code)
+        });
+        if let Some(slot) = receipts.get_mut(index) {
+            *slot = Some(Receipt {
+                id: item.id,
+                status: outcome.status,
+                body_sha256: outcome.stored_sha256,
+                reason,
+            });
+        }
+    }
+    Ok(Json(BatchResponse {
+        receipts: receipts.into_iter().flatten().collect(),
+        gaps: stored.gaps,
+    }))
+}
+
+fn conflict_reason(code: &str) -> protocol::ApiError {
+    let message = if code == "device_seq_taken" {
+        "another submission already holds this device_seq: kept for review, the stored one is unchanged"
+    } else {
+        "a different body is stored under this id: kept for review, the stored one is unchanged"
+    };
+    protocol::ApiError::new(code, message)
+}
+
+/// Every check of DESIGN.md §5 on one raw envelope, cheapest first. On failure: the id to put
+/// in the receipt (as sent, cut to 64 characters, when it is not a valid id) and the reason.
+pub fn check_envelope(
+    raw: Value,
+    device: &Device,
+    study: &Study,
+) -> Result<Incoming, (String, protocol::ApiError)> {
+    let raw_id: String = raw
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .take(64)
+        .collect();
+    let reject =
+        |code: &str, message: String| (raw_id.clone(), protocol::ApiError::new(code, message));
+    let envelope: Envelope = serde_json::from_value(raw)
+        .map_err(|e| reject("bad_envelope", format!("the envelope is not valid: {e}")))?;
+    let id = envelope.id.to_string();
+    let reject = |code: &str, message: String| (id.clone(), protocol::ApiError::new(code, message));
+    if envelope.device_id != device.id {
+        return Err(reject(
+            "device_mismatch",
+            "the envelope names another device than the token's".into(),
+        ));
+    }
+    let device_seq = i64::try_from(envelope.device_seq)
+        .ok()
+        .filter(|seq| *seq >= 1)
+        .ok_or_else(|| reject("bad_device_seq", "device_seq must be 1 or more".into()))?;
+    let body = envelope
+        .check_body()
+        .map_err(|e| reject(envelope_code(&e), e.to_string()))?;
+    verify_signature(&envelope, &device.public_key)
+        .map_err(|e| reject(envelope_code(&e), e.to_string()))?;
+    recheck(&body).map_err(|e| {
+        let code = match e {
+            RecheckError::Invalid(_) => "invalid_content",
+            RecheckError::UnknownAlgorithm(_) => "unknown_algorithm",
+            RecheckError::ScoreMismatch(_) => "score_mismatch",
+        };
+        reject(code, e.to_string())
+    })?;
+    study
+        .pseudonym_pattern
+        .parse(&body.participant)
+        .map_err(|_| {
+            reject(
+                "bad_pseudonym",
+                format!(
+                    "the participant is not a pseudonym of the form {}",
+                    study.pseudonym_pattern
+                ),
+            )
+        })?;
+    if let Some(tp) = &body.timepoint
+        && study.timepoint(tp).is_none()
+    {
+        return Err(reject(
+            "unknown_timepoint",
+            "the time point is not in the study protocol".into(),
+        ));
+    }
+    let (instrument, algorithm) = match envelope.kind {
+        Kind::Questionnaire | Kind::ClinicianForm => (
+            body.content["instrument"].as_str().map(str::to_owned),
+            body.content["algorithm"].as_str().map(str::to_owned),
+        ),
+        _ => (None, None),
+    };
+    Ok(Incoming {
+        id,
+        device_seq,
+        kind: envelope.kind.as_str().to_owned(),
+        participant: body.participant,
+        timepoint: body.timepoint,
+        instrument,
+        algorithm,
+        recorded_at: crate::timestamp(body.recorded_at),
+        utc_offset_minutes: i64::from(body.utc_offset_minutes),
+        created_at: crate::timestamp(envelope.created_at),
+        body: envelope.body,
+        body_sha256: envelope.body_sha256,
+        signature: envelope.signature,
+    })
+}
+
+/// The stable receipt code of an envelope error.
+fn envelope_code(error: &EnvelopeError) -> &'static str {
+    match error {
+        EnvelopeError::BadId => "bad_id",
+        EnvelopeError::IdNotV7 => "id_not_v7",
+        EnvelopeError::HashMismatch => "hash_mismatch",
+        EnvelopeError::BadBody(_) | EnvelopeError::Encoding(_) => "bad_body",
+        EnvelopeError::KindMismatch => "kind_mismatch",
+        EnvelopeError::UnsupportedVersion(_) => "unsupported_version",
+        EnvelopeError::NotCanonical => "not_canonical",
+        EnvelopeError::BadSignature => "bad_signature",
+    }
+}

@@ -1,0 +1,72 @@
+//! CSV long: one row per item of every questionnaire and clinician form, in the instrument's
+//! item order; an unanswered item has an empty `answer`. Other kinds (side effects, grades,
+//! counts, roster) are in the JSON export.
+
+use super::{Parsed, cell, csv_error, finish};
+use crate::error::Result;
+use mimik_domain::Instrument;
+
+const HEADER: [&str; 11] = [
+    "submission_id",
+    "device_id",
+    "device_seq",
+    "participant",
+    "timepoint",
+    "instrument",
+    "algorithm",
+    "item",
+    "answer",
+    "recorded_at",
+    "received_at",
+];
+
+/// Write the long export.
+pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
+    let mut forms: Vec<&Parsed> = all.iter().filter(|p| p.is_form()).collect();
+    forms.sort_by(|a, b| {
+        (
+            &a.row.participant,
+            &a.row.timepoint,
+            &a.row.instrument,
+            &a.row.recorded_at,
+            &a.row.id,
+        )
+            .cmp(&(
+                &b.row.participant,
+                &b.row.timepoint,
+                &b.row.instrument,
+                &b.row.recorded_at,
+                &b.row.id,
+            ))
+    });
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(HEADER).map_err(csv_error)?;
+    for p in forms {
+        let Some(instrument) = p
+            .row
+            .instrument
+            .as_deref()
+            .and_then(|i| i.parse::<Instrument>().ok())
+        else {
+            continue;
+        };
+        let answers = &p.body.content["answers"];
+        for item in instrument.items() {
+            out.write_record([
+                p.row.id.as_str(),
+                &p.row.device_id,
+                &p.row.device_seq.to_string(),
+                &p.row.participant,
+                p.row.timepoint.as_deref().unwrap_or_default(),
+                instrument.id(),
+                p.row.algorithm.as_deref().unwrap_or_default(),
+                item.id,
+                &cell(&answers[item.id]),
+                &p.row.recorded_at,
+                &p.row.received_at,
+            ])
+            .map_err(csv_error)?;
+        }
+    }
+    finish(out)
+}

@@ -1,0 +1,136 @@
+//! CSV wide: one row per participant × time point that has any submission, participants in
+//! pseudonym order and time points in protocol order. Per instrument: every score (fixed
+//! column order: instrument order, then the instrument's score order), how many current
+//! submissions there are (more than 1 = flagged natural-key duplicate) and which one the row
+//! shows. [decision] The latest current submission wins (by `recorded_at`, then id); superseded
+//! ones never count.
+
+use super::{Parsed, cell, csv_error, finish, superseded};
+use crate::error::Result;
+use mimik_domain::answers::{StrictMap, validate};
+use mimik_domain::envelope::Kind;
+use mimik_domain::study::Study;
+use mimik_domain::{Instrument, MissingMode, score};
+use std::collections::BTreeSet;
+
+/// The score keys of an instrument, in its scoring order (read off a scoring of a complete
+/// form, so a new score key of `mimik-domain` becomes a column without an edit here).
+pub fn score_keys(instrument: Instrument) -> Vec<&'static str> {
+    let complete = instrument
+        .items()
+        .iter()
+        .map(|item| (item.id.to_owned(), serde_json::Value::from(item.min)))
+        .collect();
+    validate(instrument, &StrictMap(complete))
+        .map(|answers| {
+            score(&answers, MissingMode::Strict)
+                .all()
+                .iter()
+                .map(|s| s.key)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The header row.
+pub fn header() -> Vec<String> {
+    let mut columns = vec!["participant".to_owned(), "timepoint".to_owned()];
+    for instrument in Instrument::ALL {
+        for key in score_keys(instrument) {
+            columns.push(format!("{instrument}_{key}"));
+        }
+        columns.push(format!("{instrument}_submissions"));
+        columns.push(format!("{instrument}_submission_id"));
+    }
+    columns.push("botox_count".to_owned());
+    columns.push("side_effects".to_owned());
+    columns
+}
+
+/// Write the wide export.
+pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
+    let superseded = superseded(all);
+    let current: Vec<&Parsed> = all
+        .iter()
+        .filter(|p| !superseded.contains(&p.row.id))
+        .collect();
+    let order = |tp: &str| {
+        study
+            .timepoints
+            .iter()
+            .position(|t| t.id == tp)
+            .unwrap_or(usize::MAX)
+    };
+    let mut cells: BTreeSet<(String, usize, String)> = BTreeSet::new();
+    for p in &current {
+        if let Some(tp) = &p.row.timepoint {
+            cells.insert((p.row.participant.clone(), order(tp), tp.clone()));
+        }
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(header()).map_err(csv_error)?;
+    for (participant, _, timepoint) in cells {
+        let here: Vec<&&Parsed> = current
+            .iter()
+            .filter(|p| {
+                p.row.participant == participant && p.row.timepoint.as_deref() == Some(&timepoint)
+            })
+            .collect();
+        let mut record = vec![participant.clone(), timepoint.clone()];
+        for instrument in Instrument::ALL {
+            let mut forms: Vec<&&&Parsed> = here
+                .iter()
+                .filter(|p| p.is_form() && p.row.instrument.as_deref() == Some(instrument.id()))
+                .collect();
+            forms.sort_by(|a, b| {
+                (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id))
+            });
+            let latest = forms.last();
+            for key in score_keys(instrument) {
+                record.push(
+                    latest
+                        .map(|p| cell(&p.body.content["scores"][key]))
+                        .unwrap_or_default(),
+                );
+            }
+            record.push(forms.len().to_string());
+            record.push(latest.map(|p| p.row.id.clone()).unwrap_or_default());
+        }
+        let latest_count = here
+            .iter()
+            .filter(|p| p.body.kind == Kind::BotoxCount)
+            .max_by(|a, b| (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id)));
+        record.push(
+            latest_count
+                .map(|p| cell(&p.body.content["count"]))
+                .unwrap_or_default(),
+        );
+        record.push(
+            here.iter()
+                .filter(|p| p.body.kind == Kind::SideEffect)
+                .count()
+                .to_string(),
+        );
+        out.write_record(&record).map_err(csv_error)?;
+    }
+    finish(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wide_header_has_every_score_in_a_fixed_order() {
+        let header = header();
+        let find = |c: &str| header.iter().position(|h| h == c).unwrap();
+        assert!(
+            find("face_total") < find("face_facial_movement")
+                || find("face_facial_movement") < find("face_total")
+        );
+        assert!(find("face_submissions") < find("fdi_physical_function"));
+        assert!(find("fdi_social_wellbeing") < find("saq_total"));
+        assert!(find("saq_raw_sum") < find("sunnybrook_composite"));
+        assert_eq!(header[0], "participant");
+    }
+}

@@ -1,0 +1,79 @@
+//! JSON: `{"submissions": [...]}`, every stored submission of every kind in id order (DESIGN.md
+//! §7). Field order is fixed by the struct; maps inside come from canonical bodies (sorted).
+
+use super::{Parsed, natural_key_duplicates};
+use crate::error::{Error, Result};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    submissions: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    device_id: &'a str,
+    device_seq: i64,
+    kind: &'a str,
+    participant: &'a str,
+    timepoint: Option<&'a str>,
+    instrument: Option<&'a str>,
+    algorithm: Option<&'a str>,
+    answers: &'a Value,
+    scores: &'a Value,
+    content: &'a Value,
+    supersedes: Option<String>,
+    recorded_at: &'a str,
+    utc_offset_minutes: i64,
+    created_at: &'a str,
+    received_at: &'a str,
+    body_sha256: &'a str,
+    natural_key_duplicate: bool,
+}
+
+/// Write the JSON export (pretty, trailing newline).
+pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
+    let flagged: BTreeSet<String> = natural_key_duplicates(all)
+        .into_values()
+        .flatten()
+        .collect();
+    let null = Value::Null;
+    let submissions = all
+        .iter()
+        .map(|p| Row {
+            id: &p.row.id,
+            device_id: &p.row.device_id,
+            device_seq: p.row.device_seq,
+            kind: &p.row.kind,
+            participant: &p.row.participant,
+            timepoint: p.row.timepoint.as_deref(),
+            instrument: p.row.instrument.as_deref(),
+            algorithm: p.row.algorithm.as_deref(),
+            answers: if p.is_form() {
+                &p.body.content["answers"]
+            } else {
+                &null
+            },
+            scores: if p.is_form() {
+                &p.body.content["scores"]
+            } else {
+                &null
+            },
+            content: &p.body.content,
+            supersedes: p.body.supersedes.as_ref().map(|s| s.id.to_string()),
+            recorded_at: &p.row.recorded_at,
+            utc_offset_minutes: p.row.utc_offset_minutes,
+            created_at: &p.row.created_at,
+            received_at: &p.row.received_at,
+            body_sha256: &p.row.body_sha256,
+            natural_key_duplicate: flagged.contains(&p.row.id),
+        })
+        .collect();
+    let mut bytes = serde_json::to_vec_pretty(&Document { submissions })
+        .map_err(|e| Error::Export(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,163 @@
+//! Exports for the statistician (DESIGN.md §6): CSV long (one row per item answer), CSV wide
+//! (one row per participant × time point with scores) and JSON.
+//!
+//! Exports are pure functions of the stored rows: everything is sorted, numbers are printed as
+//! stored (shortest round-trip form), and no "now" is written, so a repeated export is
+//! byte-identical (NL-5). Pseudonyms only: nothing else identifies a participant anywhere.
+
+mod csv_long;
+mod csv_wide;
+mod json;
+
+use crate::error::{Error, Result};
+use crate::storage::{Storage, StoredSubmission};
+use mimik_domain::envelope::{Body, Kind};
+use mimik_domain::study::Study;
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One row per item answer.
+    CsvLong,
+    /// One row per participant × time point.
+    CsvWide,
+    /// Every submission as JSON.
+    Json,
+}
+
+impl Format {
+    /// Every format, for the download page.
+    pub const ALL: [Format; 3] = [Format::CsvLong, Format::CsvWide, Format::Json];
+
+    /// The CLI / URL name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::CsvLong => "csv-long",
+            Format::CsvWide => "csv-wide",
+            Format::Json => "json",
+        }
+    }
+
+    /// The download file name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::CsvLong => "mimik-long.csv",
+            Format::CsvWide => "mimik-wide.csv",
+            Format::Json => "mimik.json",
+        }
+    }
+
+    /// The MIME type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            _ => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| "expected csv-long, csv-wide or json".to_owned())
+    }
+}
+
+/// A stored submission with its body parsed.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The row.
+    pub row: StoredSubmission,
+    /// The checked body it holds.
+    pub body: Body,
+}
+
+impl Parsed {
+    /// Parse every row (bodies were checked on the way in; a failure here means corruption).
+    pub fn all(rows: Vec<StoredSubmission>) -> Result<Vec<Parsed>> {
+        rows.into_iter()
+            .map(|row| {
+                let body = serde_json::from_str(&row.body)
+                    .map_err(|e| Error::Corrupt(format!("submission {}: {e}", row.id)))?;
+                Ok(Parsed { row, body })
+            })
+            .collect()
+    }
+
+    /// Whether it is an instrument form (questionnaire or clinician form).
+    pub fn is_form(&self) -> bool {
+        matches!(self.body.kind, Kind::Questionnaire | Kind::ClinicianForm)
+    }
+
+    /// participant × time point × instrument, for forms.
+    pub fn natural_key(&self) -> Option<(String, String, String)> {
+        if !self.is_form() {
+            return None;
+        }
+        Some((
+            self.row.participant.clone(),
+            self.row.timepoint.clone().unwrap_or_default(),
+            self.row.instrument.clone().unwrap_or_default(),
+        ))
+    }
+}
+
+/// Ids that a later correction supersedes: they stay stored, but do not count as "latest".
+pub fn superseded(all: &[Parsed]) -> BTreeSet<String> {
+    all.iter()
+        .filter_map(|p| p.body.supersedes.as_ref().map(|s| s.id.to_string()))
+        .collect()
+}
+
+/// Natural-key duplicates (DESIGN.md §5): forms not superseded that share participant × time
+/// point × instrument, with their ids in id order. Both are kept; this only flags them.
+pub fn natural_key_duplicates(all: &[Parsed]) -> BTreeMap<(String, String, String), Vec<String>> {
+    let superseded = superseded(all);
+    let mut groups: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+    for p in all.iter().filter(|p| !superseded.contains(&p.row.id)) {
+        if let Some(key) = p.natural_key() {
+            groups.entry(key).or_default().push(p.row.id.clone());
+        }
+    }
+    groups.retain(|_, ids| ids.len() > 1);
+    for ids in groups.values_mut() {
+        ids.sort();
+    }
+    groups
+}
+
+/// Export everything stored, in `format`.
+pub async fn export(storage: &dyn Storage, study: &Study, format: Format) -> Result<Vec<u8>> {
+    let all = Parsed::all(storage.submissions().await?)?;
+    match format {
+        Format::CsvLong => csv_long::write(&all),
+        Format::CsvWide => csv_wide::write(&all, study),
+        Format::Json => json::write(&all),
+    }
+}
+
+/// A JSON value as a CSV cell: strings bare, `null` empty, numbers as printed by serde_json.
+pub(crate) fn cell(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A finished CSV writer's bytes.
+pub(crate) fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
+    writer
+        .into_inner()
+        .map_err(|e| Error::Export(e.to_string()))
+}
+
+pub(crate) fn csv_error(error: csv::Error) -> Error {
+    Error::Export(error.to_string())
+}

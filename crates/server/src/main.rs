@@ -1,0 +1,193 @@
+//! `mimik-server`: the central study server's command line (DESIGN.md §7).
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use mimik_server::api::{AppState, Config};
+use mimik_server::export::Format;
+use mimik_server::secrets::hash_password;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "mimik-server", version, about = "Mimik's central study server")]
+struct Cli {
+    /// Directory for the SQLite database (when --db is not given).
+    #[arg(long, env = "MIMIK_SERVER_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Database URL: postgres://USER:PASSWORD@HOST/DB or sqlite://PATH (default: an SQLite file
+    /// in the data directory).
+    #[arg(long, env = "MIMIK_SERVER_DB", global = true)]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and coordinator pages; prints the bound address on its first line.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Seconds a request may take, body included.
+        #[arg(long, default_value_t = 60)]
+        request_timeout_s: u64,
+        /// Mark session cookies Secure (set when served behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Make a one-time enrollment code for a tablet; prints the code alone.
+    EnrollmentCode {
+        /// The site the device will belong to.
+        #[arg(long)]
+        site: String,
+        /// Hours until the code expires.
+        #[arg(long, default_value_t = 24)]
+        ttl_hours: u32,
+    },
+    /// Revoke a device: its token is refused from now on.
+    Revoke {
+        /// The device id (`dev-…`).
+        device_id: String,
+    },
+    /// Export every stored submission.
+    Export {
+        /// csv-long, csv-wide or json.
+        #[arg(long)]
+        format: Format,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Coordinator accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a coordinator; the password comes from MIMIK_SERVER_PASSWORD or a prompt.
+    Add {
+        /// Login name.
+        name: String,
+    },
+}
+
+fn main() {
+    if let Err(error) = run() {
+        eprintln!("mimik-server: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+#[tokio::main]
+async fn run() -> Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MIMIK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let storage = mimik_server::open(&cli.data_dir, cli.db.as_deref())
+        .await
+        .context("cannot open the database (check --data-dir / --db)")?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            request_timeout_s,
+            secure_cookies,
+        } => {
+            let config = Config {
+                request_timeout: std::time::Duration::from_secs(request_timeout_s),
+                secure_cookies,
+            };
+            let state = AppState::new(storage, config)?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            let address = listener.local_addr()?;
+            // The first line of stdout is the contract: tests and scripts read it.
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "http://{address}")?;
+            stdout.flush()?;
+            drop(stdout);
+            tracing::info!(%address, "serving");
+            axum::serve(listener, mimik_server::router(state))
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+        Command::EnrollmentCode { site, ttl_hours } => {
+            let site = site.trim();
+            if site.is_empty() || site.len() > 200 {
+                bail!("--site must be a site name of 1 to 200 characters");
+            }
+            let code =
+                mimik_server::api::enroll::issue_code(storage.as_ref(), site, ttl_hours).await?;
+            println!("{code}");
+        }
+        Command::Revoke { device_id } => {
+            if !storage
+                .revoke_device(&device_id, &mimik_server::now())
+                .await?
+            {
+                bail!("no device {device_id:?}: list devices on the coordinator's devices page");
+            }
+            eprintln!("device {device_id} revoked");
+        }
+        Command::Export { format, out } => {
+            let catalog = mimik_server::catalog::Catalog::shipped()?;
+            let bytes =
+                mimik_server::export::export(storage.as_ref(), &catalog.study, format).await?;
+            match out {
+                Some(path) => std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => std::io::stdout().lock().write_all(&bytes)?,
+            }
+        }
+        Command::User {
+            command: UserCommand::Add { name },
+        } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.len() > 100 {
+                bail!("the user name must be 1 to 100 characters");
+            }
+            let password = match std::env::var("MIMIK_SERVER_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => rpassword::prompt_password(format!("password for {name}: "))?,
+            };
+            if password.chars().count() < 10 {
+                bail!("the password must be at least 10 characters");
+            }
+            let hash = hash_password(&password)?;
+            if !storage.add_user(&name, &hash, &mimik_server::now()).await? {
+                bail!("a user {name:?} already exists");
+            }
+            eprintln!("user {name} added");
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

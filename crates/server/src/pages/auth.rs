@@ -1,0 +1,153 @@
+//! Login, logout and the session extractor.
+
+use super::page;
+use crate::api::{ApiError, AppState};
+use crate::secrets::{new_token, sha256_hex, verify_password};
+use axum::Form;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+const COOKIE: &str = "mimik_session";
+const SESSION_HOURS: i64 = 8;
+
+/// A logged-in coordinator; pages without one redirect to `/login`.
+#[derive(Debug, Clone)]
+pub struct Coordinator(pub String);
+
+impl FromRequestParts<AppState> for Coordinator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(token) = session_cookie(&parts.headers) else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        let user = state
+            .storage
+            .session_user(&sha256_hex(token.as_bytes()), &crate::now())
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?;
+        user.map(Coordinator)
+            .ok_or_else(|| Redirect::to("/login").into_response())
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// `GET /login`.
+pub async fn login_page() -> Response {
+    login_form(None)
+}
+
+fn login_form(problem: Option<&str>) -> Response {
+    page(
+        "Log in",
+        None,
+        html! {
+            @if let Some(problem) = problem { p role="alert" { (problem) } }
+            form method="post" action="/login" {
+                label { "Name " input name="name" autocomplete="username" required; }
+                br;
+                label { "Password " input name="password" type="password" autocomplete="current-password" required; }
+                br;
+                button type="submit" { "Log in" }
+            }
+        },
+    )
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    name: String,
+    password: String,
+}
+
+/// `POST /login`: a session cookie and a redirect, or the form again with 401.
+pub async fn login(
+    State(state): State<AppState>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, ApiError> {
+    let hash = state.storage.password_hash(&form.name).await?;
+    // Verify against a dummy when the user is unknown, so timing does not reveal names.
+    let known = hash.is_some();
+    let hash = match hash {
+        Some(hash) => hash,
+        None => dummy_hash()?,
+    };
+    let password = form.password;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !(known && ok) {
+        tracing::info!("coordinator login refused");
+        let mut response = login_form(Some("Wrong name or password."));
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    }
+    let token = new_token()?;
+    let now = chrono::Utc::now();
+    state
+        .storage
+        .create_session(
+            &sha256_hex(token.as_bytes()),
+            &form.name,
+            &crate::timestamp(now),
+            &crate::timestamp(now + chrono::Duration::hours(SESSION_HOURS)),
+        )
+        .await?;
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        SESSION_HOURS * 3600
+    );
+    let mut response = Redirect::to("/devices").into_response();
+    let value = HeaderValue::from_str(&cookie).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
+    response.headers_mut().insert(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = session_cookie(&headers) {
+        state
+            .storage
+            .delete_session(&sha256_hex(token.as_bytes()))
+            .await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("mimik_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+/// An Argon2id hash of a random password nobody knows, made once.
+fn dummy_hash() -> crate::Result<String> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = DUMMY.get() {
+        return Ok(hash.clone());
+    }
+    let hash = crate::secrets::hash_password(&new_token()?)?;
+    Ok(DUMMY.get_or_init(|| hash).clone())
+}

@@ -1,0 +1,197 @@
+//! Completeness (participants × time points) and one participant's score trajectories.
+//!
+//! [decision] A time point is done when every instrument form it lists (face, fdi, saq,
+//! sunnybrook) has a current submission; one without instrument forms is done once anything was
+//! submitted for it. Otherwise `mimik_domain::study::schedule` says due, overdue or not yet due;
+//! an overdue or due time point with some but not all forms is shown as `missing` forms.
+
+use super::auth::Coordinator;
+use super::page;
+use crate::api::{ApiError, AppState};
+use crate::export::{Parsed, superseded};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use mimik_domain::protocol::RosterEntry;
+use mimik_domain::study::schedule::{DueStatus, ParticipantDates, schedule};
+use mimik_domain::study::{Study, Timepoint};
+use std::collections::BTreeSet;
+
+fn expected_instruments(tp: &Timepoint) -> BTreeSet<&'static str> {
+    tp.patient_forms
+        .iter()
+        .chain(&tp.staff_forms)
+        .filter_map(|f| f.instrument())
+        .map(|i| i.id())
+        .collect()
+}
+
+/// `(time point id, css class, label)` for every time point of one participant.
+fn statuses(
+    study: &Study,
+    entry: &RosterEntry,
+    current: &[&Parsed],
+) -> Vec<(String, &'static str, String)> {
+    let mine: Vec<&&Parsed> = current
+        .iter()
+        .filter(|p| p.row.participant == entry.pseudonym)
+        .collect();
+    let mut done = BTreeSet::new();
+    let mut partial = BTreeSet::new();
+    for tp in &study.timepoints {
+        let here: Vec<&&&Parsed> = mine
+            .iter()
+            .filter(|p| p.row.timepoint.as_deref() == Some(tp.id.as_str()))
+            .collect();
+        let expected = expected_instruments(tp);
+        let present: BTreeSet<&str> = here
+            .iter()
+            .filter_map(|p| p.row.instrument.as_deref())
+            .collect();
+        let complete = if expected.is_empty() {
+            !here.is_empty()
+        } else {
+            expected.iter().all(|i| present.contains(i))
+        };
+        if complete {
+            done.insert(tp.id.clone());
+        } else if !present.is_empty() {
+            partial.insert(tp.id.clone());
+        }
+    }
+    let dates = ParticipantDates {
+        inclusion: entry.inclusion_date,
+        botox: entry.botox_dates.clone(),
+        surgery: entry.surgery_date,
+    };
+    let today = chrono::Utc::now().date_naive();
+    schedule(study, &dates, &done, today)
+        .into_iter()
+        .map(|due| {
+            let (class, label) = match &due.status {
+                DueStatus::Done => ("done", "done".to_owned()),
+                DueStatus::Due { window } if partial.contains(&due.timepoint) => (
+                    "missing",
+                    format!("missing forms, due until {}", window.closes),
+                ),
+                DueStatus::Due { window } => ("due", format!("due until {}", window.closes)),
+                DueStatus::Overdue { .. } if partial.contains(&due.timepoint) => {
+                    ("missing", "missing forms".to_owned())
+                }
+                DueStatus::Overdue { window } => {
+                    ("overdue", format!("overdue since {}", window.closes))
+                }
+                DueStatus::NotYetDue { window: Some(w) } => ("", format!("from {}", w.opens)),
+                DueStatus::NotYetDue { window: None } => ("", "not scheduled".to_owned()),
+            };
+            (due.timepoint, class, label)
+        })
+        .collect()
+}
+
+async fn load(state: &AppState) -> Result<(Vec<RosterEntry>, Vec<Parsed>), ApiError> {
+    let roster = crate::roster::build(&state.storage.submissions_of_kind("participant").await?)?;
+    let all = Parsed::all(state.storage.submissions().await?)?;
+    Ok((roster, all))
+}
+
+/// `GET /completeness`.
+pub async fn matrix(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+) -> Result<Response, ApiError> {
+    let (roster, all) = load(&state).await?;
+    let gone = superseded(&all);
+    let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
+    let study = &state.catalog.study;
+    Ok(page(
+        "Completeness",
+        Some(&user),
+        html! {
+            table {
+                tr { th { "Participant" } @for tp in &study.timepoints { th title=(tp.label) { (tp.id) } } }
+                @for entry in &roster {
+                    tr {
+                        td { a href={ "/participants/" (entry.pseudonym) } { (entry.pseudonym) } }
+                        @for (_, class, label) in statuses(study, entry, &current) { td class=(class) { (label) } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// The series drawn per participant: (instrument, score key).
+const SERIES: [(&str, &str); 5] = [
+    ("face", "total"),
+    ("fdi", "physical_function"),
+    ("fdi", "social_wellbeing"),
+    ("saq", "total"),
+    ("sunnybrook", "composite"),
+];
+
+/// `GET /participants/{pseudonym}`: scores per time point as inline SVG (0–100 scales).
+pub async fn participant(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+    Path(pseudonym): Path<String>,
+) -> Result<Response, ApiError> {
+    let (_, all) = load(&state).await?;
+    let gone = superseded(&all);
+    let study = &state.catalog.study;
+    let mut series = Vec::new();
+    for (instrument, key) in SERIES {
+        let mut points = Vec::new();
+        for (x, tp) in study.timepoints.iter().enumerate() {
+            let latest = all
+                .iter()
+                .filter(|p| !gone.contains(&p.row.id) && p.row.participant == pseudonym)
+                .filter(|p| {
+                    p.row.timepoint.as_deref() == Some(tp.id.as_str())
+                        && p.row.instrument.as_deref() == Some(instrument)
+                })
+                .max_by(|a, b| {
+                    (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id))
+                });
+            if let Some(value) = latest.and_then(|p| p.body.content["scores"][key].as_f64()) {
+                points.push((x, value));
+            }
+        }
+        series.push((format!("{instrument} {key}"), points));
+    }
+    Ok(page(
+        &format!("Participant {pseudonym}"),
+        Some(&user),
+        chart(study, &series),
+    ))
+}
+
+const COLOURS: [&str; 5] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"];
+
+fn chart(study: &Study, series: &[(String, Vec<(usize, f64)>)]) -> Markup {
+    let (w, h, left, top) = (640.0, 260.0, 40.0, 10.0);
+    let n = study.timepoints.len().max(2) as f64 - 1.0;
+    let x = |i: usize| left + (i as f64) * (w - left - 20.0) / n;
+    let y = |v: f64| top + (100.0 - v.clamp(0.0, 100.0)) * (h - top - 30.0) / 100.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(w) height=(h) role="img" aria-label="score trajectories" {
+            line x1=(left) y1=(y(0.0)) x2=(w - 20.0) y2=(y(0.0)) stroke="#888" {}
+            line x1=(left) y1=(y(0.0)) x2=(left) y2=(y(100.0)) stroke="#888" {}
+            text x="4" y=(y(100.0) + 4.0) font-size="10" { "100" }
+            text x="4" y=(y(0.0)) font-size="10" { "0" }
+            @for (i, tp) in study.timepoints.iter().enumerate() {
+                text x=(x(i) - 20.0) y=(h - 8.0) font-size="9" { (tp.id) }
+            }
+            @for ((name, points), colour) in series.iter().zip(COLOURS) {
+                @if !points.is_empty() {
+                    polyline fill="none" stroke=(colour) stroke-width="2"
+                        points=(points.iter().map(|&(i, v)| format!("{:.1},{:.1}", x(i), y(v))).collect::<Vec<_>>().join(" ")) {
+                        title { (name) }
+                    }
+                    @for &(i, v) in points { circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(v))) r="3" fill=(colour) { title { (name) ": " (v) } } }
+                }
+            }
+        }
+        ul { @for ((name, points), colour) in series.iter().zip(COLOURS) { li style={ "color:" (colour) } { (name) ": " (points.len()) " point(s)" } } }
+    }
+}

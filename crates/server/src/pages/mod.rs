@@ -1,0 +1,68 @@
+//! Coordinator pages (DESIGN.md §6): server-rendered HTML, no JavaScript. maud escapes every
+//! interpolated string, so pseudonyms and free text can never become markup.
+//!
+//! Login is a name and an Argon2id password; the session is a random id in an `HttpOnly`,
+//! `SameSite=Strict` cookie (its SHA-256 is stored). Every page but the login page needs it;
+//! state changes (revoke, logout) are POST forms, which `SameSite=Strict` keeps same-site.
+
+mod auth;
+mod completeness;
+mod views;
+
+use crate::api::AppState;
+use axum::Router;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+
+/// The coordinator routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/devices") }))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/devices", get(views::devices))
+        .route("/devices/{id}/revoke", post(views::revoke))
+        .route("/completeness", get(completeness::matrix))
+        .route("/participants/{pseudonym}", get(completeness::participant))
+        .route("/side-effects", get(views::side_effects))
+        .route("/review", get(views::review))
+        .route("/exports", get(views::exports))
+        .route("/exports/{format}", get(views::download))
+}
+
+/// A page in the common frame.
+fn page(title: &str, user: Option<&str>, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Mimik" }
+                style { (STYLE) }
+            }
+            body {
+                @if let Some(user) = user {
+                    nav {
+                        a href="/devices" { "Devices" } " · "
+                        a href="/completeness" { "Completeness" } " · "
+                        a href="/side-effects" { "Side effects" } " · "
+                        a href="/review" { "Conflicts and duplicates" } " · "
+                        a href="/exports" { "Exports" } " · "
+                        form method="post" action="/logout" class="inline" {
+                            button type="submit" { "Log out " (user) }
+                        }
+                    }
+                }
+                main { h1 { (title) } (body) }
+            }
+        }
+    };
+    Html(markup.into_string()).into_response()
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5rem;color:#222}table{border-collapse:collapse}\
+td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}.inline{display:inline}\
+.done{background:#d8f0d8}.due{background:#fff3c4}.overdue,.missing{background:#f6d0d0}\
+nav{margin-bottom:1rem}";

@@ -1,0 +1,196 @@
+//! Devices, side effects awaiting a grade, conflicts and duplicates, exports.
+
+use super::auth::Coordinator;
+use super::page;
+use crate::api::{ApiError, AppState};
+use crate::export::{Format, Parsed, export, natural_key_duplicates};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use std::collections::BTreeSet;
+
+/// `GET /devices`: last seen, gaps, revoke.
+pub async fn devices(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+) -> Result<Response, ApiError> {
+    let devices = state.storage.devices().await?;
+    let mut rows = Vec::with_capacity(devices.len());
+    for device in devices {
+        let gaps = state.storage.gaps(&device.id).await?;
+        rows.push((device, gaps));
+    }
+    Ok(page(
+        "Devices",
+        Some(&user),
+        html! {
+            table {
+                tr { th { "Device" } th { "Site" } th { "Enrolled" } th { "Last seen" } th { "Stored" } th { "Highest seq" } th { "Gaps" } th { "" } }
+                @for (device, gaps) in &rows {
+                    tr {
+                        td { code { (device.id) } }
+                        td { (device.site) }
+                        td { (device.enrolled_at) }
+                        td { (device.last_seen_at.as_deref().unwrap_or("never")) }
+                        td { (device.submissions) }
+                        td { (device.max_seq) }
+                        td {
+                            @if gaps.is_empty() { "none" }
+                            @for gap in gaps { (gap.from) "–" (gap.to) " " }
+                        }
+                        td {
+                            @if let Some(at) = &device.revoked_at { "revoked " (at) }
+                            @else {
+                                form method="post" action={ "/devices/" (device.id) "/revoke" } {
+                                    button type="submit" { "Revoke" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `POST /devices/{id}/revoke`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if !state.storage.revoke_device(&id, &crate::now()).await? {
+        return Err(ApiError::for_status(StatusCode::NOT_FOUND));
+    }
+    tracing::info!(device_id = %id, user = %user, "device revoked from the devices page");
+    Ok(Redirect::to("/devices").into_response())
+}
+
+/// `GET /side-effects`: patient side effects no clinician has graded yet.
+pub async fn side_effects(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+) -> Result<Response, ApiError> {
+    let effects = Parsed::all(state.storage.submissions_of_kind("side_effect").await?)?;
+    let grades = Parsed::all(
+        state
+            .storage
+            .submissions_of_kind("side_effect_grade")
+            .await?,
+    )?;
+    let graded: BTreeSet<String> = grades
+        .iter()
+        .filter_map(|g| g.body.content["side_effect_id"].as_str().map(str::to_owned))
+        .collect();
+    let waiting: Vec<&Parsed> = effects
+        .iter()
+        .filter(|e| !graded.contains(&e.row.id))
+        .collect();
+    Ok(page(
+        "Side effects awaiting a Clavien-Dindo grade",
+        Some(&user),
+        html! {
+            p { (waiting.len()) " awaiting a grade; grade them on a tablet in clinician mode." }
+            table {
+                tr { th { "Participant" } th { "Time point" } th { "Recorded" } th { "Text" } th { "Id" } }
+                @for effect in &waiting {
+                    tr {
+                        td { (effect.row.participant) }
+                        td { (effect.row.timepoint.as_deref().unwrap_or("")) }
+                        td { (effect.row.recorded_at) }
+                        td { (effect.body.content["text"].as_str().unwrap_or("")) }
+                        td { code { (effect.row.id) } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `GET /review`: conflicts (kept, never applied) and natural-key duplicates (both kept).
+/// Rejected envelopes are not stored, so they appear in the tablet's quarantine, not here.
+pub async fn review(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+) -> Result<Response, ApiError> {
+    let conflicts = state.storage.conflicts().await?;
+    let all = Parsed::all(state.storage.submissions().await?)?;
+    let duplicates = natural_key_duplicates(&all);
+    Ok(page(
+        "Conflicts and duplicates",
+        Some(&user),
+        html! {
+            h2 { "Conflicts" }
+            p { "An envelope that clashed with a stored one. The stored submission is unchanged." }
+            table {
+                tr { th { "Submission" } th { "Device" } th { "Seq" } th { "Kind" } th { "Reason" } th { "Received" } }
+                @for c in &conflicts {
+                    tr {
+                        td { code { (c.submission_id) } }
+                        td { code { (c.device_id) } }
+                        td { (c.device_seq) }
+                        td { (c.kind) }
+                        td { (c.reason) }
+                        td { (c.received_at) }
+                    }
+                }
+            }
+            h2 { "Natural-key duplicates" }
+            p { "The same form for the same participant and time point more than once. All are kept; the latest counts in the wide export." }
+            table {
+                tr { th { "Participant" } th { "Time point" } th { "Instrument" } th { "Submissions" } }
+                @for ((participant, timepoint, instrument), ids) in &duplicates {
+                    tr {
+                        td { (participant) }
+                        td { (timepoint) }
+                        td { (instrument) }
+                        td { @for id in ids { code { (id) } " " } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `GET /exports`.
+pub async fn exports(Coordinator(user): Coordinator) -> Response {
+    page(
+        "Exports",
+        Some(&user),
+        html! {
+            ul {
+                @for format in Format::ALL {
+                    li { a href={ "/exports/" (format.name()) } { (format.file_name()) } }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /exports/{format}`: the same bytes as `mimik-server export`.
+pub async fn download(
+    State(state): State<AppState>,
+    Coordinator(user): Coordinator,
+    Path(format): Path<String>,
+) -> Result<Response, ApiError> {
+    let format: Format = format
+        .parse()
+        .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
+    let bytes = export(state.storage.as_ref(), &state.catalog.study, format).await?;
+    tracing::info!(user = %user, format = format.name(), "export downloaded");
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))
+            .map_err(|e| crate::Error::Corrupt(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,39 @@
+//! The roster: every participant registered on any tablet, derived from `participant`
+//! submissions (nothing is updated in place).
+//!
+//! [decision] For each pseudonym the registration with the latest `recorded_at` wins; ties go to
+//! the higher `(device_id, device_seq)`. On one device `device_seq` order is save order, so the
+//! newest edit on a tablet wins; across tablets the one made last wins.
+
+use crate::error::{Error, Result};
+use crate::storage::StoredSubmission;
+use mimik_domain::envelope::Body;
+use mimik_domain::protocol::{RosterDates, RosterEntry};
+use std::collections::BTreeMap;
+
+/// The roster from `participant` submissions, sorted by pseudonym.
+pub fn build(participant_submissions: &[StoredSubmission]) -> Result<Vec<RosterEntry>> {
+    let mut latest: BTreeMap<&str, (&StoredSubmission, RosterDates)> = BTreeMap::new();
+    for submission in participant_submissions {
+        let body: Body = serde_json::from_str(&submission.body)
+            .map_err(|e| Error::Corrupt(format!("submission {}: {e}", submission.id)))?;
+        let dates: RosterDates = serde_json::from_value(body.content)
+            .map_err(|e| Error::Corrupt(format!("submission {}: {e}", submission.id)))?;
+        let key = |s: &StoredSubmission| (s.recorded_at.clone(), s.device_id.clone(), s.device_seq);
+        match latest.get(submission.participant.as_str()) {
+            Some((current, _)) if key(current) >= key(submission) => {}
+            _ => {
+                latest.insert(&submission.participant, (submission, dates));
+            }
+        }
+    }
+    Ok(latest
+        .into_iter()
+        .map(|(pseudonym, (_, dates))| RosterEntry {
+            pseudonym: pseudonym.to_owned(),
+            inclusion_date: dates.inclusion_date,
+            surgery_date: dates.surgery_date,
+            botox_dates: dates.botox_dates,
+        })
+        .collect())
+}

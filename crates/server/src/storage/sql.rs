@@ -1,0 +1,395 @@
+//! The SQL both backends run, as one implementation of [`Storage`](super::Storage) stamped out
+//! for each pool type. The SQL is a portable subset (`$n` parameters, `ON CONFLICT DO NOTHING`,
+//! `COALESCE`, `LAG`, text times, 64-bit integers) that SQLite and PostgreSQL read the same way;
+//! a backend supplies `self.pool` and `self.begin_write()`.
+//!
+//! Why a macro: sqlx's executors are typed per database, and the generic bounds needed to write
+//! this once over `DB: Database` hide the SQL under trait plumbing. The text below is the single
+//! source; `story` tests run it on both backends.
+
+/// Columns of a stored submission, in [`StoredSubmission`](super::StoredSubmission) order.
+pub(crate) const SUBMISSION_COLUMNS: &str = "id, device_id, device_seq, kind, participant, \
+    timepoint, instrument, algorithm, recorded_at, utc_offset_minutes, created_at, received_at, \
+    body, body_sha256";
+
+/// A submission row as sqlx decodes it.
+pub(crate) type SubmissionTuple = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// Tuple → struct.
+pub(crate) fn submission_from(t: SubmissionTuple) -> super::StoredSubmission {
+    super::StoredSubmission {
+        id: t.0,
+        device_id: t.1,
+        device_seq: t.2,
+        kind: t.3,
+        participant: t.4,
+        timepoint: t.5,
+        instrument: t.6,
+        algorithm: t.7,
+        recorded_at: t.8,
+        utc_offset_minutes: t.9,
+        created_at: t.10,
+        received_at: t.11,
+        body: t.12,
+        body_sha256: t.13,
+    }
+}
+
+macro_rules! impl_storage {
+    ($backend:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::storage::Storage for $backend {
+            async fn health(&self) -> $crate::Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn add_enrollment_code(&self, code: &$crate::storage::NewCode) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO enrollment_codes (code_sha256, site, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&code.code_sha256)
+                .bind(&code.site)
+                .bind(&code.created_at)
+                .bind(&code.expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn enroll(
+                &self,
+                code_sha256: &str,
+                now: &str,
+                device: &$crate::storage::NewDevice,
+            ) -> $crate::Result<Option<String>> {
+                let mut tx = self.begin_write().await?;
+                let site: Option<(String,)> = sqlx::query_as(
+                    "SELECT site FROM enrollment_codes \
+                     WHERE code_sha256 = $1 AND used_at IS NULL AND expires_at > $2",
+                )
+                .bind(code_sha256)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((site,)) = site else {
+                    return Ok(None);
+                };
+                // `used_at IS NULL` again: on PostgreSQL a concurrent enrollment with the same
+                // code waits here and then updates nothing.
+                let used = sqlx::query(
+                    "UPDATE enrollment_codes SET used_at = $1, device_id = $2 \
+                     WHERE code_sha256 = $3 AND used_at IS NULL",
+                )
+                .bind(now)
+                .bind(&device.id)
+                .bind(code_sha256)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if used != 1 {
+                    return Ok(None);
+                }
+                sqlx::query(
+                    "INSERT INTO devices (id, site, public_key, token_sha256, enrolled_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&device.id)
+                .bind(&site)
+                .bind(&device.public_key)
+                .bind(&device.token_sha256)
+                .bind(&device.enrolled_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(site))
+            }
+
+            async fn device_by_token(&self, token_sha256: &str) -> $crate::Result<Option<$crate::storage::Device>> {
+                let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT id, site, public_key, revoked_at FROM devices WHERE token_sha256 = $1",
+                )
+                .bind(token_sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id, site, public_key, revoked_at)| $crate::storage::Device {
+                    id,
+                    site,
+                    public_key,
+                    revoked_at,
+                }))
+            }
+
+            async fn touch_device(&self, device_id: &str, now: &str) -> $crate::Result<()> {
+                sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(device_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn revoke_device(&self, device_id: &str, now: &str) -> $crate::Result<bool> {
+                let found: Option<(String,)> = sqlx::query_as("SELECT id FROM devices WHERE id = $1")
+                    .bind(device_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if found.is_none() {
+                    return Ok(false);
+                }
+                sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(device_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(true)
+            }
+
+            async fn store_batch(
+                &self,
+                device_id: &str,
+                items: &[$crate::storage::Incoming],
+                received_at: &str,
+            ) -> $crate::Result<$crate::storage::BatchOutcome> {
+                use mimik_domain::protocol::ItemStatus;
+                let mut tx = self.begin_write().await?;
+                let mut outcomes = Vec::with_capacity(items.len());
+                for item in items {
+                    // UNIQUE(id) and UNIQUE(device_id, device_seq) decide; a concurrent batch with
+                    // the same id waits for the other transaction and then inserts nothing.
+                    let inserted = sqlx::query(
+                        "INSERT INTO submissions (id, device_id, device_seq, kind, participant, \
+                         timepoint, instrument, algorithm, recorded_at, utc_offset_minutes, \
+                         created_at, received_at, body, body_sha256, signature) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&item.id)
+                    .bind(device_id)
+                    .bind(item.device_seq)
+                    .bind(&item.kind)
+                    .bind(&item.participant)
+                    .bind(&item.timepoint)
+                    .bind(&item.instrument)
+                    .bind(&item.algorithm)
+                    .bind(&item.recorded_at)
+                    .bind(item.utc_offset_minutes)
+                    .bind(&item.created_at)
+                    .bind(received_at)
+                    .bind(&item.body)
+                    .bind(&item.body_sha256)
+                    .bind(&item.signature)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted == 1 {
+                        outcomes.push($crate::storage::Outcome {
+                            status: ItemStatus::Stored,
+                            stored_sha256: Some(item.body_sha256.clone()),
+                            conflict_reason: None,
+                        });
+                        continue;
+                    }
+                    let stored: Option<(String,)> =
+                        sqlx::query_as("SELECT body_sha256 FROM submissions WHERE id = $1")
+                            .bind(&item.id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let (status, stored_sha256, reason) = match stored {
+                        Some((hash,)) if hash == item.body_sha256 => (ItemStatus::Duplicate, Some(hash), None),
+                        Some((hash,)) => (ItemStatus::Conflict, Some(hash), Some("same_id_other_body")),
+                        None => (ItemStatus::Conflict, None, Some("device_seq_taken")),
+                    };
+                    if let Some(reason) = reason {
+                        sqlx::query(
+                            "INSERT INTO conflicts (submission_id, device_id, device_seq, kind, reason, \
+                             stored_sha256, received_sha256, body, signature, received_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&item.id)
+                        .bind(device_id)
+                        .bind(item.device_seq)
+                        .bind(&item.kind)
+                        .bind(reason)
+                        .bind(&stored_sha256)
+                        .bind(&item.body_sha256)
+                        .bind(&item.body)
+                        .bind(&item.signature)
+                        .bind(received_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    outcomes.push($crate::storage::Outcome {
+                        status,
+                        stored_sha256,
+                        conflict_reason: reason,
+                    });
+                }
+                sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
+                    .bind(received_at)
+                    .bind(device_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let pairs: Vec<(i64, i64)> = sqlx::query_as($crate::storage::gaps::GAP_BOUNDARIES_SQL)
+                    .bind(device_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok($crate::storage::BatchOutcome {
+                    outcomes,
+                    gaps: $crate::storage::gaps_from_boundaries(&pairs),
+                })
+            }
+
+            async fn gaps(&self, device_id: &str) -> $crate::Result<Vec<mimik_domain::protocol::SeqGap>> {
+                let pairs: Vec<(i64, i64)> = sqlx::query_as($crate::storage::gaps::GAP_BOUNDARIES_SQL)
+                    .bind(device_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok($crate::storage::gaps_from_boundaries(&pairs))
+            }
+
+            async fn devices(&self) -> $crate::Result<Vec<$crate::storage::DeviceSummary>> {
+                let rows: Vec<(String, String, String, Option<String>, Option<String>, i64, i64)> =
+                    sqlx::query_as(
+                        "SELECT d.id, d.site, d.enrolled_at, d.last_seen_at, d.revoked_at, \
+                         COUNT(s.id), COALESCE(MAX(s.device_seq), 0) \
+                         FROM devices d LEFT JOIN submissions s ON s.device_id = d.id \
+                         GROUP BY d.id, d.site, d.enrolled_at, d.last_seen_at, d.revoked_at \
+                         ORDER BY d.id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::storage::DeviceSummary {
+                        id: r.0,
+                        site: r.1,
+                        enrolled_at: r.2,
+                        last_seen_at: r.3,
+                        revoked_at: r.4,
+                        submissions: r.5,
+                        max_seq: r.6,
+                    })
+                    .collect())
+            }
+
+            async fn submissions(&self) -> $crate::Result<Vec<$crate::storage::StoredSubmission>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM submissions ORDER BY id",
+                    $crate::storage::sql::SUBMISSION_COLUMNS
+                ));
+                let rows: Vec<$crate::storage::sql::SubmissionTuple> =
+                    sqlx::query_as(sql).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map($crate::storage::sql::submission_from).collect())
+            }
+
+            async fn submissions_of_kind(&self, kind: &str) -> $crate::Result<Vec<$crate::storage::StoredSubmission>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM submissions WHERE kind = $1 ORDER BY id",
+                    $crate::storage::sql::SUBMISSION_COLUMNS
+                ));
+                let rows: Vec<$crate::storage::sql::SubmissionTuple> =
+                    sqlx::query_as(sql).bind(kind).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map($crate::storage::sql::submission_from).collect())
+            }
+
+            async fn conflicts(&self) -> $crate::Result<Vec<$crate::storage::ConflictRow>> {
+                let rows: Vec<(String, String, i64, String, String, Option<String>, String, String)> =
+                    sqlx::query_as(
+                        "SELECT submission_id, device_id, device_seq, kind, reason, stored_sha256, \
+                         received_sha256, received_at FROM conflicts ORDER BY seq",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::storage::ConflictRow {
+                        submission_id: r.0,
+                        device_id: r.1,
+                        device_seq: r.2,
+                        kind: r.3,
+                        reason: r.4,
+                        stored_sha256: r.5,
+                        received_sha256: r.6,
+                        received_at: r.7,
+                    })
+                    .collect())
+            }
+
+            async fn add_user(&self, name: &str, password_hash: &str, now: &str) -> $crate::Result<bool> {
+                let added = sqlx::query(
+                    "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(name)
+                .bind(password_hash)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(added == 1)
+            }
+
+            async fn password_hash(&self, name: &str) -> $crate::Result<Option<String>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT password_hash FROM users WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|r| r.0))
+            }
+
+            async fn create_session(&self, token_sha256: &str, user: &str, now: &str, expires_at: &str) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_sha256, user_name, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(token_sha256)
+                .bind(user)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, token_sha256: &str, now: &str) -> $crate::Result<Option<String>> {
+                let row: Option<(String,)> = sqlx::query_as(
+                    "SELECT user_name FROM sessions WHERE token_sha256 = $1 AND expires_at > $2",
+                )
+                .bind(token_sha256)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|r| r.0))
+            }
+
+            async fn delete_session(&self, token_sha256: &str) -> $crate::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+                    .bind(token_sha256)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_storage;

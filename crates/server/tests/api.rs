@@ -1,0 +1,247 @@
+//! The HTTP boundary on SQLite: every error has the `{code, message, details}` shape and a
+//! stable code; bad input is refused per envelope or per request, never with a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body as HttpBody;
+use axum::http::{Method, StatusCode};
+use common::*;
+use mimik_domain::Instrument;
+use mimik_domain::protocol::{MAX_BATCH_ITEMS, MAX_REQUEST_BYTES};
+use mimik_server::api::{AppState, Config};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+async fn enrolled() -> (axum::Router, AppState, Tablet, Option<tempfile::TempDir>) {
+    let (storage, dir) = storage(Backend::Sqlite).await;
+    let (app, state) = app(storage);
+    let mut tablet = Tablet::new(3);
+    tablet.enroll(&app, &state, "Karolinska").await;
+    (app, state, tablet, dir)
+}
+
+fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["code"], code, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body.get("details").is_some());
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_with_serdes_message() {
+    let (app, _state, tablet, _dir) = enrolled().await;
+    let auth = format!("Bearer {}", tablet.token);
+    for body in [
+        "{",
+        "not json",
+        "{\"envelopes\": 5}",
+        "{\"envelopes\": [], \"extra\": 1}",
+        "\u{0}",
+    ] {
+        let reply = send(
+            &app,
+            Method::POST,
+            "/v1/submissions",
+            &[("authorization", &auth)],
+            body,
+        )
+        .await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "malformed_json");
+    }
+    let reply = send(
+        &app,
+        Method::POST,
+        "/v1/submissions",
+        &[("authorization", &auth)],
+        "{",
+    )
+    .await;
+    assert!(reply.json()["message"].as_str().unwrap().contains("EOF"));
+    let invalid_utf8 = send(
+        &app,
+        Method::POST,
+        "/v1/enroll",
+        &[],
+        vec![b'{', 0xff, b'}'],
+    )
+    .await;
+    assert_error(&invalid_utf8, StatusCode::BAD_REQUEST, "malformed_json");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413_body_too_large() {
+    let (app, _state, tablet, _dir) = enrolled().await;
+    let auth = format!("Bearer {}", tablet.token);
+    let huge = format!(
+        "{{\"envelopes\": [\"{}\"]}}",
+        "x".repeat(MAX_REQUEST_BYTES + 1)
+    );
+    let reply = send(
+        &app,
+        Method::POST,
+        "/v1/submissions",
+        &[("authorization", &auth)],
+        huge,
+    )
+    .await;
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+}
+
+#[tokio::test]
+async fn a_batch_over_the_item_limit_is_a_413_batch_too_large_and_stores_nothing() {
+    let (app, state, tablet, _dir) = enrolled().await;
+    let envelopes: Vec<Value> = (0..=MAX_BATCH_ITEMS).map(|_| json!({})).collect();
+    let reply = post_json(
+        &app,
+        "/v1/submissions",
+        Some(&tablet.token),
+        &json!({ "envelopes": envelopes }),
+    )
+    .await;
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large");
+    assert_eq!(reply.json()["details"]["max_items"], MAX_BATCH_ITEMS);
+    assert!(state.storage.submissions().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes() {
+    let (app, state, mut tablet, _dir) = enrolled().await;
+    let good = form("NT-002", "post_12m", Instrument::Saq, 2, 0);
+    let mut cases: Vec<(Value, &str)> = Vec::new();
+    cases.push((json!({"id": "x"}), "bad_envelope"));
+    cases.push((json!("not an object"), "bad_envelope"));
+    let mut e = tablet.envelope(&good);
+    e.body_sha256 = "0".repeat(64);
+    cases.push((serde_json::to_value(&e).unwrap(), "hash_mismatch"));
+    let mut wrong_scores = good.clone();
+    wrong_scores.content["scores"]["total"] = json!(1.0);
+    cases.push((
+        serde_json::to_value(tablet.envelope(&wrong_scores)).unwrap(),
+        "score_mismatch",
+    ));
+    let mut unknown_item = good.clone();
+    unknown_item.content["answers"]["q99"] = json!(1);
+    cases.push((
+        serde_json::to_value(tablet.envelope(&unknown_item)).unwrap(),
+        "invalid_content",
+    ));
+    let mut name = good.clone();
+    name.participant = "Anna Svensson".to_owned();
+    cases.push((
+        serde_json::to_value(tablet.envelope(&name)).unwrap(),
+        "bad_pseudonym",
+    ));
+    let mut timepoint = good.clone();
+    timepoint.timepoint = Some("post_99m".to_owned());
+    cases.push((
+        serde_json::to_value(tablet.envelope(&timepoint)).unwrap(),
+        "unknown_timepoint",
+    ));
+    let mut algorithm = good.clone();
+    algorithm.content["algorithm"] = json!("saq/9");
+    cases.push((
+        serde_json::to_value(tablet.envelope(&algorithm)).unwrap(),
+        "unknown_algorithm",
+    ));
+    let zero = tablet.envelope_at(&good, 0, uuid::Uuid::now_v7());
+    cases.push((serde_json::to_value(&zero).unwrap(), "bad_device_seq"));
+    let mut v4 = serde_json::to_value(tablet.envelope(&good)).unwrap();
+    v4["id"] = json!("6ba7b810-9dad-41d1-80b4-00c04fd430c8");
+    cases.push((v4, "bad_envelope"));
+    let sql = side_effect(
+        "NT-002",
+        "post_12m",
+        "'; DROP TABLE submissions; -- \u{202e}😀",
+        1,
+    );
+    let stored = tablet.envelope(&sql);
+
+    let mut envelopes: Vec<Value> = cases.iter().map(|(v, _)| v.clone()).collect();
+    envelopes.push(serde_json::to_value(&stored).unwrap());
+    let reply = post_json(
+        &app,
+        "/v1/submissions",
+        Some(&tablet.token),
+        &json!({ "envelopes": envelopes }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let receipts = reply.json()["receipts"].as_array().unwrap().clone();
+    assert_eq!(receipts.len(), cases.len() + 1);
+    for (receipt, (_, code)) in receipts.iter().zip(&cases) {
+        assert_eq!(receipt["status"], "rejected", "{receipt}");
+        assert_eq!(receipt["reason"]["code"], *code, "{receipt}");
+    }
+    assert_eq!(receipts.last().unwrap()["status"], "stored");
+    let rows = state.storage.submissions().await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].body, stored.body, "free text is stored exactly");
+}
+
+#[tokio::test]
+async fn missing_and_unknown_tokens_are_401_with_a_bearer_challenge() {
+    let (app, _state, _tablet, _dir) = enrolled().await;
+    for auth in [
+        None,
+        Some("Bearer nope"),
+        Some("Basic abc"),
+        Some("Bearer "),
+    ] {
+        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("authorization", *a)).collect();
+        let reply = send(&app, Method::GET, "/v1/study", &headers, "").await;
+        assert_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_eq!(reply.headers["www-authenticate"], "Bearer");
+    }
+}
+
+#[tokio::test]
+async fn enrollment_refuses_a_bad_key_and_an_unknown_code() {
+    let (app, _state, tablet, _dir) = enrolled().await;
+    let reply = post_json(
+        &app,
+        "/v1/enroll",
+        None,
+        &json!({"code": "AAAA-BBBB", "public_key": "zz"}),
+    )
+    .await;
+    assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_public_key");
+    let reply = post_json(
+        &app,
+        "/v1/enroll",
+        None,
+        &json!({"code": "AAAA-BBBB", "public_key": tablet.public_key()}),
+    )
+    .await;
+    assert_error(&reply, StatusCode::FORBIDDEN, "invalid_enrollment_code");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_in_the_error_shape() {
+    let (app, _state, _tablet, _dir) = enrolled().await;
+    assert_error(
+        &send(&app, Method::GET, "/v2/nothing", &[], "").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &send(&app, Method::GET, "/v1/submissions", &[], "").await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+}
+
+#[tokio::test]
+async fn a_slow_sender_gets_a_408_request_timeout() {
+    let (storage, _dir) = storage(Backend::Sqlite).await;
+    let config = Config {
+        request_timeout: Duration::from_millis(200),
+        ..Config::default()
+    };
+    let app = mimik_server::router(AppState::new(storage, config).unwrap());
+    // A body that never ends: the sender is held, nothing is ever sent.
+    let (_sender, never) = http_body_util::channel::Channel::<axum::body::Bytes>::new(1);
+    let reply = send(&app, Method::POST, "/v1/enroll", &[], HttpBody::new(never)).await;
+    assert_error(&reply, StatusCode::REQUEST_TIMEOUT, "request_timeout");
+}

@@ -1,0 +1,164 @@
+//! The command-line contracts of DESIGN.md §7 that other crates' tests rely on: `serve` prints
+//! the bound address alone on its first line, `enrollment-code` prints the code alone, `export`
+//! repeats byte for byte, `revoke` and `user add` say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+fn server(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mimik-server"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("MIMIK_SERVER_DB");
+    command
+}
+
+fn run(data_dir: &Path, args: &[&str]) -> Output {
+    server(data_dir).args(args).output().unwrap()
+}
+
+/// Kills the server when the test ends, pass or fail.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    let host = address.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_prints_the_bound_address_alone_on_its_first_line_and_answers_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _running = Running(child);
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let address = first.trim_end_matches('\n');
+    assert!(address.starts_with("http://127.0.0.1:"), "{first:?}");
+    assert!(!address.ends_with(":0"));
+    let response = http_get(address, "/health");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(dir.path().join("mimik-server.db").exists());
+}
+
+#[test]
+fn enrollment_code_prints_the_code_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "enrollment-code",
+            "--site",
+            "Karolinska",
+            "--ttl-hours",
+            "2",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let code = stdout.strip_suffix('\n').unwrap();
+    assert_eq!(code.len(), 19, "{stdout:?}");
+    assert!(
+        code.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    );
+    assert_ne!(
+        run(dir.path(), &["enrollment-code", "--site", "Karolinska"]).stdout,
+        stdout.as_bytes()
+    );
+}
+
+#[test]
+fn revoking_an_unknown_device_fails_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["revoke", "dev-nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no device"));
+}
+
+#[test]
+fn exports_of_an_empty_server_are_headers_only_and_repeat_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["csv-long", "csv-wide", "json"] {
+        let first = run(dir.path(), &["export", "--format", format]);
+        assert!(
+            first.status.success(),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        assert_eq!(
+            first.stdout,
+            run(dir.path(), &["export", "--format", format]).stdout
+        );
+        let file = dir.path().join(format!("out.{format}"));
+        let out = run(
+            dir.path(),
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success());
+        assert_eq!(std::fs::read(&file).unwrap(), first.stdout);
+    }
+    let json = run(dir.path(), &["export", "--format", "json"]).stdout;
+    assert_eq!(
+        String::from_utf8(json).unwrap(),
+        "{\n  \"submissions\": []\n}\n"
+    );
+    let long =
+        String::from_utf8(run(dir.path(), &["export", "--format", "csv-long"]).stdout).unwrap();
+    assert_eq!(
+        long,
+        "submission_id,device_id,device_seq,participant,timepoint,instrument,algorithm,item,answer,recorded_at,received_at\n"
+    );
+    let bad = run(dir.path(), &["export", "--format", "xlsx"]);
+    assert!(!bad.status.success());
+}
+
+#[test]
+fn user_add_takes_the_password_from_the_environment_and_refuses_a_second_one_of_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = || {
+        server(dir.path())
+            .args(["user", "add", "coordinator"])
+            .env("MIMIK_SERVER_PASSWORD", "long enough password")
+            .output()
+            .unwrap()
+    };
+    assert!(add().status.success());
+    let again = add();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}

@@ -1,0 +1,177 @@
+//! Coordinator pages: login with a session cookie, every page behind it, user text escaped.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode, header};
+use common::*;
+use mimik_domain::Instrument;
+
+async fn logged_in() -> (
+    axum::Router,
+    mimik_server::AppState,
+    String,
+    Option<tempfile::TempDir>,
+) {
+    let (storage, dir) = storage(Backend::Sqlite).await;
+    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
+    assert!(
+        storage
+            .add_user("coord", &hash, &mimik_server::now())
+            .await
+            .unwrap()
+    );
+    let (app, state) = app(storage);
+    let form = "name=coord&password=a+long+password";
+    let reply = send(
+        &app,
+        Method::POST,
+        "/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let cookie = reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+    (app, state, session, dir)
+}
+
+#[tokio::test]
+async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused() {
+    let (storage, _dir) = storage(Backend::Sqlite).await;
+    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
+    storage
+        .add_user("coord", &hash, &mimik_server::now())
+        .await
+        .unwrap();
+    let (app, _state) = app(storage);
+    for path in [
+        "/devices",
+        "/completeness",
+        "/side-effects",
+        "/review",
+        "/exports",
+        "/exports/json",
+    ] {
+        let reply = send(&app, Method::GET, path, &[], "").await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(reply.headers[header::LOCATION], "/login");
+    }
+    let bogus = send(
+        &app,
+        Method::GET,
+        "/devices",
+        &[("cookie", "mimik_session=forged")],
+        "",
+    )
+    .await;
+    assert_eq!(bogus.status, StatusCode::SEE_OTHER);
+    for form in [
+        "name=coord&password=wrong",
+        "name=nobody&password=a+long+password",
+    ] {
+        let reply = send(
+            &app,
+            Method::POST,
+            "/login",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            form,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(!reply.headers.contains_key(header::SET_COOKIE));
+    }
+}
+
+#[tokio::test]
+async fn every_page_renders_and_free_text_is_html_escaped() {
+    let (app, state, session, _dir) = logged_in().await;
+    let mut tablet = Tablet::new(5);
+    tablet.enroll(&app, &state, "<b>Site</b>").await;
+    let envelopes = vec![
+        tablet.envelope(&participant("NT-007", "2025-01-10", Some("2025-03-01"), 0)),
+        tablet.envelope(&form("NT-007", "post_6m", Instrument::Face, 3, 1)),
+        tablet.envelope(&side_effect(
+            "NT-007",
+            "post_6m",
+            "<script>alert('x')</script> & ont",
+            2,
+        )),
+    ];
+    assert_eq!(tablet.submit(&app, &envelopes).await.status, StatusCode::OK);
+    let cookie = [("cookie", session.as_str())];
+    for path in [
+        "/devices",
+        "/completeness",
+        "/participants/NT-007",
+        "/side-effects",
+        "/review",
+        "/exports",
+    ] {
+        let reply = send(&app, Method::GET, path, &cookie, "").await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let html = reply.text();
+        assert!(!html.contains("<script>"), "{path}");
+        assert!(!html.contains("<b>Site"), "{path}");
+    }
+    let effects = send(&app, Method::GET, "/side-effects", &cookie, "")
+        .await
+        .text();
+    assert!(
+        effects.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; ont"),
+        "{effects}"
+    );
+    let devices = send(&app, Method::GET, "/devices", &cookie, "")
+        .await
+        .text();
+    assert!(devices.contains("&lt;b&gt;Site&lt;/b&gt;"));
+    let matrix = send(&app, Method::GET, "/completeness", &cookie, "")
+        .await
+        .text();
+    assert!(matrix.contains("NT-007"));
+    let chart = send(&app, Method::GET, "/participants/%3Cscript%3E", &cookie, "")
+        .await
+        .text();
+    assert!(chart.contains("Participant &lt;script&gt;"));
+    let trajectory = send(&app, Method::GET, "/participants/NT-007", &cookie, "")
+        .await
+        .text();
+    assert!(trajectory.contains("<svg") && trajectory.contains("<circle"));
+
+    // Downloads are the CLI's bytes.
+    let reply = send(&app, Method::GET, "/exports/csv-wide", &cookie, "").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let expected = mimik_server::export::export(
+        state.storage.as_ref(),
+        &state.catalog.study,
+        mimik_server::export::Format::CsvWide,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply.bytes, expected);
+
+    // Revoke from the page, then log out.
+    let path = format!("/devices/{}/revoke", tablet.device_id);
+    let reply = send(&app, Method::POST, &path, &cookie, "").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        tablet.submit(&app, &[]).await.json()["code"],
+        "device_revoked"
+    );
+    let reply = send(&app, Method::POST, "/logout", &cookie, "").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(&app, Method::GET, "/devices", &cookie, "")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
