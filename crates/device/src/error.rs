@@ -21,6 +21,11 @@ pub enum Error {
         "the database file {0} is missing; restore it from backup (no new database was created)"
     )]
     DatabaseMissing(PathBuf),
+    /// `init` was interrupted before it finished; nothing was saved in the store.
+    #[error(
+        "setting up this store was interrupted before it finished and nothing was saved in it: run `mimik init` again"
+    )]
+    InitInterrupted,
     /// No staff slot opened with this passphrase.
     #[error("wrong passphrase")]
     WrongPassphrase,

@@ -7,7 +7,7 @@
 
 pub mod catalog;
 pub mod error;
-mod fsutil;
+pub mod fsutil;
 pub mod keys;
 pub mod store;
 pub mod sync;

@@ -96,7 +96,7 @@ fn saves_survive_200_random_sigkills_with_every_printed_id_present() {
 }
 
 #[test]
-fn init_and_its_migration_survive_sigkill_and_resume() {
+fn init_killed_midway_leaves_a_working_store_or_remains_init_can_start_over() {
     let mut rng = Rng::from_time();
     let mut outcomes = BTreeSet::new();
     for _ in 0..60 {
@@ -108,16 +108,16 @@ fn init_and_its_migration_survive_sigkill_and_resume() {
         );
         match unlock(dir.path()) {
             Ok(store) => {
-                // Either init finished, or it is resumed now: the schema and first staff are there.
+                // init finished (its recovery key was at least about to be shown).
                 assert!(store.verify().unwrap().ok);
                 outcomes.insert("store");
             }
-            Err(Error::NotInitialized(_)) => {
+            Err(Error::NotInitialized(_) | Error::InitInterrupted) => {
                 assert!(
                     printed.is_empty(),
-                    "init reported success but left no store"
+                    "init reported success but left no usable store"
                 );
-                // Nothing usable was left: init can simply run again.
+                // Nothing was saved: init runs again over the remains and works.
                 let (store, _) = Store::init(
                     dir.path(),
                     "nurse",

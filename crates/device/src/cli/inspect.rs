@@ -56,7 +56,8 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<Outcome> {
     match &args.out {
         Some(path) => {
             let bytes = serde_json::to_vec_pretty(&document)?;
-            std::fs::write(path, bytes)
+            // Patient data: owner-only, and never a half-written file.
+            mimik_device::fsutil::write_atomic(path, &bytes)
                 .with_context(|| format!("could not write {}", path.display()))?;
             Ok(Outcome::Json(serde_json::json!({"exported_to": path})))
         }

@@ -120,22 +120,30 @@ fn run_ndjson(ctx: &Ctx, args: &Args, input: &[u8]) -> anyhow::Result<Outcome> {
         ));
     }
     let mut store = ctx.unlock()?;
-    for (number, line, _) in &parsed {
-        if let Err(e) = store.participant(&line.participant) {
+    let questionnaires: Vec<(usize, Questionnaire)> = parsed
+        .into_iter()
+        .map(|(number, line, answers)| {
+            let q = Questionnaire {
+                participant: line.participant,
+                timepoint: line.timepoint,
+                answers,
+                language: line.language.unwrap_or_else(|| args.language.clone()),
+                missing: args.missing,
+                session_id: None,
+                correction: None,
+            };
+            (number, q)
+        })
+        .collect();
+    // Everything a save would refuse is found now, before any line is saved.
+    for (number, q) in &questionnaires {
+        if let Err(e) = store.check_questionnaire(q) {
             bail!("line {number}: {e}; nothing was saved");
         }
     }
     let mut saved = Vec::new();
-    for (number, line, answers) in parsed {
-        let result = store.save_questionnaire(&Questionnaire {
-            participant: line.participant,
-            timepoint: line.timepoint,
-            answers,
-            language: line.language.unwrap_or_else(|| args.language.clone()),
-            missing: args.missing,
-            session_id: None,
-            correction: None,
-        });
+    for (number, q) in questionnaires {
+        let result = store.save_questionnaire(&q);
         match result {
             Ok(s) => saved.push(json!({"line": number, "id": s.id, "device_seq": s.device_seq})),
             Err(e) => {

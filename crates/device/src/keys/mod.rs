@@ -18,6 +18,11 @@ pub use attempts::Attempts;
 pub use kdf::KdfParams;
 pub use recovery::RecoveryKey;
 pub use slots::{Credentials, SlotFile};
+
+/// The key slot file's name inside the data directory.
+pub fn slots_file_name() -> &'static str {
+    slots::FILE_NAME
+}
 /// The state recorded in the slot file.
 pub mod slots_state {
     pub use super::slots::StoreState;

@@ -78,6 +78,7 @@ impl Store {
         validate_staff_id(staff_id)?;
         validate_passphrase(passphrase)?;
         crate::fsutil::create_private_dir(dir).map_err(Error::io("the data directory"))?;
+        discard_interrupted_init(dir)?;
         if dir.join(DB_FILE).exists() || SlotFile::path(dir).exists() {
             return Err(Error::AlreadyInitialized(dir.to_path_buf()));
         }
@@ -86,7 +87,8 @@ impl Store {
         let store_id = uuid::Uuid::now_v7().to_string();
         let slots = SlotFile::create(&store_id, &key, staff_id, passphrase, kdf, &recovery)?;
         slots.save_new(dir)?;
-        let store = Store::open(dir, key, staff_id.to_owned(), slots, Encryption::On)?;
+        let mut store = Store::open(dir, key, staff_id.to_owned(), slots, Encryption::On)?;
+        store.finish_init()?;
         Ok((store, recovery))
     }
 
@@ -138,7 +140,11 @@ impl Store {
         } else {
             load_slots(dir)?
         };
-        Store::open(dir, key, "bench".into(), slots, Encryption::Off)
+        let mut store = Store::open(dir, key, "bench".into(), slots, Encryption::Off)?;
+        if create {
+            store.finish_init()?;
+        }
+        Ok(store)
     }
 
     fn open(
@@ -149,19 +155,20 @@ impl Store {
         encryption: Encryption,
     ) -> Result<Store> {
         let db = dir.join(DB_FILE);
-        let resuming_init = slots.state == StoreState::Initializing;
-        if !resuming_init && !db.exists() {
+        // Only `init` opens a store that is still initializing (and creates its database).
+        let creating = slots.state == StoreState::Initializing;
+        if !creating && !db.exists() {
             return Err(Error::DatabaseMissing(db));
         }
         let opened = (|| {
             walcheck::check(&db)?;
-            let conn = open_connection(&db, &key, resuming_init, encryption)?;
+            let conn = open_connection(&db, &key, creating, encryption)?;
             Ok(conn)
         })();
         let mut conn = opened.map_err(|e| quarantine_on_integrity_failure(dir, e))?;
         migrations::apply(&mut conn).map_err(|e| quarantine_on_integrity_failure(dir, e))?;
 
-        let mut store = Store {
+        let store = Store {
             conn,
             dir: dir.to_path_buf(),
             actor,
@@ -170,15 +177,14 @@ impl Store {
             study: catalog::shipped_study().map_err(|e| Error::Invalid(e.to_string()))?,
             packs: catalog::shipped_packs().map_err(|e| Error::Invalid(e.to_string()))?,
         };
-        if resuming_init {
-            store.finish_init()?;
+        if !creating {
+            store.check_store_id()?;
         }
-        store.check_store_id()?;
         Ok(store)
     }
 
-    /// Second half of `init`, also run when a crash interrupted it: the database gets its store
-    /// id and first staff member, then the slot file is marked ready.
+    /// Second half of `init`: the database gets its store id, its first staff member and the
+    /// reserved `recovery` actor, then the slot file is marked ready.
     fn finish_init(&mut self) -> Result<()> {
         let store_id = self.slots.store_id.clone();
         let first_staff: Vec<String> = self
@@ -193,6 +199,11 @@ impl Store {
                 [&store_id],
             )?;
             if inserted == 1 {
+                // The reserved actor of recovery-key unlocks (staff ids cannot be "recovery").
+                tx.execute(
+                    "INSERT INTO staff (id, added_at, added_by) VALUES ('recovery', ?1, 'recovery')",
+                    [ctx.moment.utc_text()],
+                )?;
                 for staff in &first_staff {
                     tx.execute(
                         "INSERT INTO staff (id, added_at, added_by) VALUES (?1, ?2, ?1)",
@@ -204,7 +215,8 @@ impl Store {
             Ok(())
         })?;
         self.slots.state = StoreState::Ready;
-        self.slots.save(&self.dir)
+        self.slots.save(&self.dir)?;
+        self.check_store_id()
     }
 
     fn check_store_id(&self) -> Result<()> {
@@ -275,15 +287,32 @@ impl Store {
     pub fn remove_staff(&mut self, staff_id: &str, reason: &str) -> Result<()> {
         let mut slots = self.slots.clone();
         slots.remove_staff(staff_id)?;
-        slots.save(&self.dir)?;
-        self.slots = slots;
+        // Audit first, then the slot file: a key change is never without its audit row.
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE staff SET removed_at = ?2 WHERE id = ?1",
                 (staff_id, ctx.moment.utc_text()),
             )?;
             audit::append(tx, ctx, "staff.removed", Some(staff_id), Some(reason))
-        })
+        })?;
+        self.save_slots(slots, staff_id)
+    }
+
+    /// Save changed key slots; if that fails after the audit row was written, say so in the
+    /// audit too (best effort: the disk may be what failed).
+    fn save_slots(&mut self, slots: SlotFile, subject: &str) -> Result<()> {
+        match slots.save(&self.dir) {
+            Ok(()) => {
+                self.slots = slots;
+                Ok(())
+            }
+            Err(error) => {
+                let _ = self.write(|tx, ctx| {
+                    audit::append(tx, ctx, "staff.keyslot_change_failed", Some(subject), None)
+                });
+                Err(error)
+            }
+        }
     }
 
     /// Change the unlocking staff member's passphrase: rewraps their slot, never re-encrypts.
@@ -390,11 +419,36 @@ fn pragma(conn: &Connection, sql: &str) -> Result<()> {
 
 fn load_slots(dir: &Path) -> Result<SlotFile> {
     match SlotFile::load(dir)? {
+        Some(slots) if slots.state == StoreState::Initializing => Err(Error::InitInterrupted),
         Some(slots) => Ok(slots),
         None if dir.join(DB_FILE).exists() => Err(Error::KeySlots(
             "keyslots.json is missing next to the database".into(),
         )),
         None => Err(Error::NotInitialized(dir.to_path_buf())),
+    }
+}
+
+/// An `init` that was interrupted left a slot file still marked initializing (and perhaps an
+/// empty database): nothing can have been saved in it, and its recovery key may never have been
+/// shown. Remove it so `init` starts over and shows a recovery key that really unlocks.
+fn discard_interrupted_init(dir: &Path) -> Result<()> {
+    match SlotFile::load(dir) {
+        Ok(Some(slots)) if slots.state == StoreState::Initializing => {
+            for name in [
+                DB_FILE,
+                "mimik.db-wal",
+                "mimik.db-shm",
+                crate::keys::slots_file_name(),
+            ] {
+                match std::fs::remove_file(dir.join(name)) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io("an interrupted setup's files")(e)),
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }
 

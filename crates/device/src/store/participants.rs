@@ -125,6 +125,11 @@ impl Store {
 
     /// One participant.
     pub fn participant(&self, pseudonym: &str) -> Result<Participant> {
+        // Check the form first: whatever was typed is echoed only if it is a pseudonym.
+        self.study
+            .pseudonym_pattern
+            .parse(pseudonym)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
         self.participants()?
             .into_iter()
             .find(|p| p.pseudonym == pseudonym)

@@ -147,14 +147,24 @@ pub(super) fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, new: NewSubmission<'_>
     )?;
     let supersedes = match new.correction {
         Some(c) => {
-            let exists: Option<String> = tx
+            let found: Option<(String, String, String, Option<String>)> = tx
                 .query_row(
-                    "SELECT id FROM submissions WHERE id = ?1",
+                    "SELECT id, participant, kind, instrument FROM submissions WHERE id = ?1",
                     [&c.supersedes],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()?;
-            let id = exists.ok_or_else(|| Error::UnknownSubmission(short(&c.supersedes)))?;
+            let (id, participant, kind, instrument) =
+                found.ok_or_else(|| Error::UnknownSubmission(short(&c.supersedes)))?;
+            // A correction replaces the same kind of record of the same participant.
+            if participant != new.participant
+                || kind != new.kind.as_str()
+                || instrument.as_deref() != new.instrument.map(Instrument::id)
+            {
+                return Err(Error::Invalid(
+                    "a correction must be of the same participant, kind and instrument as what it supersedes".into(),
+                ));
+            }
             if c.reason.trim().is_empty() {
                 return Err(Error::Invalid("a correction needs a reason".into()));
             }
@@ -231,11 +241,16 @@ pub(super) fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, new: NewSubmission<'_>
 }
 
 impl Store {
-    /// Validate, score and save a questionnaire (patient) or clinician form (Sunnybrook).
-    pub fn save_questionnaire(&mut self, q: &Questionnaire) -> Result<Saved> {
+    /// Everything `save_questionnaire` checks before it writes: the participant, that the time
+    /// point collects this form, that a content pack is loaded for the language, and that the
+    /// session (if any) is open for the same participant and time point. Lets a batch import
+    /// refuse a file before saving any of it.
+    pub fn check_questionnaire(&self, q: &Questionnaire) -> Result<String> {
         let instrument = q.answers.instrument();
-        let form = form_of(instrument);
-        self.check_form(&q.participant, &q.timepoint, form)?;
+        self.check_form(&q.participant, &q.timepoint, form_of(instrument))?;
+        if let Some(session) = &q.session_id {
+            self.check_session(session, &q.participant, &q.timepoint)?;
+        }
         let pack = self
             .packs
             .iter()
@@ -247,7 +262,13 @@ impl Store {
                     short(&q.language)
                 ))
             })?;
-        let pack_sha = pack.sha256.clone();
+        Ok(pack.sha256.clone())
+    }
+
+    /// Validate, score and save a questionnaire (patient) or clinician form (Sunnybrook).
+    pub fn save_questionnaire(&mut self, q: &Questionnaire) -> Result<Saved> {
+        let instrument = q.answers.instrument();
+        let pack_sha = self.check_questionnaire(q)?;
         let scores = score(&q.answers, q.missing);
         let answers = q.answers.to_json();
         let scores_json = scores.values_json();
@@ -303,6 +324,9 @@ impl Store {
     ) -> Result<Saved> {
         let text = SideEffectText::new(text).map_err(|e| Error::Invalid(e.to_string()))?;
         self.check_form(participant, timepoint, Form::SideEffects)?;
+        if let Some(session) = session_id {
+            self.check_session(session, participant, timepoint)?;
+        }
         let content = json!({ "text": text.as_str() });
         let record = NewSubmission {
             session_id,
@@ -435,6 +459,23 @@ impl Store {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
+    }
+
+    /// A session that answers are saved in must be open, for this participant and time point:
+    /// nothing of one patient is ever attached to another's visit.
+    fn check_session(&self, session_id: &str, participant: &str, timepoint: &str) -> Result<()> {
+        let session = self.session(session_id)?;
+        if session.state != "open" {
+            return Err(Error::Invalid(
+                "this session has ended; start a new one".into(),
+            ));
+        }
+        if session.participant != participant || session.timepoint != timepoint {
+            return Err(Error::Invalid(
+                "this session is for another participant or time point".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The participant must exist and the time point must collect this form.

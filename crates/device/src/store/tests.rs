@@ -420,3 +420,119 @@ fn pseudonyms_must_follow_the_study_pattern_and_be_unique() {
         .collect();
     assert_eq!(roster, ["NT-001", "NT-002"]);
 }
+
+#[test]
+fn a_correction_of_another_participant_or_instrument_is_refused() {
+    let (_dir, mut store) = store();
+    store
+        .add_participant(&NewParticipant {
+            pseudonym: "NT-002".into(),
+            inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+            surgery: Some(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
+            botox: vec![],
+        })
+        .unwrap();
+    let original = saq(&mut store, "post_6m").unwrap();
+    let fdi = parse_answers_json(Instrument::Fdi, br#"{"answers": {"q1": 2}}"#).unwrap();
+    let saq_answers = parse_answers_json(Instrument::Saq, br#"{"answers": {"q1": 2}}"#).unwrap();
+    for (participant, answers) in [("NT-002", saq_answers), ("NT-001", fdi)] {
+        let correction = Questionnaire {
+            participant: participant.into(),
+            timepoint: "post_6m".into(),
+            answers,
+            language: "en".into(),
+            missing: MissingMode::Prorated,
+            session_id: None,
+            correction: Some(Correction {
+                supersedes: original.id.clone(),
+                reason: "wrong".into(),
+            }),
+        };
+        let result = store.save_questionnaire(&correction);
+        assert!(
+            matches!(result, Err(Error::Invalid(_))),
+            "{participant}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn answers_cannot_be_saved_into_another_patients_or_an_ended_session() {
+    let (_dir, mut store) = store();
+    let session = store.start_session("NT-001", "post_6m", "en").unwrap();
+    assert!(
+        store
+            .save_side_effect("NT-001", "post_12m", "Ont", Some(&session.id))
+            .is_err()
+    );
+    store
+        .save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id))
+        .unwrap();
+    store.end_session(&session.id, true).unwrap();
+    assert!(
+        store
+            .save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id))
+            .is_err()
+    );
+}
+
+#[test]
+fn a_typed_name_instead_of_a_pseudonym_is_never_echoed() {
+    let (_dir, store) = store();
+    let error = store.participant("Anna Svensson").unwrap_err().to_string();
+    assert!(!error.contains("Anna"), "{error}");
+    assert!(matches!(
+        store.participant("NT-404"),
+        Err(Error::UnknownParticipant(_))
+    ));
+}
+
+#[test]
+fn the_recovery_key_holder_can_work_with_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, recovery) = Store::init(
+        dir.path(),
+        "nurse",
+        PASS,
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+    )
+    .unwrap();
+    drop(store);
+    let mut store = Store::unlock(dir.path(), &crate::Credentials::Recovery(recovery)).unwrap();
+    store
+        .add_participant(&NewParticipant {
+            pseudonym: "NT-003".into(),
+            inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+            surgery: None,
+            botox: vec![],
+        })
+        .unwrap();
+    assert!(store.start_session("NT-003", "baseline", "sv").is_ok());
+    assert!(store.verify().unwrap().ok);
+}
+
+#[test]
+fn a_passphrase_change_is_audited_before_the_key_slot_changes() {
+    let (dir, mut store) = store();
+    store
+        .change_passphrase("a-new-passphrase", KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    let actions: Vec<String> = store
+        .conn
+        .prepare("SELECT action FROM audit ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("staff.passphrase_changed")
+    );
+    drop(store);
+    let new = crate::Credentials::Staff {
+        staff_id: None,
+        passphrase: "a-new-passphrase".to_owned().into(),
+    };
+    assert!(Store::unlock(dir.path(), &new).is_ok());
+}

@@ -44,6 +44,8 @@ impl Client {
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .https_only(base.scheme() == "https")
+            // A redirect would resend patient data to another address: never follow one.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("mimik/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = extra_root_pem {
             let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {

@@ -35,7 +35,9 @@ pub fn evaluate(
         }
     }
     match sunnybrook_composite {
+        // Below 0 is flagged as a probable entry error (instruments.md): not a basis for a decision.
         None => unanswered.push("sunnybrook".to_owned()),
+        Some(composite) if composite < 0.0 => unanswered.push("sunnybrook".to_owned()),
         Some(composite) if composite > study.sunnybrook_max_composite => {
             unmet.push("sunnybrook".to_owned());
         }

@@ -169,6 +169,7 @@ fn checklist(overrides: &[(&str, bool)]) -> BTreeMap<String, bool> {
 #[case::smoker(&[("smoking", true)], Some(40.0), Some(false))]
 #[case::no_consent(&[("written_consent", false)], Some(40.0), Some(false))]
 #[case::sunnybrook_not_graded_yet(&[], None, None)]
+#[case::sb4_negative_composite_is_an_entry_error_not_a_decision(&[], Some(-15.0), None)]
 fn eligibility_follows_the_checklist_and_sunnybrook_at_most_60(
     #[case] overrides: &[(&str, bool)],
     #[case] composite: Option<f64>,
