@@ -120,6 +120,9 @@ CREATE TABLE outbox (
     last_attempt_at   TEXT,
     last_error        TEXT,
     acknowledged_at   TEXT,
+    -- The device id the receipt was for: only those items are re-sent when that server reports
+    -- it lost them (a tablet re-enrolled under a new id is not confused by its old receipts).
+    acknowledged_device_id TEXT,
     receipt_sha256    TEXT,
     quarantine_reason TEXT
 ) STRICT;

@@ -18,17 +18,27 @@ pub struct Server {
     pub db: Option<String>,
     /// The bound address.
     pub addr: SocketAddr,
+    /// `http://…` or `https://…`, as its first line said.
+    url: String,
+    /// Extra `serve` arguments (TLS), kept for restarts.
+    serve_args: Vec<String>,
 }
 
 impl Server {
     /// Start on 127.0.0.1:0 with its data in `dir`; wait for the first line (the address).
     pub fn start(dir: &Path, db: Option<&str>) -> Server {
+        Server::start_with(dir, db, &[])
+    }
+
+    /// Start with extra `serve` arguments, e.g. `--tls-cert`/`--tls-key`.
+    pub fn start_with(dir: &Path, db: Option<&str>, serve_args: &[String]) -> Server {
         let mut command = Command::new(bin("mimik-server"));
         command
             .arg("--data-dir")
             .arg(dir)
             .arg("serve")
-            .args(["--listen", "127.0.0.1:0"]);
+            .args(["--listen", "127.0.0.1:0"])
+            .args(serve_args);
         if let Some(db) = db {
             command.args(["--db", db]);
         }
@@ -42,30 +52,40 @@ impl Server {
         BufReader::new(stdout)
             .read_line(&mut first)
             .expect("first line");
-        let addr: SocketAddr = first
-            .trim()
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
+        let url = first.trim().trim_end_matches('/').to_owned();
+        let addr: SocketAddr = url
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or_default()
             .parse()
-            .unwrap_or_else(|e| panic!("first line {first:?} is not an address: {e}"));
+            .unwrap_or_else(|e| panic!("first line {first:?} is not a URL with an address: {e}"));
         Server {
             child,
             dir: dir.to_path_buf(),
             db: db.map(str::to_owned),
             addr,
+            url,
+            serve_args: serve_args.to_vec(),
         }
     }
 
-    /// `http://ADDR`.
+    /// `http://ADDR` or `https://ADDR`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.url.clone()
     }
 
     /// SIGKILL, then start again on the same database (a new port).
     pub fn kill_and_restart(&mut self) {
+        self.kill_then_restart(|_| {});
+    }
+
+    /// SIGKILL, let `between` work on the stopped server's data directory (e.g. restore an
+    /// older copy of its database), then start again (a new port).
+    pub fn kill_then_restart(&mut self, between: impl FnOnce(&Path)) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let restarted = Server::start(&self.dir, self.db.as_deref());
+        between(&self.dir);
+        let restarted = Server::start_with(&self.dir, self.db.as_deref(), &self.serve_args);
         let old = std::mem::replace(self, restarted);
         std::mem::forget(old); // its child is already dead and reaped
     }

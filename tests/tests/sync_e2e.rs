@@ -254,21 +254,56 @@ fn a_participant_registered_on_one_tablet_reaches_the_other() {
     assert_eq!(roster["participants"][1]["botox_dates"][0], "2026-01-10");
 }
 
+/// Copy the server's SQLite files (database, WAL, SHM) from `from` into `to`.
+fn copy_database(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(to).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("mimik-server.db")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        if name.to_string_lossy().starts_with("mimik-server.db") {
+            std::fs::copy(&path, to.join(name)).unwrap();
+        }
+    }
+}
+
 #[test]
-fn plain_http_to_another_host_is_refused_before_anything_is_sent() {
-    let root = tempfile::tempdir().unwrap();
-    let tablet = Tablet::new(&root.path().join("tablet"));
-    let out = tablet.run(
-        &[
-            "enroll",
-            "--server",
-            "http://192.0.2.10:8080",
-            "--code",
-            "X",
-        ],
-        b"",
+fn a_server_restored_from_an_older_backup_gets_back_what_it_lost_from_the_tablet() {
+    let (root, mut server, proxy, tablet) = setup(3);
+    tablet.ok(&["sync"], b"");
+    let backup = root.path().join("backup");
+    server.kill_then_restart(|dir| copy_database(dir, &backup));
+    proxy.set_upstream(server.addr);
+    tablet.save_many(3);
+    tablet.ok(&["sync"], b"");
+    // The server's disk is lost and last night's backup restored: the last 3 are gone there.
+    server.kill_then_restart(|dir| copy_database(&backup, dir));
+    proxy.set_upstream(server.addr);
+    assert_eq!(
+        server.export_json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
     );
-    assert_ne!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
-    assert_eq!(tablet.status()["enrolled"], false);
+
+    let healed = tablet.ok(&["sync"], b"");
+    assert_eq!(healed["requeued"], 3, "{healed}");
+    assert_eq!(healed["stored"], 3, "{healed}");
+    reconcile(&tablet, &server);
+    let again = tablet.ok(&["sync"], b"");
+    assert_eq!(
+        (again["requeued"].clone(), again["stored"].clone()),
+        (Value::from(0), Value::from(0))
+    );
 }

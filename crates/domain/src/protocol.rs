@@ -88,6 +88,11 @@ pub struct BatchResponse {
     pub receipts: Vec<Receipt>,
     /// Gaps in this device's `device_seq` as the server sees them after this batch.
     pub gaps: Vec<SeqGap>,
+    /// The highest `device_seq` the server holds for this device after this batch (`None` from
+    /// a server that does not say). With `gaps` it tells a tablet what a server restored from
+    /// an older backup has lost, so the tablet can send it again (RELIABILITY.md, "Faults").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_device_seq: Option<u64>,
 }
 
 /// Every error body: a stable code, a message for a person, details for a program.

@@ -10,7 +10,8 @@
 //!
 //! What it deliberately does not do: edit or delete a stored submission (the store is
 //! append-only; corrections arrive as new submissions), hold anything but pseudonyms, log answers
-//! or free text, or terminate TLS (run it behind a TLS proxy; plain HTTP is for loopback only).
+//! or free text. TLS is served directly with `serve --tls-cert/--tls-key` ([`tls`]) or by a proxy
+//! in front; plain HTTP is for loopback only (the tablet refuses it for any other address).
 
 pub mod api;
 pub mod catalog;
@@ -19,6 +20,7 @@ pub mod export;
 pub mod pages;
 pub mod secrets;
 pub mod storage;
+pub mod tls;
 
 pub use api::{AppState, router};
 pub use error::{Error, Result};

@@ -32,9 +32,15 @@ enum Command {
         /// Seconds a request may take, body included.
         #[arg(long, default_value_t = 60)]
         request_timeout_s: u64,
-        /// Mark session cookies Secure (set when served behind HTTPS).
+        /// Mark session cookies Secure (set when served behind HTTPS; implied by --tls-cert).
         #[arg(long)]
         secure_cookies: bool,
+        /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Make a one-time enrollment code for a tablet; prints the code alone.
     EnrollmentCode {
@@ -100,25 +106,52 @@ async fn run() -> Result<()> {
             listen,
             request_timeout_s,
             secure_cookies,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(cert), Some(key)) => Some(mimik_server::tls::server_config(cert, key)?),
+                _ => None,
+            };
             let config = Config {
                 request_timeout: std::time::Duration::from_secs(request_timeout_s),
-                secure_cookies,
+                secure_cookies: secure_cookies || tls.is_some(),
             };
             let state = AppState::new(storage, config)?;
-            let listener = tokio::net::TcpListener::bind(&listen)
-                .await
+            let listener = std::net::TcpListener::bind(&listen)
                 .with_context(|| format!("cannot listen on {listen}"))?;
+            listener.set_nonblocking(true)?;
             let address = listener.local_addr()?;
+            let scheme = if tls.is_some() { "https" } else { "http" };
             // The first line of stdout is the contract: tests and scripts read it.
             let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "http://{address}")?;
+            writeln!(stdout, "{scheme}://{address}")?;
             stdout.flush()?;
             drop(stdout);
-            tracing::info!(%address, "serving");
-            axum::serve(listener, mimik_server::router(state))
-                .with_graceful_shutdown(shutdown())
-                .await?;
+            tracing::info!(%address, scheme, "serving");
+            let router = mimik_server::router(state);
+            match tls {
+                Some(tls) => {
+                    let handle = axum_server::Handle::new();
+                    let stopper = handle.clone();
+                    tokio::spawn(async move {
+                        shutdown().await;
+                        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+                    });
+                    axum_server::from_tcp_rustls(
+                        listener,
+                        axum_server::tls_rustls::RustlsConfig::from_config(tls),
+                    )?
+                    .handle(handle)
+                    .serve(router.into_make_service())
+                    .await?;
+                }
+                None => {
+                    axum::serve(tokio::net::TcpListener::from_std(listener)?, router)
+                        .with_graceful_shutdown(shutdown())
+                        .await?;
+                }
+            }
         }
         Command::EnrollmentCode { site, ttl_hours } => {
             let site = site.trim();

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
 use mimik_domain::canonical::hex;
 use mimik_domain::envelope::{Envelope, Kind};
-use mimik_domain::protocol::RosterEntry;
+use mimik_domain::protocol::{RosterEntry, SeqGap};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -235,7 +235,7 @@ impl Store {
     }
 
     /// Record the outcomes of one batch in one transaction, with one audit row.
-    pub fn record_outcomes(&mut self, outcomes: &[(i64, Outcome)]) -> Result<()> {
+    pub fn record_outcomes(&mut self, device_id: &str, outcomes: &[(i64, Outcome)]) -> Result<()> {
         if outcomes.is_empty() {
             return Ok(());
         }
@@ -254,9 +254,10 @@ impl Store {
                 match outcome {
                     Outcome::Acknowledged { receipt_sha256 } => tx.execute(
                         "UPDATE outbox SET state = 'acknowledged', acknowledged_at = ?2, receipt_sha256 = ?3,
-                             attempts = attempts + 1, last_attempt_at = ?2, last_error = NULL
+                             acknowledged_device_id = ?4, attempts = attempts + 1,
+                             last_attempt_at = ?2, last_error = NULL
                          WHERE device_seq = ?1 AND state = 'pending'",
-                        (seq, &now, receipt_sha256),
+                        (seq, &now, receipt_sha256, device_id),
                     )?,
                     Outcome::Quarantined { reason } => tx.execute(
                         "UPDATE outbox SET state = 'quarantined', quarantine_reason = ?2,
@@ -268,6 +269,40 @@ impl Store {
             }
             let subject = format!("device_seq {first}..{last}");
             audit::append(tx, ctx, "sync.batch_answered", Some(&subject), Some(&summary))
+        })
+    }
+
+    /// The server (as `device_id`) no longer holds what it acknowledged in `gaps` or above
+    /// `last_seq` (restored from an older backup): put those items back in the queue, to be sent
+    /// again from their stored bytes. Returns how many.
+    pub fn requeue_lost(
+        &mut self,
+        device_id: &str,
+        gaps: &[SeqGap],
+        last_seq: u64,
+    ) -> Result<usize> {
+        let last = i64::try_from(last_seq).unwrap_or(i64::MAX);
+        self.write(|tx, ctx| {
+            let mut requeued = tx.execute(
+                "UPDATE outbox SET state = 'pending', acknowledged_at = NULL, receipt_sha256 = NULL
+                 WHERE state = 'acknowledged' AND acknowledged_device_id = ?1 AND device_seq > ?2",
+                (device_id, last),
+            )?;
+            for gap in gaps {
+                let from = i64::try_from(gap.from).unwrap_or(i64::MAX);
+                let to = i64::try_from(gap.to).unwrap_or(i64::MAX);
+                requeued += tx.execute(
+                    "UPDATE outbox SET state = 'pending', acknowledged_at = NULL, receipt_sha256 = NULL
+                     WHERE state = 'acknowledged' AND acknowledged_device_id = ?1
+                       AND device_seq BETWEEN ?2 AND ?3",
+                    (device_id, from, to),
+                )?;
+            }
+            if requeued > 0 {
+                let reason = format!("{requeued} acknowledged item(s) missing on the server");
+                audit::append(tx, ctx, "sync.requeued_lost_on_server", Some(device_id), Some(&reason))?;
+            }
+            Ok(requeued)
         })
     }
 

@@ -28,6 +28,8 @@ pub struct SyncSummary {
     pub pending: i64,
     /// Gaps the server reports in this device's sequence.
     pub gaps: Vec<SeqGap>,
+    /// Acknowledged items the server reported lost (restored from a backup), sent again.
+    pub requeued: usize,
     /// Participants added or updated from the server's roster.
     pub roster_updates: usize,
     /// Whether the server revoked this device.
@@ -63,9 +65,67 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
     }
     let client = Client::new(&identity.server_url, ca_pem)?;
     let mut summary = SyncSummary::default();
+    // Round two only runs when the server turned out to have lost acknowledged items.
+    for _round in 0..2 {
+        send_pending(store, &client, &identity, &mut summary).await?;
+        if summary.error.is_some() {
+            break;
+        }
+        // An empty batch asks the server what it holds of this device (gaps, last device_seq).
+        let probe = client
+            .submit(
+                &identity.token,
+                &BatchRequest {
+                    envelopes: Vec::new(),
+                },
+            )
+            .await;
+        let response = match probe {
+            Ok(response) => response,
+            Err(error) => {
+                summary.error = Some(format!("could not check what the server holds: {error}"));
+                break;
+            }
+        };
+        summary.gaps = response.gaps.clone();
+        let Some(last) = response.last_device_seq else {
+            break;
+        };
+        let requeued = store.requeue_lost(&identity.device_id, &response.gaps, last)?;
+        summary.requeued += requeued;
+        if requeued == 0 {
+            break;
+        }
+    }
+    if summary.error.is_none() {
+        match client
+            .study(&identity.token, store.meta("study_etag")?.as_deref())
+            .await
+        {
+            Ok(Some((study, etag))) => {
+                summary.roster_updates = store.merge_roster(&study.roster)?;
+                if let Some(etag) = etag {
+                    store.set_meta("study_etag", &etag)?;
+                }
+            }
+            Ok(None) => {}
+            Err(error) => summary.error = Some(format!("roster not refreshed: {error}")),
+        }
+    }
+    summary.pending = store.status()?.pending;
+    Ok(summary)
+}
+
+/// Send every pending item once, batch by batch; stop at the first failing batch.
+async fn send_pending(
+    store: &mut Store,
+    client: &Client,
+    identity: &crate::store::DeviceIdentity,
+    summary: &mut SyncSummary,
+) -> Result<()> {
     let mut after = 0;
     loop {
-        let batch = store.pending(&identity, after, BATCH_SIZE)?;
+        let batch = store.pending(identity, after, BATCH_SIZE)?;
         let Some(last) = batch.last() else { break };
         after = last.device_seq;
         let request = BatchRequest {
@@ -75,7 +135,7 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
         match client.submit(&identity.token, &request).await {
             Ok(response) => match plan::judge(&batch, &response) {
                 Ok(judgement) => {
-                    store.record_outcomes(&judgement.outcomes)?;
+                    store.record_outcomes(&identity.device_id, &judgement.outcomes)?;
                     summary.stored += judgement.stored;
                     summary.duplicates += judgement.duplicates;
                     summary.quarantined += judgement
@@ -110,23 +170,7 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
             }
         }
     }
-    if summary.error.is_none() {
-        match client
-            .study(&identity.token, store.meta("study_etag")?.as_deref())
-            .await
-        {
-            Ok(Some((study, etag))) => {
-                summary.roster_updates = store.merge_roster(&study.roster)?;
-                if let Some(etag) = etag {
-                    store.set_meta("study_etag", &etag)?;
-                }
-            }
-            Ok(None) => {}
-            Err(error) => summary.error = Some(format!("roster not refreshed: {error}")),
-        }
-    }
-    summary.pending = store.status()?.pending;
-    Ok(summary)
+    Ok(())
 }
 
 /// Sync until the queue drains or `attempts` passes have failed, backing off between them.
@@ -143,6 +187,7 @@ pub async fn sync_with_retries(
         total.duplicates += pass.duplicates;
         total.quarantined += pass.quarantined;
         total.roster_updates += pass.roster_updates;
+        total.requeued += pass.requeued;
         total.gaps = pass.gaps;
         total.pending = pass.pending;
         total.revoked = pass.revoked;

@@ -87,6 +87,7 @@ pub async fn submit(
     Ok(Json(BatchResponse {
         receipts: receipts.into_iter().flatten().collect(),
         gaps: stored.gaps,
+        last_device_seq: stored.last_seq,
     }))
 }
 

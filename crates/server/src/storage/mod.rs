@@ -127,6 +127,8 @@ pub struct BatchOutcome {
     pub outcomes: Vec<Outcome>,
     /// Missing `device_seq` ranges of the device.
     pub gaps: Vec<SeqGap>,
+    /// The highest `device_seq` stored for the device, if any.
+    pub last_seq: Option<u64>,
 }
 
 /// A stored submission as read back for exports and pages.

@@ -250,10 +250,16 @@ macro_rules! impl_storage {
                     .bind(device_id)
                     .fetch_all(&mut *tx)
                     .await?;
+                let last_seq: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(device_seq) FROM submissions WHERE device_id = $1")
+                        .bind(device_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                 tx.commit().await?;
                 Ok($crate::storage::BatchOutcome {
                     outcomes,
                     gaps: $crate::storage::gaps_from_boundaries(&pairs),
+                    last_seq: last_seq.and_then(|seq| u64::try_from(seq).ok()),
                 })
             }
 

@@ -44,6 +44,7 @@ fn only_a_receipt_that_echoes_the_hash_acknowledges() {
             receipt(&batch[3], ItemStatus::Stored, None),
         ],
         gaps: vec![],
+        last_device_seq: None,
     };
     let judged = judge(&batch, &response).unwrap();
     assert_eq!((judged.stored, judged.duplicates), (1, 1));
@@ -67,6 +68,7 @@ fn rejected_and_conflict_are_quarantined_with_the_servers_reason_and_do_not_bloc
             receipt(&batch[2], ItemStatus::Stored, Some("cc")),
         ],
         gaps: vec![],
+        last_device_seq: None,
     };
     let judged = judge(&batch, &response).unwrap();
     assert_eq!(
@@ -85,6 +87,7 @@ fn an_answer_that_does_not_line_up_with_the_batch_is_refused_whole() {
     let short = BatchResponse {
         receipts: vec![receipt(&batch[0], ItemStatus::Stored, Some("aa"))],
         gaps: vec![],
+        last_device_seq: None,
     };
     assert!(judge(&batch, &short).is_err());
     let swapped = BatchResponse {
@@ -93,6 +96,7 @@ fn an_answer_that_does_not_line_up_with_the_batch_is_refused_whole() {
             receipt(&batch[0], ItemStatus::Stored, Some("aa")),
         ],
         gaps: vec![],
+        last_device_seq: None,
     };
     assert!(judge(&batch, &swapped).is_err());
 }
