@@ -5,8 +5,9 @@ use crate::store::{Outcome, Pending};
 use mimik_domain::protocol::{BatchResponse, ItemStatus};
 use std::time::Duration;
 
-/// How many envelopes go in one request.
-pub const BATCH_SIZE: usize = 200;
+/// How many envelopes go in one request: the server's limit, since every request costs a commit
+/// on each side (a backlog of 10,000 is 20 requests).
+pub const BATCH_SIZE: usize = mimik_domain::protocol::MAX_BATCH_ITEMS;
 
 /// What one batch's answer means for each item.
 #[derive(Debug, Default, PartialEq, Eq)]
