@@ -63,4 +63,4 @@ impl PostgresStorage {
     }
 }
 
-super::sql::impl_storage!(PostgresStorage);
+super::sql::impl_storage!(PostgresStorage, sqlx::Postgres);

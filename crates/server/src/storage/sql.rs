@@ -51,7 +51,7 @@ pub(crate) fn submission_from(t: SubmissionTuple) -> super::StoredSubmission {
 }
 
 macro_rules! impl_storage {
-    ($backend:ty) => {
+    ($backend:ty, $database:ty) => {
         #[async_trait::async_trait]
         impl $crate::storage::Storage for $backend {
             async fn health(&self) -> $crate::Result<()> {
@@ -169,36 +169,42 @@ macro_rules! impl_storage {
             ) -> $crate::Result<$crate::storage::BatchOutcome> {
                 use mimik_domain::protocol::ItemStatus;
                 let mut tx = self.begin_write().await?;
-                let mut outcomes = Vec::with_capacity(items.len());
-                for item in items {
-                    // UNIQUE(id) and UNIQUE(device_id, device_seq) decide; a concurrent batch with
-                    // the same id waits for the other transaction and then inserts nothing.
-                    let inserted = sqlx::query(
+                // One multi-row INSERT for the whole batch: a round trip per item made a backlog
+                // of 10,000 take over 2 s on PostgreSQL. UNIQUE(id) and UNIQUE(device_id,
+                // device_seq) decide; rows not inserted take the per-item path below (a
+                // concurrent batch with the same id waits for the other transaction first).
+                let mut inserted_ids = std::collections::HashSet::new();
+                if !items.is_empty() {
+                    let mut insert = sqlx::QueryBuilder::<$database>::new(
                         "INSERT INTO submissions (id, device_id, device_seq, kind, participant, \
                          timepoint, instrument, algorithm, recorded_at, utc_offset_minutes, \
-                         created_at, received_at, body, body_sha256, signature) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&item.id)
-                    .bind(device_id)
-                    .bind(item.device_seq)
-                    .bind(&item.kind)
-                    .bind(&item.participant)
-                    .bind(&item.timepoint)
-                    .bind(&item.instrument)
-                    .bind(&item.algorithm)
-                    .bind(&item.recorded_at)
-                    .bind(item.utc_offset_minutes)
-                    .bind(&item.created_at)
-                    .bind(received_at)
-                    .bind(&item.body)
-                    .bind(&item.body_sha256)
-                    .bind(&item.signature)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if inserted == 1 {
+                         created_at, received_at, body, body_sha256, signature) ",
+                    );
+                    insert.push_values(items, |mut row, item| {
+                        row.push_bind(&item.id)
+                            .push_bind(device_id)
+                            .push_bind(item.device_seq)
+                            .push_bind(&item.kind)
+                            .push_bind(&item.participant)
+                            .push_bind(&item.timepoint)
+                            .push_bind(&item.instrument)
+                            .push_bind(&item.algorithm)
+                            .push_bind(&item.recorded_at)
+                            .push_bind(item.utc_offset_minutes)
+                            .push_bind(&item.created_at)
+                            .push_bind(received_at)
+                            .push_bind(&item.body)
+                            .push_bind(&item.body_sha256)
+                            .push_bind(&item.signature);
+                    });
+                    insert.push(" ON CONFLICT DO NOTHING RETURNING id");
+                    let ids: Vec<(String,)> = insert.build_query_as().fetch_all(&mut *tx).await?;
+                    inserted_ids.extend(ids.into_iter().map(|(id,)| id));
+                }
+                let mut outcomes = Vec::with_capacity(items.len());
+                for item in items {
+                    // The first occurrence of an id in the batch is the one inserted.
+                    if inserted_ids.remove(&item.id) {
                         outcomes.push($crate::storage::Outcome {
                             status: ItemStatus::Stored,
                             stored_sha256: Some(item.body_sha256.clone()),

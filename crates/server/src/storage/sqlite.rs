@@ -51,4 +51,4 @@ impl SqliteStorage {
     }
 }
 
-super::sql::impl_storage!(SqliteStorage);
+super::sql::impl_storage!(SqliteStorage, sqlx::Sqlite);
