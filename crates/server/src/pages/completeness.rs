@@ -188,7 +188,7 @@ fn chart(study: &Study, series: &[(String, Vec<(usize, f64)>)]) -> Markup {
                         points=(points.iter().map(|&(i, v)| format!("{:.1},{:.1}", x(i), y(v))).collect::<Vec<_>>().join(" ")) {
                         title { (name) }
                     }
-                    @for &(i, v) in points { circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(v))) r="3" fill=(colour) { title { (name) ": " (v) } } }
+                    @for &(i, v) in points { circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(v))) r="3" fill=(colour) { title { (name) ": " (format!("{v:.1}")) } } }
                 }
             }
         }
