@@ -63,25 +63,24 @@ fn initialized() -> (tempfile::TempDir, String) {
     (dir, recovery)
 }
 
+/// `submit` of an SAQ for NT-001 at post_6m (answers on stdin).
+const SUBMIT_SAQ: &[&str] = &[
+    "submit",
+    "--participant",
+    "NT-001",
+    "--timepoint",
+    "post_6m",
+    "--instrument",
+    "saq",
+];
+
 const SAQ_S3: &[u8] = br#"{"answers": {"q1": 4, "q2": 3, "q3": 2, "q4": 1, "q5": 5, "q6": 3, "q7": 2, "q8": 1, "q9": 1}}"#;
 
 #[test]
 fn a_visit_from_the_shell_saves_scores_and_shows_in_status_verify_and_export() {
     let (dir, _) = initialized();
     let d = dir.path();
-    let saved = json_of(&mimik(
-        d,
-        &[
-            "submit",
-            "--participant",
-            "NT-001",
-            "--timepoint",
-            "post_6m",
-            "--instrument",
-            "saq",
-        ],
-        SAQ_S3,
-    ));
+    let saved = json_of(&mimik(d, SUBMIT_SAQ, SAQ_S3));
     assert_eq!(saved["device_seq"], 2);
     assert!((saved["scores"]["total"].as_f64().unwrap() - 48.889).abs() < 1e-3);
     let effect = json_of(&mimik(
@@ -179,19 +178,7 @@ fn init_never_overwrites_an_existing_store() {
 #[test]
 fn invalid_answers_exit_2_with_issues_and_save_nothing() {
     let (dir, _) = initialized();
-    let out = mimik(
-        dir.path(),
-        &[
-            "submit",
-            "--participant",
-            "NT-001",
-            "--timepoint",
-            "post_6m",
-            "--instrument",
-            "saq",
-        ],
-        br#"{"answers": {"q1": 9}}"#,
-    );
+    let out = mimik(dir.path(), SUBMIT_SAQ, br#"{"answers": {"q1": 9}}"#);
     assert_eq!(out.status.code(), Some(2));
     let issues: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(issues["issues"][0]["item"], "q1");
@@ -276,15 +263,7 @@ fn a_second_staff_member_unlocks_with_their_own_passphrase_and_is_audited_as_the
     let saved = json_of(&mimik_with(
         dir.path(),
         &[("MIMIK_PASSPHRASE", "bo-passphrase")],
-        &[
-            "submit",
-            "--participant",
-            "NT-001",
-            "--timepoint",
-            "post_6m",
-            "--instrument",
-            "saq",
-        ],
+        SUBMIT_SAQ,
         SAQ_S3,
     ));
     let export = json_of(&mimik(dir.path(), &["export"], b""));

@@ -140,11 +140,6 @@ impl Error {
             _ => false,
         }
     }
-
-    /// Whether this error means the database file itself is damaged or not ours.
-    pub fn is_integrity_failure(&self) -> bool {
-        matches!(self, Error::Tampered(_))
-    }
 }
 
 impl From<rusqlite::Error> for Error {

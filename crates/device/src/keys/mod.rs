@@ -17,15 +17,11 @@ mod slots;
 pub use attempts::Attempts;
 pub use kdf::KdfParams;
 pub use recovery::RecoveryKey;
-pub use slots::{Credentials, SlotFile};
+pub use slots::{Credentials, SlotFile, StoreState};
 
 /// The key slot file's name inside the data directory.
 pub fn slots_file_name() -> &'static str {
     slots::FILE_NAME
-}
-/// The state recorded in the slot file.
-pub mod slots_state {
-    pub use super::slots::StoreState;
 }
 
 use zeroize::Zeroizing;

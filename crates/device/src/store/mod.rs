@@ -35,7 +35,7 @@ pub use verify::{Check, VerifyReport};
 
 use crate::catalog;
 use crate::error::{Error, Result};
-use crate::keys::slots_state::StoreState;
+use crate::keys::StoreState;
 use crate::keys::{Attempts, Credentials, DatabaseKey, KdfParams, RecoveryKey, SlotFile};
 use mimik_domain::content_pack::ContentPack;
 use mimik_domain::study::Study;

@@ -19,14 +19,19 @@ fn store() -> (tempfile::TempDir, Store) {
     )
     .unwrap();
     store
-        .add_participant(&NewParticipant {
-            pseudonym: "NT-001".into(),
-            inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-            surgery: Some(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
-            botox: vec![],
-        })
+        .add_participant(&participant("NT-001", Some((2026, 5, 1))))
         .unwrap();
     (dir, store)
+}
+
+/// Participant `pseudonym`, included 2025-06-01, with an optional surgery date.
+fn participant(pseudonym: &str, surgery: Option<(i32, u32, u32)>) -> NewParticipant {
+    NewParticipant {
+        pseudonym: pseudonym.into(),
+        inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        surgery: surgery.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+        botox: vec![],
+    }
 }
 
 fn saq(store: &mut Store, timepoint: &str) -> Result<Saved> {
@@ -397,12 +402,7 @@ fn eligibility_uses_the_latest_sunnybrook_composite_of_the_time_point() {
 #[test]
 fn pseudonyms_must_follow_the_study_pattern_and_be_unique() {
     let (_dir, mut store) = store();
-    let new = |p: &str| NewParticipant {
-        pseudonym: p.into(),
-        inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-        surgery: None,
-        botox: vec![],
-    };
+    let new = |p: &str| participant(p, None);
     assert!(matches!(
         store.add_participant(&new("Anna Svensson")),
         Err(Error::Invalid(_))
@@ -425,12 +425,7 @@ fn pseudonyms_must_follow_the_study_pattern_and_be_unique() {
 fn a_correction_of_another_participant_or_instrument_is_refused() {
     let (_dir, mut store) = store();
     store
-        .add_participant(&NewParticipant {
-            pseudonym: "NT-002".into(),
-            inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-            surgery: Some(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
-            botox: vec![],
-        })
+        .add_participant(&participant("NT-002", Some((2026, 5, 1))))
         .unwrap();
     let original = saq(&mut store, "post_6m").unwrap();
     let fdi = parse_answers_json(Instrument::Fdi, br#"{"answers": {"q1": 2}}"#).unwrap();
@@ -499,14 +494,7 @@ fn the_recovery_key_holder_can_work_with_the_store() {
     .unwrap();
     drop(store);
     let mut store = Store::unlock(dir.path(), &crate::Credentials::Recovery(recovery)).unwrap();
-    store
-        .add_participant(&NewParticipant {
-            pseudonym: "NT-003".into(),
-            inclusion: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-            surgery: None,
-            botox: vec![],
-        })
-        .unwrap();
+    store.add_participant(&participant("NT-003", None)).unwrap();
     assert!(store.start_session("NT-003", "baseline", "sv").is_ok());
     assert!(store.verify().unwrap().ok);
 }
