@@ -68,6 +68,9 @@ pub enum Error {
     /// A participant this tablet does not know.
     #[error("participant {0} is not registered on this tablet: add them first")]
     UnknownParticipant(String),
+    /// A pseudonym that is registered already.
+    #[error("participant {0} is already registered")]
+    ParticipantExists(String),
     /// A submission id this tablet does not know.
     #[error("no submission {0} on this tablet")]
     UnknownSubmission(String),

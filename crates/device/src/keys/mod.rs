@@ -41,6 +41,11 @@ impl DatabaseKey {
         DatabaseKey(bytes)
     }
 
+    /// A second copy, for a second connection to the same store (the app's sync task).
+    pub(crate) fn duplicate(&self) -> DatabaseKey {
+        DatabaseKey(Zeroizing::new(*self.0))
+    }
+
     pub(crate) fn bytes(&self) -> &[u8; 32] {
         &self.0
     }

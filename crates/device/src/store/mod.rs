@@ -5,6 +5,7 @@
 //! DIR/keyslots.json       the database key, wrapped per staff member and for recovery (keys.rs)
 //! DIR/unlock-attempts.json failed-unlock counter
 //! DIR/QUARANTINED         present after an integrity failure: the store then takes no writes
+//! DIR/ENROLLED            present once the tablet is enrolled (no content; for the lock screen)
 //! ```
 //!
 //! Every write is one IMMEDIATE transaction that also appends its audit row (and, for a
@@ -45,6 +46,8 @@ use std::path::{Path, PathBuf};
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "mimik.db";
 const QUARANTINE_FILE: &str = "QUARANTINED";
+/// Present once the tablet has been enrolled (see [`is_enrolled`]).
+const ENROLLED_MARKER: &str = "ENROLLED";
 
 /// An unlocked store. Dropping it closes the database.
 pub struct Store {
@@ -235,6 +238,43 @@ impl Store {
             return Err(quarantine_on_integrity_failure(&self.dir, error));
         }
         Ok(())
+    }
+
+    /// A second connection to this store with the same key and actor, so that a long sync can
+    /// run beside the screens' connection (WAL lets them read and write concurrently).
+    pub fn another_connection(&self) -> Result<Store> {
+        check_not_quarantined(&self.dir)?;
+        let slots = load_slots(&self.dir)?;
+        Store::open(
+            &self.dir,
+            self.key.duplicate(),
+            self.actor.clone(),
+            slots,
+            Encryption::On,
+        )
+    }
+
+    /// Check a staff passphrase or PIN while the store is open (leaving patient mode), with the
+    /// same limit on failed attempts as unlocking. Returns the staff id it belongs to.
+    pub fn confirm_staff(&self, passphrase: &str) -> Result<String> {
+        let attempts = Attempts::in_dir(&self.dir);
+        let now = unix_now();
+        attempts.check(now)?;
+        let credentials = Credentials::Staff {
+            staff_id: None,
+            passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
+        };
+        match load_slots(&self.dir)?.unlock(&credentials) {
+            Ok((_key, staff)) => {
+                attempts.reset();
+                Ok(staff)
+            }
+            Err(e @ Error::WrongPassphrase) => {
+                attempts.record_failure(now)?;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Who unlocked the store (a staff id, or `recovery`).
@@ -472,6 +512,16 @@ fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// Whether a store exists in `dir` and finished its set-up.
+pub fn is_initialized(dir: &Path) -> Result<bool> {
+    Ok(SlotFile::load(dir)?.is_some_and(|slots| slots.state == StoreState::Ready))
+}
+
+/// Whether the tablet in `dir` has been enrolled; readable while the store is locked.
+pub fn is_enrolled(dir: &Path) -> bool {
+    dir.join(ENROLLED_MARKER).exists()
 }
 
 /// Staff ids are short handles (`anna.l`, `nurse-2`), never a patient's anything.

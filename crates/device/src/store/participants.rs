@@ -69,7 +69,7 @@ impl Store {
                 .query_row("SELECT 1 FROM participants WHERE pseudonym = ?1", [&pseudonym], |r| r.get(0))
                 .optional()?;
             if exists.is_some() {
-                return Err(Error::Invalid(format!("participant {pseudonym} is already registered")));
+                return Err(Error::ParticipantExists(pseudonym.to_string()));
             }
             tx.execute(
                 "INSERT INTO participants (pseudonym, inclusion_date, surgery_date, registered_at, registered_by)

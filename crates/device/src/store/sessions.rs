@@ -142,6 +142,29 @@ impl Store {
         })
     }
 
+    /// What has been saved in a session so far: the instrument of each questionnaire and
+    /// `side_effects` for each side effect.
+    pub fn session_forms_saved(&self, session_id: &str) -> Result<Vec<String>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT COALESCE(instrument, kind) FROM submissions WHERE session_id = ?1
+                 ORDER BY device_seq",
+            )?;
+            let rows = stmt.query_map([session_id], |r| r.get::<_, String>(0))?;
+            Ok(rows
+                .map(|r| {
+                    r.map(|f| {
+                        if f == "side_effect" {
+                            "side_effects".into()
+                        } else {
+                            f
+                        }
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     /// End a session: `completed` deletes its drafts (they became submissions), `abandoned`
     /// keeps them for a later resume by staff.
     pub fn end_session(&mut self, session_id: &str, completed: bool) -> Result<()> {

@@ -88,6 +88,8 @@ pub struct SubmissionRow {
     pub body_sha256: String,
     /// Outbox state: pending, acknowledged or quarantined.
     pub sync_state: String,
+    /// The language of the wording answered (questionnaires and clinician forms).
+    pub language: Option<String>,
 }
 
 /// Everything one submission row needs besides who/when.
@@ -398,36 +400,24 @@ impl Store {
     /// Every submission, oldest first.
     pub fn submissions(&self) -> Result<Vec<SubmissionRow>> {
         self.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT s.id, s.device_seq, s.kind, s.participant, s.timepoint, s.instrument,
-                        s.algorithm, s.answers, s.scores, s.staff_id, s.recorded_at,
-                        s.utc_offset_minutes, s.supersedes, s.body_sha256, o.state
-                 FROM submissions s JOIN outbox o ON o.device_seq = s.device_seq
-                 ORDER BY s.device_seq",
-            )?;
-            let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+            let mut stmt = c.prepare(&format!("{SUBMISSION_ROW} ORDER BY s.device_seq"))?;
             let rows = stmt
-                .query_map([], |r| {
-                    Ok(SubmissionRow {
-                        id: r.get(0)?,
-                        device_seq: r.get(1)?,
-                        kind: r.get(2)?,
-                        participant: r.get(3)?,
-                        timepoint: r.get(4)?,
-                        instrument: r.get(5)?,
-                        algorithm: r.get(6)?,
-                        answers: parse(r.get(7)?),
-                        scores: parse(r.get(8)?),
-                        staff_id: r.get(9)?,
-                        recorded_at: r.get(10)?,
-                        utc_offset_minutes: r.get(11)?,
-                        supersedes: r.get(12)?,
-                        body_sha256: r.get(13)?,
-                        sync_state: r.get(14)?,
-                    })
-                })?
+                .query_map([], submission_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
+        })
+    }
+
+    /// One submission.
+    pub fn submission(&self, id: &str) -> Result<SubmissionRow> {
+        self.read(|c| {
+            c.query_row(
+                &format!("{SUBMISSION_ROW} WHERE s.id = ?1"),
+                [id],
+                submission_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::UnknownSubmission(short(id)))
         })
     }
 
@@ -520,6 +510,34 @@ fn form_name(form: Form) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// The columns of a [`SubmissionRow`].
+const SUBMISSION_ROW: &str = "SELECT s.id, s.device_seq, s.kind, s.participant, s.timepoint,
+        s.instrument, s.algorithm, s.answers, s.scores, s.staff_id, s.recorded_at,
+        s.utc_offset_minutes, s.supersedes, s.body_sha256, o.state, s.language
+    FROM submissions s JOIN outbox o ON o.device_seq = s.device_seq";
+
+fn submission_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionRow> {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    Ok(SubmissionRow {
+        id: r.get(0)?,
+        device_seq: r.get(1)?,
+        kind: r.get(2)?,
+        participant: r.get(3)?,
+        timepoint: r.get(4)?,
+        instrument: r.get(5)?,
+        algorithm: r.get(6)?,
+        answers: parse(r.get(7)?),
+        scores: parse(r.get(8)?),
+        staff_id: r.get(9)?,
+        recorded_at: r.get(10)?,
+        utc_offset_minutes: r.get(11)?,
+        supersedes: r.get(12)?,
+        body_sha256: r.get(13)?,
+        sync_state: r.get(14)?,
+        language: r.get(15)?,
+    })
 }
 
 /// Echo at most 40 characters of user input in messages.

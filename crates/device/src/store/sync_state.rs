@@ -112,7 +112,11 @@ impl Store {
                 Some(device_id),
                 Some(server_url),
             )
-        })
+        })?;
+        // Readable while locked, so the lock screen knows the tablet is enrolled. It says
+        // nothing about anyone: the device id and server stay inside the encrypted store.
+        crate::fsutil::write_atomic(&self.dir.join(super::ENROLLED_MARKER), b"enrolled\n")
+            .map_err(Error::io("the enrollment marker"))
     }
 
     /// The enrollment, if any.

@@ -1,0 +1,168 @@
+//! Staff home: participants with what is due, registering one, and the content packs.
+
+use super::dto::{
+    AnswerValue, ContentItem, ContentOption, ContentPack, Instrument, Language, NewParticipant,
+    Participant, SpecialAnswer, TimepointState, TimepointStatus,
+};
+use super::{App, CommandError, CommandResult};
+use crate::store::{self, Store};
+use chrono::NaiveDate;
+use mimik_domain::answers::{Answer, SpecialAnswer as DomainSpecial};
+use mimik_domain::study::schedule::{DueStatus, TimepointDue};
+
+impl App {
+    /// Participants whose pseudonym contains `query` (any case), each with today's schedule.
+    pub fn list_participants(&self, query: Option<&str>) -> CommandResult<Vec<Participant>> {
+        let store = self.store()?;
+        let query = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
+        let mut due = store.due(None)?;
+        due.retain(|d| d.participant.to_lowercase().contains(&query));
+        let mut listed = Vec::with_capacity(due.len());
+        for entry in due {
+            listed.push(view(
+                &store.participant(&entry.participant)?,
+                entry.timepoints,
+            ));
+        }
+        listed.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+        Ok(listed)
+    }
+
+    /// Register a participant (pseudonym and study dates only).
+    pub fn add_participant(&mut self, new: &NewParticipant) -> CommandResult<Participant> {
+        let parsed = store::NewParticipant {
+            pseudonym: new.pseudonym.trim().to_owned(),
+            inclusion: date("inclusion date", &new.inclusion_date)?,
+            surgery: match new.surgery_date.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(date("surgery date", text)?),
+            },
+            botox: new
+                .botox_dates
+                .iter()
+                .map(|d| date("Botox injection date", d))
+                .collect::<CommandResult<_>>()?,
+        };
+        let store = self.store_mut()?;
+        store.add_participant(&parsed)?;
+        participant_view(store, &parsed.pseudonym)
+    }
+
+    /// The wording of an instrument for a patient's language: the study's pack in that
+    /// language, or the English reference wording when the study has loaded none.
+    pub fn content_pack(
+        &self,
+        instrument: Instrument,
+        language: Language,
+    ) -> CommandResult<ContentPack> {
+        let pack = pack_for(self.store()?, instrument, language)?;
+        Ok(ContentPack {
+            instrument,
+            language: pack.language.clone(),
+            title: pack.title.clone(),
+            instructions: pack.instructions.clone(),
+            recall: pack.recall.clone(),
+            notice: pack.notice.clone(),
+            sha256: pack.sha256.clone(),
+            items: pack
+                .items
+                .iter()
+                .map(|item| ContentItem {
+                    id: item.id.clone(),
+                    text: item.text.clone(),
+                    options: item
+                        .options
+                        .iter()
+                        .map(|o| ContentOption {
+                            value: answer_value(o.value),
+                            label: o.label.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The pack a patient sees for `instrument`: their language if loaded, else English.
+pub(super) fn pack_for(
+    store: &Store,
+    instrument: Instrument,
+    language: Language,
+) -> CommandResult<&mimik_domain::content_pack::ContentPack> {
+    let wanted = domain_instrument(instrument);
+    let find = |lang: &str| {
+        store
+            .packs()
+            .iter()
+            .find(|p| p.instrument == wanted && p.language == lang)
+    };
+    find(language.code()).or_else(|| find("en")).ok_or_else(|| {
+        CommandError::new(
+            "not_found",
+            format!("no content pack for {} is loaded", wanted.id()),
+        )
+    })
+}
+
+pub(super) fn domain_instrument(instrument: Instrument) -> mimik_domain::Instrument {
+    match instrument {
+        Instrument::Face => mimik_domain::Instrument::Face,
+        Instrument::Fdi => mimik_domain::Instrument::Fdi,
+        Instrument::Saq => mimik_domain::Instrument::Saq,
+        Instrument::Sunnybrook => mimik_domain::Instrument::Sunnybrook,
+    }
+}
+
+fn answer_value(answer: Answer) -> AnswerValue {
+    match answer {
+        Answer::Code(code) => AnswerValue::Code(code),
+        Answer::Special(DomainSpecial::OtherReasons) => {
+            AnswerValue::Special(SpecialAnswer::OtherReasons)
+        }
+        Answer::Special(DomainSpecial::NotApplicable) => {
+            AnswerValue::Special(SpecialAnswer::NotApplicable)
+        }
+    }
+}
+
+fn date(label: &str, text: &str) -> CommandResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| CommandError::invalid(format!("the {label} must be a date like 2026-03-31")))
+}
+
+pub(super) fn participant_view(store: &Store, pseudonym: &str) -> CommandResult<Participant> {
+    let participant = store.participant(pseudonym)?;
+    let timepoints = store
+        .due(Some(pseudonym))?
+        .into_iter()
+        .next()
+        .map(|d| d.timepoints)
+        .unwrap_or_default();
+    Ok(view(&participant, timepoints))
+}
+
+fn view(p: &store::Participant, timepoints: Vec<TimepointDue>) -> Participant {
+    Participant {
+        pseudonym: p.pseudonym.clone(),
+        inclusion_date: p.inclusion_date.to_string(),
+        surgery_date: p.surgery_date.map(|d| d.to_string()),
+        botox_dates: p.botox_dates.iter().map(ToString::to_string).collect(),
+        timepoints: timepoints.into_iter().map(timepoint_state).collect(),
+    }
+}
+
+fn timepoint_state(due: TimepointDue) -> TimepointState {
+    let (status, window) = match due.status {
+        DueStatus::NotYetDue { window } => (TimepointStatus::NotYetDue, window),
+        DueStatus::Due { window } => (TimepointStatus::Due, Some(window)),
+        DueStatus::Overdue { window } => (TimepointStatus::Overdue, Some(window)),
+        DueStatus::Done => (TimepointStatus::Done, None),
+    };
+    TimepointState {
+        timepoint: due.timepoint,
+        status,
+        window_start: window.map(|w| w.opens.to_string()),
+        window_end: window.map(|w| w.closes.to_string()),
+    }
+}

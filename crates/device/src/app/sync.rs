@@ -1,0 +1,170 @@
+//! The app's shared state and its sync: enrollment, "sync now" and the background task. Sync
+//! runs on a second connection to the store, so the screens never wait for the network.
+
+use super::dto::{EnrollResult, SyncSummary};
+use super::{App, CommandError, CommandResult};
+use crate::error::Error;
+use crate::store::{self, Store};
+use crate::sync::Backoff;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+/// How often the background task syncs while all is well.
+pub const SYNC_INTERVAL: Duration = Duration::from_secs(30);
+
+/// After failures the background task waits longer, up to five minutes ("sync now" is always
+/// there for staff who know the network is back).
+const RETRY: Backoff = Backoff {
+    base: Duration::from_secs(30),
+    cap: Duration::from_secs(5 * 60),
+};
+
+/// What the Tauri shell keeps as managed state.
+#[derive(Debug)]
+pub struct Shared {
+    app: Mutex<App>,
+    /// One sync at a time, whoever started it.
+    sync_gate: Mutex<()>,
+}
+
+impl Shared {
+    /// Shared state around `app`.
+    pub fn new(app: App) -> Shared {
+        Shared {
+            app: Mutex::new(app),
+            sync_gate: Mutex::new(()),
+        }
+    }
+
+    /// The app, for one command.
+    pub async fn app(&self) -> MutexGuard<'_, App> {
+        self.app.lock().await
+    }
+
+    /// Enroll with a study server using a one-time code from its coordinator.
+    pub async fn enroll(&self, server_url: &str, code: &str) -> CommandResult<EnrollResult> {
+        let (mut conn, ca) = self.second_connection().await?;
+        match crate::sync::enroll(&mut conn, server_url.trim(), code, ca.as_deref()).await {
+            Ok(device_id) => Ok(EnrollResult { device_id }),
+            Err(Error::Server {
+                status, message, ..
+            }) if (400..500).contains(&status) => Err(CommandError::new(
+                "enrollment_failed",
+                format!("the server refused the enrollment: {message}"),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The queue as staff see it.
+    pub async fn sync_status(&self) -> CommandResult<SyncSummary> {
+        self.app.lock().await.sync_status()
+    }
+
+    /// One sync pass now. A failure to reach the server is not an error of the command: it is
+    /// in `lastError`, and everything stays queued.
+    pub async fn sync_now(&self) -> CommandResult<SyncSummary> {
+        self.sync_pass(&|_| {}).await
+    }
+
+    async fn sync_pass(
+        &self,
+        report: &(dyn Fn(&SyncSummary) + Sync),
+    ) -> CommandResult<SyncSummary> {
+        let _one_at_a_time = self.sync_gate.lock().await;
+        let (mut conn, ca) = self.second_connection().await?;
+        {
+            let mut app = self.app.lock().await;
+            app.last_sync.running = true;
+            if let Ok(status) = app.sync_status() {
+                report(&status);
+            }
+        }
+        let outcome = crate::sync::sync_once(&mut conn, ca.as_deref()).await;
+        drop(conn);
+        let mut app = self.app.lock().await;
+        app.last_sync.running = false;
+        match outcome {
+            Ok(summary) => match summary.error {
+                None => {
+                    app.last_sync.ok_at = Some(store::Moment::now().utc_text());
+                    app.last_sync.error = None;
+                }
+                Some(error) => app.last_sync.error = Some(error),
+            },
+            Err(error) => app.last_sync.error = Some(error.to_string()),
+        }
+        let status = app.sync_status()?;
+        report(&status);
+        Ok(status)
+    }
+
+    async fn second_connection(&self) -> CommandResult<(Store, Option<Vec<u8>>)> {
+        let app = self.app.lock().await;
+        let conn = app.store()?.another_connection()?;
+        Ok((conn, app.ca_pem.clone()))
+    }
+
+    /// Sync every `interval` while the tablet is unlocked and enrolled, backing off after
+    /// failures; `report` gets the queue state when a pass starts and when it ends.
+    pub async fn run_background(
+        self: Arc<Self>,
+        interval: Duration,
+        report: impl Fn(&SyncSummary) + Send + Sync + 'static,
+    ) {
+        let mut failures: u32 = 0;
+        loop {
+            let wait = match failures {
+                0 => interval,
+                n => RETRY.delay(n - 1, jitter()).max(interval),
+            };
+            tokio::time::sleep(wait).await;
+            let ready = {
+                let app = self.app.lock().await;
+                app.store.is_some() && store::is_enrolled(&app.dir)
+            };
+            if !ready {
+                failures = 0;
+                continue;
+            }
+            failures = match self.sync_pass(&report).await {
+                Ok(status) if status.last_error.is_none() => 0,
+                Ok(_) => failures.saturating_add(1),
+                // Locked meanwhile: start over once unlocked.
+                Err(_) => 0,
+            };
+        }
+    }
+}
+
+fn jitter() -> f64 {
+    let bits = crate::keys::random::<4>()
+        .map(u32::from_le_bytes)
+        .unwrap_or(0);
+    f64::from(bits) / f64::from(u32::MAX)
+}
+
+impl App {
+    /// The queue now, with the outcome of this run's last sync attempt.
+    pub fn sync_status(&self) -> CommandResult<SyncSummary> {
+        let status = self.store()?.status()?;
+        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        Ok(SyncSummary {
+            pending: count(status.pending),
+            acknowledged: count(status.acknowledged),
+            quarantined: count(status.quarantined),
+            oldest_pending_age_s: status.oldest_pending_age_s.map(count),
+            // Before any attempt in this run, the queue's own record of the last failure.
+            last_error: if self.last_sync.ok_at.is_some() || self.last_sync.error.is_some() {
+                self.last_sync.error.clone()
+            } else if status.pending > 0 {
+                status.last_error
+            } else {
+                None
+            },
+            last_sync_at: self.last_sync.ok_at.clone(),
+            syncing: self.last_sync.running,
+        })
+    }
+}

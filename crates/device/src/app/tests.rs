@@ -1,0 +1,456 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::dto::*;
+use super::*;
+use crate::keys::KdfParams;
+use std::collections::BTreeMap;
+
+const PASS: &str = "nurse-pin-1234";
+
+fn fresh() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(
+        &dir.path().join("data"),
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+        None,
+    );
+    (dir, app)
+}
+
+fn unlocked() -> (tempfile::TempDir, App) {
+    let (dir, mut app) = fresh();
+    app.init_store("anna.l", PASS).unwrap();
+    (dir, app)
+}
+
+fn today_minus(days: i64) -> String {
+    (chrono::Local::now().date_naive() - chrono::Days::new(days as u64)).to_string()
+}
+
+fn register(app: &mut App, pseudonym: &str) -> Participant {
+    // Surgery six months ago: post_6m is due today.
+    app.add_participant(&NewParticipant {
+        pseudonym: pseudonym.into(),
+        inclusion_date: today_minus(400),
+        surgery_date: Some(today_minus(183)),
+        botox_dates: vec![today_minus(380)],
+    })
+    .unwrap()
+}
+
+fn answers(pairs: &[(&str, AnswerValue)]) -> Answers {
+    Answers(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Some(*v)))
+            .collect(),
+    )
+}
+
+fn all_codes(instrument: mimik_domain::Instrument, code: u8) -> Answers {
+    Answers(
+        instrument
+            .items()
+            .iter()
+            .map(|item| (item.id.to_owned(), Some(AnswerValue::Code(code))))
+            .collect(),
+    )
+}
+
+#[test]
+fn first_run_creates_an_unlocked_store_and_gives_the_recovery_key_once() {
+    let (_dir, mut app) = fresh();
+    let before = app.app_state().unwrap();
+    assert!(!before.initialized && !before.unlocked && !before.enrolled);
+
+    let created = app.init_store("anna.l", PASS).unwrap();
+    assert!(created.recovery_key.len() >= 20);
+    let after = app.app_state().unwrap();
+    assert!(after.initialized && after.unlocked);
+    assert_eq!(after.staff.unwrap().id, "anna.l");
+
+    let again = app.init_store("bo.k", PASS).unwrap_err();
+    assert_eq!(again.code, "already_initialized");
+}
+
+#[test]
+fn a_locked_app_answers_locked_and_unlocks_with_the_staff_pin_only() {
+    let (_dir, mut app) = unlocked();
+    app.lock();
+    assert!(!app.app_state().unwrap().unlocked);
+    assert_eq!(app.list_participants(None).unwrap_err().code, "locked");
+    assert_eq!(app.sync_status().unwrap_err().code, "locked");
+
+    assert_eq!(
+        app.unlock("not-the-pin").unwrap_err().code,
+        "wrong_passphrase"
+    );
+    assert_eq!(app.unlock(PASS).unwrap().id, "anna.l");
+    assert!(app.list_participants(None).unwrap().is_empty());
+}
+
+#[test]
+fn registering_lists_the_participant_with_todays_schedule_and_refuses_duplicates() {
+    let (_dir, mut app) = unlocked();
+    let p = register(&mut app, "NT-001");
+    let post_6m = p
+        .timepoints
+        .iter()
+        .find(|t| t.timepoint == "post_6m")
+        .unwrap();
+    assert_eq!(post_6m.status, TimepointStatus::Due);
+    assert!(post_6m.window_start.is_some());
+    assert!(!p.timepoints.iter().any(|t| t.timepoint == "pre_surgery"));
+
+    let again = app
+        .add_participant(&NewParticipant {
+            pseudonym: "NT-001".into(),
+            inclusion_date: today_minus(1),
+            surgery_date: None,
+            botox_dates: vec![],
+        })
+        .unwrap_err();
+    assert_eq!(again.code, "duplicate_participant");
+    let bad_date = app
+        .add_participant(&NewParticipant {
+            pseudonym: "NT-002".into(),
+            inclusion_date: "31/03/2026".into(),
+            surgery_date: None,
+            botox_dates: vec![],
+        })
+        .unwrap_err();
+    assert_eq!(bad_date.code, "invalid_input");
+
+    register(&mut app, "NT-010");
+    let found = app.list_participants(Some("nt-01")).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].pseudonym, "NT-010");
+}
+
+#[test]
+fn a_whole_post_6m_visit_saves_every_form_and_marks_the_time_point_done() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let session = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    assert_eq!(
+        session.forms,
+        vec![
+            SessionForm::Face,
+            SessionForm::Fdi,
+            SessionForm::Saq,
+            SessionForm::SideEffects
+        ]
+    );
+    let id = &session.session_id;
+
+    let face = app
+        .submit_questionnaire(
+            id,
+            PatientInstrument::Face,
+            &all_codes(mimik_domain::Instrument::Face, 3),
+        )
+        .unwrap();
+    assert_eq!(face.scores.0["total"], Some(50.0));
+    let mut fdi = all_codes(mimik_domain::Instrument::Fdi, 4);
+    fdi.0.insert(
+        "q2".into(),
+        Some(AnswerValue::Special(SpecialAnswer::NotApplicable)),
+    );
+    app.submit_questionnaire(id, PatientInstrument::Fdi, &fdi)
+        .unwrap();
+    app.submit_questionnaire(
+        id,
+        PatientInstrument::Saq,
+        &all_codes(mimik_domain::Instrument::Saq, 2),
+    )
+    .unwrap();
+    app.submit_side_effect(id, "Stel kind i två dagar").unwrap();
+
+    assert_eq!(
+        app.end_session(id, "wrong-pin").unwrap_err().code,
+        "wrong_passphrase"
+    );
+    app.end_session(id, PASS).unwrap();
+    let store = app.store().unwrap();
+    assert_eq!(store.session(id).unwrap().state, "completed");
+    assert_eq!(
+        app.submit_side_effect(id, "more").unwrap_err().code,
+        "session_ended"
+    );
+
+    let sunnybrook = app
+        .submit_clinician_form(
+            "NT-001",
+            "post_6m",
+            Instrument::Sunnybrook,
+            &all_codes(mimik_domain::Instrument::Sunnybrook, 1),
+        )
+        .unwrap();
+    assert!(sunnybrook.scores.0.contains_key("composite"));
+    let p = &app.list_participants(Some("NT-001")).unwrap()[0];
+    let post_6m = p
+        .timepoints
+        .iter()
+        .find(|t| t.timepoint == "post_6m")
+        .unwrap();
+    assert_eq!(post_6m.status, TimepointStatus::Done);
+
+    let pending = app.pending_side_effects().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].text, "Stel kind i två dagar");
+    app.grade_side_effect(&pending[0].id, ClavienDindoGrade::II, true)
+        .unwrap();
+    assert!(app.pending_side_effects().unwrap().is_empty());
+    assert_eq!(app.sync_status().unwrap().pending, 7);
+}
+
+#[test]
+fn the_same_questionnaire_twice_in_one_session_is_refused() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let face = all_codes(mimik_domain::Instrument::Face, 2);
+    app.submit_questionnaire(&s.session_id, PatientInstrument::Face, &face)
+        .unwrap();
+    let twice = app
+        .submit_questionnaire(&s.session_id, PatientInstrument::Face, &face)
+        .unwrap_err();
+    assert_eq!(twice.code, "already_submitted");
+    assert_eq!(app.sync_status().unwrap().pending, 2);
+}
+
+#[test]
+fn invalid_answers_are_refused_with_the_list_of_issues() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let bad = answers(&[("q1", AnswerValue::Code(9)), ("q99", AnswerValue::Code(1))]);
+    let error = app
+        .submit_questionnaire(&s.session_id, PatientInstrument::Saq, &bad)
+        .unwrap_err();
+    assert_eq!(error.code, "invalid_input");
+    assert_eq!(error.details.unwrap().as_array().unwrap().len(), 2);
+    assert_eq!(
+        app.sync_status().unwrap().pending,
+        1,
+        "only the registration is saved"
+    );
+}
+
+#[test]
+fn a_swedish_session_shows_the_english_reference_wording_and_records_that_language() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::Sv)
+        .unwrap();
+    assert_eq!(s.language, Language::Sv);
+    let pack = app.content_pack(Instrument::Fdi, Language::Sv).unwrap();
+    assert_eq!(pack.language, "en");
+    assert!(
+        pack.items[0]
+            .options
+            .iter()
+            .any(|o| o.value == AnswerValue::Special(SpecialAnswer::OtherReasons))
+    );
+
+    let saved = app
+        .submit_questionnaire(
+            &s.session_id,
+            PatientInstrument::Saq,
+            &all_codes(mimik_domain::Instrument::Saq, 1),
+        )
+        .unwrap();
+    let row = app.store().unwrap().submission(&saved.id).unwrap();
+    assert_eq!(row.language.as_deref(), Some("en"));
+}
+
+#[test]
+fn a_time_point_without_patient_forms_cannot_start_a_session() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let error = app
+        .start_session("NT-001", "pre_surgery", Language::En)
+        .unwrap_err();
+    assert_eq!(error.code, "invalid_input");
+    assert_eq!(
+        app.start_session("NT-404", "post_6m", Language::En)
+            .unwrap_err()
+            .code,
+        "not_found"
+    );
+}
+
+#[test]
+fn a_draft_survives_the_inactivity_lock_and_resumes_after_unlock() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let partial = answers(&[("q1", AnswerValue::Code(4)), ("q3", AnswerValue::Code(2))]);
+    app.save_draft(&s.session_id, PatientInstrument::Face, &partial)
+        .unwrap();
+
+    app.lock();
+    assert_eq!(app.resume_draft(&s.session_id).unwrap_err().code, "locked");
+    app.unlock(PASS).unwrap();
+    let drafts = app.resume_draft(&s.session_id).unwrap();
+    assert_eq!(
+        drafts,
+        vec![Draft {
+            instrument: PatientInstrument::Face,
+            answers: partial
+        }]
+    );
+
+    // Left without finishing: abandoned, and its draft is kept.
+    app.end_session(&s.session_id, PASS).unwrap();
+    let store = app.store().unwrap();
+    assert_eq!(store.session(&s.session_id).unwrap().state, "abandoned");
+    assert_eq!(store.drafts(&s.session_id).unwrap().len(), 1);
+}
+
+#[test]
+fn the_sunnybrook_preview_waits_for_every_rating_then_applies_the_inclusion_rule() {
+    let (_dir, app) = unlocked();
+    let partial = answers(&[("rest_eye", AnswerValue::Code(1))]);
+    let preview = app.score_preview(Instrument::Sunnybrook, &partial).unwrap();
+    assert_eq!(preview.scores.0["composite"], None);
+    assert!(preview.notes["composite"].contains("missing"));
+    assert_eq!(preview.eligible, None);
+
+    let all_ones = all_codes(mimik_domain::Instrument::Sunnybrook, 1);
+    let preview = app
+        .score_preview(Instrument::Sunnybrook, &all_ones)
+        .unwrap();
+    let composite = preview.scores.0["composite"].unwrap();
+    let expected = (composite >= 0.0).then_some(composite <= 60.0);
+    assert_eq!(preview.eligible, expected);
+
+    let wrong = answers(&[("rest_eye", AnswerValue::Code(7))]);
+    assert_eq!(
+        app.score_preview(Instrument::Sunnybrook, &wrong)
+            .unwrap_err()
+            .code,
+        "invalid_input"
+    );
+}
+
+#[test]
+fn the_eligibility_checklist_uses_the_sunnybrook_rule() {
+    let (_dir, mut app) = unlocked();
+    app.add_participant(&NewParticipant {
+        pseudonym: "NT-001".into(),
+        inclusion_date: today_minus(2),
+        surgery_date: None,
+        botox_dates: vec![],
+    })
+    .unwrap();
+    let criteria = app.eligibility_criteria().unwrap();
+    let all_met: BTreeMap<String, bool> = criteria
+        .iter()
+        .map(|c| (c.id.clone(), c.kind == CriterionKind::Inclusion))
+        .collect();
+    let before = app
+        .record_eligibility("NT-001", "baseline", &all_met)
+        .unwrap();
+    assert_eq!(before.eligible, None);
+    assert_eq!(before.unanswered, vec!["sunnybrook".to_owned()]);
+
+    let mut ratings = all_codes(mimik_domain::Instrument::Sunnybrook, 1);
+    ratings
+        .0
+        .insert("rest_cheek".into(), Some(AnswerValue::Code(0)));
+    app.submit_clinician_form("NT-001", "baseline", Instrument::Sunnybrook, &ratings)
+        .unwrap();
+    let after = app
+        .record_eligibility("NT-001", "baseline", &all_met)
+        .unwrap();
+    assert!(after.eligible.is_some());
+    app.record_botox_count("NT-001", "baseline", 12).unwrap();
+    let p = &app.list_participants(None).unwrap()[0];
+    assert_eq!(p.timepoints[0].timepoint, "baseline");
+    assert_eq!(p.timepoints[0].status, TimepointStatus::Done);
+}
+
+#[tokio::test]
+async fn sync_before_enrollment_keeps_everything_and_says_why() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let shared = Shared::new(app);
+    let status = shared.sync_now().await.unwrap();
+    assert_eq!(status.pending, 1);
+    assert!(status.last_error.unwrap().contains("not enrolled"));
+    assert!(!status.syncing);
+
+    shared.app().await.lock();
+    assert_eq!(shared.sync_now().await.unwrap_err().code, "locked");
+}
+
+#[tokio::test]
+async fn enrolling_with_a_plain_http_remote_url_is_refused() {
+    let (_dir, app) = unlocked();
+    let shared = Shared::new(app);
+    let error = shared
+        .enroll("http://example.org", "CODE")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "invalid_input");
+    assert!(!shared.app().await.app_state().unwrap().enrolled);
+}
+
+#[test]
+fn a_sunnybrook_correction_keeps_the_original_and_links_both_ways() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let ratings = all_codes(mimik_domain::Instrument::Sunnybrook, 1);
+    let first = app
+        .submit_clinician_form("NT-001", "post_6m", Instrument::Sunnybrook, &ratings)
+        .unwrap();
+    let mut fixed = ratings.clone();
+    fixed
+        .0
+        .insert("rest_cheek".into(), Some(AnswerValue::Code(2)));
+    assert_eq!(
+        app.correct_clinician_form(&first.id, &fixed, " ")
+            .unwrap_err()
+            .code,
+        "invalid_input"
+    );
+    let second = app
+        .correct_clinician_form(&first.id, &fixed, "typed the cheek rating wrong")
+        .unwrap();
+    assert_ne!(first.scores, second.scores);
+
+    let history = app.participant_history("NT-001").unwrap();
+    let old = history.iter().find(|h| h.id == first.id).unwrap();
+    let new = history.iter().find(|h| h.id == second.id).unwrap();
+    assert_eq!(old.superseded_by.as_deref(), Some(second.id.as_str()));
+    assert_eq!(new.supersedes.as_deref(), Some(first.id.as_str()));
+    assert_eq!(old.answers.as_ref(), Some(&ratings));
+    assert_eq!(new.answers.as_ref(), Some(&fixed));
+    assert_eq!(history[0].kind, "participant");
+
+    // A patient's questionnaire is not corrected by staff.
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let saq = app
+        .submit_questionnaire(
+            &s.session_id,
+            PatientInstrument::Saq,
+            &all_codes(mimik_domain::Instrument::Saq, 2),
+        )
+        .unwrap();
+    let refused = app
+        .correct_clinician_form(&saq.id, &fixed, "wrong")
+        .unwrap_err();
+    assert_eq!(refused.code, "invalid_input");
+}

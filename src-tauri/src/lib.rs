@@ -1,0 +1,124 @@
+//! The Mimik tablet app: a Tauri 2 shell around `mimik-device`. It holds the shared state,
+//! starts the background sync and opens one window on the embedded UI; everything a command
+//! does is in `mimik_device::app`, where `cargo test` reaches it.
+//!
+//! Environment (all optional):
+//! - `MIMIK_DATA_DIR`: where the encrypted store lives (default: the platform's app data
+//!   directory, e.g. `~/.local/share/se.karolinska.mimik` on Linux; app-private on Android/iOS);
+//! - `MIMIK_CA_CERT`: a PEM file with the study's own CA, trusted besides the system roots;
+//! - `MIMIK_SYNC_INTERVAL_S`: seconds between background syncs (default 30).
+
+mod commands;
+
+use mimik_device::KdfParams;
+use mimik_device::app::{App, SYNC_INTERVAL, Shared};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
+
+/// The event the UI listens to for the queue state during and after a sync.
+pub const SYNC_EVENT: &str = "sync-status";
+
+/// Build and run the app until its window closes.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let dir = match std::env::var_os("MIMIK_DATA_DIR") {
+                Some(dir) => PathBuf::from(dir),
+                None => app.path().app_data_dir()?,
+            };
+            let ca = match std::env::var_os("MIMIK_CA_CERT") {
+                Some(path) => Some(std::fs::read(path)?),
+                None => None,
+            };
+            let shared = Arc::new(Shared::new(App::new(&dir, KdfParams::INTERACTIVE, ca)));
+            app.manage(Arc::clone(&shared));
+
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(shared.run_background(sync_interval(), move |status| {
+                // Nobody listening (window closing) is not an error worth reporting.
+                let _ = handle.emit(SYNC_EVENT, status);
+            }));
+
+            let builder =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .on_navigation(|url| is_app_url(url));
+            #[cfg(desktop)]
+            let builder = builder
+                .title("Mimik")
+                .inner_size(1280.0, 800.0)
+                .min_inner_size(360.0, 480.0);
+            builder.build()?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::init_store,
+            commands::unlock,
+            commands::lock,
+            commands::enroll,
+            commands::list_participants,
+            commands::add_participant,
+            commands::content_pack,
+            commands::start_session,
+            commands::save_draft,
+            commands::resume_draft,
+            commands::submit_questionnaire,
+            commands::submit_side_effect,
+            commands::end_session,
+            commands::sync_status,
+            commands::sync_now,
+            commands::score_preview,
+            commands::submit_clinician_form,
+            commands::correct_clinician_form,
+            commands::participant_history,
+            commands::eligibility_criteria,
+            commands::record_eligibility,
+            commands::pending_side_effects,
+            commands::grade_side_effect,
+            commands::record_botox_count,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("mimik-app: {error}");
+        std::process::exit(1);
+    }
+}
+
+fn sync_interval() -> Duration {
+    std::env::var("MIMIK_SYNC_INTERVAL_S")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(SYNC_INTERVAL, Duration::from_secs)
+}
+
+/// The web view may only show the app's own pages: no remote navigation, ever.
+fn is_app_url(url: &Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => true,
+        // `tauri dev` serves the UI from Vite on this port (never in a custom-protocol build).
+        ("http", Some("127.0.0.1")) => cfg!(dev) && url.port() == Some(1420),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn the_web_view_refuses_every_page_that_is_not_the_app() {
+        let ok = |u: &str| is_app_url(&Url::parse(u).unwrap());
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/index.html"));
+        assert!(!ok("https://example.org/"));
+        assert!(!ok("http://127.0.0.1:8080/"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok("tauri://evil.example/"));
+    }
+}
