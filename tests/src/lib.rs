@@ -47,6 +47,7 @@ pub fn workspace_root() -> PathBuf {
 
 pub mod harness;
 pub mod proxy;
+pub mod webdriver;
 
 /// Run `command` with `stdin` piped in (written from a thread: the child may stop reading
 /// early, e.g. on oversized input, and a broken pipe is then expected), capturing its output.

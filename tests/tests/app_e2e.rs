@@ -1,0 +1,228 @@
+//! The real tablet app (Tauri + WebKitGTK) driven by WebDriver under Xvfb: first run, a whole
+//! post-6-months visit through the real encrypted store, leaving patient mode with the staff
+//! PIN, and sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the
+//! same data directory show what the app saved, and the server holds the same submissions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use mimik_tests::bin;
+use mimik_tests::harness::{Server, Tablet};
+use mimik_tests::webdriver::{Driver, Screen};
+use std::ffi::OsString;
+use std::path::Path;
+
+/// The harness's `mimik` CLI unlocks with this passphrase: the app's staff uses it too.
+const PASS: &str = "tablet-passphrase";
+
+fn days_ago(days: u64) -> String {
+    (chrono::Local::now().date_naive() - chrono::Days::new(days)).to_string()
+}
+
+async fn first_run(ui: &Screen, server_url: &str, code: &str) {
+    ui.click("English").await;
+    ui.wait_text("Set up this tablet").await;
+    ui.fill("#setup-name", "anna.l").await;
+    ui.fill("#setup-pass", PASS).await;
+    ui.fill("#setup-repeat", PASS).await;
+    ui.click("Create store").await;
+    let key = ui
+        .wait("[data-testid=recovery-key]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(key.trim().len() >= 20, "a recovery key is shown: {key:?}");
+    ui.wait("input[type=checkbox]").await.click().await.unwrap();
+    ui.click("Continue").await;
+    ui.wait_text("Connect to the study server").await;
+    ui.fill("#setup-enroll-url", server_url).await;
+    ui.fill("#setup-enroll-code", code).await;
+    ui.click("Enroll tablet").await;
+}
+
+async fn register(ui: &Screen, pseudonym: &str) {
+    ui.click("Register participant").await;
+    ui.fill("#reg-pseudonym", pseudonym).await;
+    ui.set_value("#reg-inclusion", &days_ago(400)).await;
+    ui.set_value("#reg-surgery", &days_ago(183)).await;
+    ui.click("Register").await;
+    ui.wait_text(&format!("Participant {pseudonym} registered."))
+        .await;
+}
+
+/// Answer `count` items of one questionnaire, the first answer everywhere but item 2, which
+/// is left out and answered from the review screen later.
+async fn answer_items(ui: &Screen, count: usize) {
+    ui.click("Next").await; // past the instrument's instructions
+    for n in 1..=count {
+        ui.wait_text(&format!("Question {n} of {count}")).await;
+        ui.choose(0).await;
+        ui.click("Next").await;
+    }
+}
+
+async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
+    ui.click(&format!("Start session for {pseudonym}")).await;
+    ui.wait("input[name=timepoint][value=post_6m]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.wait("input[name=language][value=en]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.click("Start session").await;
+    ui.wait_text("Hand the tablet to the patient").await;
+    ui.click("Start").await;
+    ui.wait_text("Welcome").await;
+    ui.click("Begin").await;
+
+    ui.wait_text("Facial Clinimetric Evaluation").await;
+    ui.click("Next").await;
+    ui.wait_text("Question 1 of 15").await;
+    ui.screenshot(&shots.join("app-patient-item.png")).await;
+    ui.choose(1).await;
+    ui.click("Next").await;
+    for n in 2..=15 {
+        ui.wait_text(&format!("Question {n} of 15")).await;
+        if n == 3 {
+            // Back to question 2 and forward again: the answer is kept.
+            ui.choose(2).await;
+            ui.click("Back").await;
+            ui.wait_text("Question 2 of 15").await;
+            ui.click("Next").await;
+            ui.wait_text("Question 3 of 15").await;
+        } else if n != 2 {
+            ui.choose(0).await;
+        }
+        ui.click("Next").await;
+    }
+    ui.wait_text("Facial Disability Index").await;
+    answer_items(ui, 10).await;
+    ui.wait_text("Synkinesis Assessment Questionnaire").await;
+    answer_items(ui, 9).await;
+
+    ui.wait_text("Side effects, in your own words").await;
+    ui.fill("#side-effects", "Stramhet i kinden i två dagar")
+        .await;
+    ui.click("Next").await;
+
+    ui.wait_text("Check your answers").await;
+    let summary = ui
+        .wait("[data-testid=review-summary]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("1 question is not answered yet"),
+        "{summary}"
+    );
+    ui.screenshot(&shots.join("app-review.png")).await;
+    ui.wait("[data-item='face.q2']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.wait_text("Question 2 of 15").await;
+    ui.choose(4).await;
+    ui.click("Back to the overview").await;
+    ui.wait_text("You have answered every question.").await;
+    ui.click("Send my answers").await;
+    ui.wait_text("Thank you!").await;
+
+    // Leaving patient mode needs the staff PIN: a wrong one keeps the patient screen.
+    ui.click("Staff").await;
+    ui.fill("#leave-pass", "not-the-pin").await;
+    ui.click("End session").await;
+    ui.wait("#leave-err").await;
+    assert!(ui.text().await.contains("Thank you!"));
+    ui.fill("#leave-pass", PASS).await;
+    ui.click("End session").await;
+    ui.wait_text("Participants").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_the_server() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("tablet");
+    let shots = mimik_tests::workspace_root().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let server = Server::start(&root.path().join("server"), None);
+    let code = server.enrollment_code();
+
+    let driver = Driver::start(&[
+        ("MIMIK_DATA_DIR", OsString::from(&data)),
+        // No background sync during the visit: the test syncs with "Sync now".
+        ("MIMIK_SYNC_INTERVAL_S", OsString::from("3600")),
+    ]);
+    let ui = Screen {
+        client: driver.launch(&bin("mimik-app")).await,
+    };
+    first_run(&ui, &server.url(), &code).await;
+    ui.wait_text("Participants").await;
+    register(&ui, "NT-001").await;
+    ui.screenshot(&shots.join("app-staff-home.png")).await;
+    visit(&ui, "NT-001", &shots).await;
+
+    // Saved on the tablet, not yet on the server.
+    assert_eq!(
+        ui.wait("[data-testid=sync-pending]")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "5"
+    );
+    ui.click("Sync now").await;
+    ui.client
+        .wait()
+        .for_element(fantoccini::Locator::XPath(
+            "//*[@data-testid='sync-pending'][normalize-space(.)='0']",
+        ))
+        .await
+        .expect("everything synced");
+    ui.client.clone().close().await.unwrap();
+    drop(driver);
+
+    // The CLI opens the same store with the same staff passphrase.
+    let tablet = Tablet::reopen(&data);
+    let status = tablet.status();
+    assert_eq!(status["submissions"], 5, "{status}");
+    assert_eq!(status["acknowledged"], 5, "{status}");
+    assert_eq!(status["pending"], 0, "{status}");
+    let verify = tablet.run(&["verify"], b"");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+
+    let on_tablet = tablet.hashes();
+    let export = server.export_json();
+    let on_server: std::collections::BTreeMap<String, String> = export["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_owned(),
+                s["body_sha256"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(on_tablet, on_server);
+    let kinds: Vec<&str> = export["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["instrument"].as_str().or(s["kind"].as_str()))
+        .collect();
+    for expected in ["face", "fdi", "saq", "side_effect", "participant"] {
+        assert!(
+            kinds.contains(&expected),
+            "{expected} reached the server: {kinds:?}"
+        );
+    }
+}
