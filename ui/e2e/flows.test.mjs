@@ -308,6 +308,42 @@ describe('staff and patient flows in English', () => {
     await context.close();
   });
 
+  test('the sync card follows background syncs live through the sync-status event', async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    await useEnglish(page);
+    await unlock(page);
+    assert.equal((await page.getByTestId('sync-pending').textContent()).trim(), '2');
+    await page.evaluate(() => void window.__MIMIK_MOCK__.backgroundSync(1500));
+    await page.getByTestId('sync-syncing').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Syncing…' }).isDisabled(), true);
+    await page.getByTestId('sync-syncing').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal((await page.getByTestId('sync-pending').textContent()).trim(), '0');
+    assert.equal(await page.getByTestId('sync-last-error').count(), 0);
+    await page.getByRole('button', { name: 'Sync now' }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a time point without patient forms (before surgery) is not offered for a session', async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    await useEnglish(page);
+    await unlock(page);
+    // Surgery in 10 days: "Before surgery" and baseline are both due.
+    await page.getByRole('button', { name: 'Register participant' }).click();
+    await page.getByLabel('Pseudonym', { exact: true }).fill('NT-102');
+    await page.getByLabel('Surgery date').fill(isoDaysAgo(-10));
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByText('Participant NT-102 registered.').waitFor();
+    const card = page.getByTestId('participant-NT-102');
+    assert.equal((await card.locator('[data-timepoint=pre_surgery] .chip').textContent()).trim(), 'Due');
+    await page.getByRole('button', { name: 'Start session for NT-102' }).click();
+    await page.getByRole('heading', { name: 'Start a patient session' }).waitFor();
+    await page.getByRole('radio', { name: /Baseline/ }).waitFor();
+    assert.equal(await page.getByRole('radio', { name: /Before surgery/ }).count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('staff home shows the sync queue and Sync now empties it', async () => {
     const { page, context, problems } = await openApp(browser, server.url);
     await useEnglish(page);
@@ -384,11 +420,14 @@ describe('first run', () => {
     await page.getByRole('button', { name: 'English', exact: true }).click();
     await page.getByRole('heading', { name: 'Set up this tablet' }).waitFor();
     await expectNoSeriousA11yViolations(page, 'first-run setup');
-    await page.getByLabel('Your name (staff)').fill('Karin Lund');
+    await page.getByLabel('Staff ID, e.g. anna.l').fill('Karin Lund');
     await page.getByLabel('Passphrase or PIN', { exact: true }).fill('lång-lösenfras-1');
     await page.getByLabel('Repeat passphrase or PIN').fill('something else');
     await page.getByRole('button', { name: 'Create store' }).click();
+    await page.getByText('Use 2–32 characters: a–z, 0–9, dot (.), dash (-) or underscore (_), e.g. anna.l.').waitFor();
     await page.getByText('The two passphrases are not the same.').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'setup-name');
+    await page.getByLabel('Staff ID, e.g. anna.l').fill('karin.l');
     assert.equal(await page.evaluate(() => window.__MIMIK_MOCK__.initialized), false);
     await page.getByLabel('Repeat passphrase or PIN').fill('lång-lösenfras-1');
     await page.getByRole('button', { name: 'Create store' }).click();
@@ -410,7 +449,7 @@ describe('first run', () => {
     await page.getByRole('button', { name: 'Skip for now' }).click();
 
     await page.getByRole('heading', { level: 1, name: 'Participants' }).waitFor();
-    await page.getByText('Signed in: Karin Lund').waitFor();
+    await page.getByText('Signed in: karin.l').waitFor();
     await page.getByText('This tablet is not enrolled.', { exact: false }).waitFor();
     assert.deepEqual(problems, []);
     await context.close();
@@ -452,10 +491,11 @@ describe('staff forms', () => {
 
     await page.getByRole('button', { name: 'Save Sunnybrook' }).click();
     await page.getByText('Sunnybrook saved.').waitFor();
-    const clinician = (await mockSubmissions(page, 'NT-001')).filter((s) => s.kind === 'clinician');
-    assert.equal(clinician.length, 1);
-    assert.equal(clinician[0].body.scores.composite, 79);
-    assert.equal(clinician[0].body.answers.synk_pucker, 3);
+    // NT-001 already has the seeded baseline grading; this one is the second.
+    const clinician = (await mockSubmissions(page, 'NT-001')).filter((s) => s.kind === 'clinician_form');
+    assert.equal(clinician.length, 2);
+    assert.equal(clinician[1].body.scores.composite, 79);
+    assert.equal(clinician[1].body.answers.synk_pucker, 3);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -494,6 +534,199 @@ describe('staff forms', () => {
     await page.getByText('Botox count saved.').waitFor();
     const botox = (await mockSubmissions(page, 'NT-001')).filter((s) => s.kind === 'botox_count');
     assert.deepEqual(botox.map((s) => s.body.count), [7]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('eligibility, history and corrections', () => {
+  const CRITERIA_INCLUSION = [
+    'Aged 18 to 64 years',
+    'Synkinesis after peripheral facial palsy for at least 2 years',
+    'At least 3 Botox injections, and at least 3 a year, with unsatisfying effect',
+    'Written informed consent',
+  ];
+  const CRITERIA_EXCLUSION = [
+    'Contractures',
+    'Other planned facial surgery',
+    'Smoking',
+    'Uncontrolled hypertension',
+    'Diabetes',
+    'Pregnancy or breast feeding',
+    'ASA class 3 or 4',
+  ];
+  const choose = (page, criterion, label) =>
+    page.getByRole('group', { name: criterion, exact: true }).getByRole('radio', { name: label, exact: true }).check();
+
+  test('staff record the eligibility checklist and see eligible, not eligible and undecided', async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    await useEnglish(page);
+    await unlock(page);
+    await page.getByRole('navigation').getByRole('button', { name: 'Eligibility' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Eligibility checklist' }).waitFor();
+    await page.getByLabel('Participant').selectOption('NT-001');
+    const tpOptions = await page.getByLabel('Time point').locator('option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(tpOptions, ['baseline']);
+
+    // Every inclusion criterion holds, no exclusion criterion does; the seeded baseline
+    // Sunnybrook has composite 39: eligible.
+    for (const c of CRITERIA_INCLUSION.slice(0, 2)) await choose(page, c, 'Yes');
+    // By keyboard: Tab to the next group's first radio, Space to choose Yes.
+    await page.getByRole('group', { name: CRITERIA_INCLUSION[1] }).getByRole('radio', { name: 'Yes' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    assert.equal(
+      await page.getByRole('group', { name: CRITERIA_INCLUSION[2] }).getByRole('radio', { name: 'Yes' }).isChecked(),
+      true,
+    );
+    await choose(page, CRITERIA_INCLUSION[3], 'Yes');
+    // Save with the exclusions unanswered first: undecided, listing them.
+    await page.getByRole('button', { name: 'Save checklist' }).click();
+    const result = page.getByTestId('eligibility-result');
+    await result.waitFor();
+    assert.equal(await result.getAttribute('data-status'), 'undecided');
+    assert.match(await page.getByTestId('eligibility-unanswered').textContent(), /Smoking/);
+
+    for (const c of CRITERIA_EXCLUSION) await choose(page, c, 'No');
+    await page.getByRole('button', { name: 'Save checklist' }).click();
+    await page.locator('[data-testid=eligibility-result][data-status=eligible]').waitFor();
+    assert.match(await result.textContent(), /Eligible: every criterion is met/);
+    await expectNoSeriousA11yViolations(page, 'the eligibility checklist');
+    assert.deepEqual(await smallTouchTargets(page), [], 'small targets on the eligibility checklist');
+    await screenshot(page, 'eligibility', { fullPage: true });
+
+    await choose(page, 'Smoking', 'Yes');
+    await page.getByRole('button', { name: 'Save checklist' }).click();
+    await page.locator('[data-testid=eligibility-result][data-status=not_eligible]').waitFor();
+    assert.equal((await page.getByTestId('eligibility-unmet').textContent()).trim(), 'Smoking');
+
+    const saved = (await mockSubmissions(page, 'NT-001')).filter((s) => s.kind === 'eligibility');
+    assert.equal(saved.length, 3);
+    assert.equal(saved[2].body.checklist.smoking, true);
+    assert.equal(saved[2].body.checklist.age_18_64, true);
+
+    // NT-002 has no Sunnybrook at baseline: undecided until one is graded.
+    await page.getByLabel('Participant').selectOption('NT-002');
+    for (const c of CRITERIA_INCLUSION) await choose(page, c, 'Yes');
+    for (const c of CRITERIA_EXCLUSION) await choose(page, c, 'No');
+    await page.getByRole('button', { name: 'Save checklist' }).click();
+    await page.getByTestId('eligibility-needs-sunnybrook').waitFor();
+    await page.getByRole('button', { name: 'Grade Sunnybrook' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sunnybrook facial grading' }).waitFor();
+    assert.equal(await page.getByLabel('Participant').inputValue(), 'NT-002');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('staff correct a Sunnybrook grading with a reason and the history marks the original corrected', async () => {
+    const { page, context, problems } = await openApp(browser, server.url);
+    await useEnglish(page);
+    await unlock(page);
+    await page.getByRole('button', { name: 'History of NT-001' }).click();
+    await page.getByRole('heading', { level: 1, name: 'History of NT-001' }).waitFor();
+    await page.getByText("Patient questionnaires cannot be corrected: the answers are the patient's own.").waitFor();
+    const original = page.locator('[data-testid=history-entry][data-kind=clinician_form]');
+    assert.equal(await original.count(), 1);
+    assert.equal((await original.locator('[data-score=composite]').textContent()).trim(), '39');
+    assert.equal((await original.locator('[data-sync]').textContent()).trim(), 'Synced');
+    await expectNoSeriousA11yViolations(page, 'the history');
+
+    await original.getByRole('button', { name: /^Correct Clinician form: Sunnybrook, Baseline/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Correct a Sunnybrook grading' }).waitFor();
+    assert.match(await page.getByTestId('correcting').textContent(), /NT-001, Baseline \(inclusion\).*by anna\.b/);
+    await page.locator('[data-score=composite]', { hasText: '39' }).waitFor();
+    assert.equal(await page.locator('[data-item=rest_eye]').getByRole('radio', { name: /^1 / }).isChecked(), true);
+    await page.locator('[data-item=rest_eye]').getByRole('radio', { name: /^0 / }).check();
+    await page.locator('[data-score=composite]', { hasText: '44' }).waitFor();
+
+    await page.getByRole('button', { name: 'Save correction' }).click();
+    await page.getByText('Say why the grading is corrected (at least 3 characters).').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'sb-reason');
+    await expectNoSeriousA11yViolations(page, 'the Sunnybrook correction');
+    await page.getByLabel('Reason for correction').fill('Eye at rest rated on the wrong side');
+    await page.getByRole('button', { name: 'Save correction' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'History of NT-001' }).waitFor();
+    await page.getByText('Correction saved. The original is kept and marked as corrected.').waitFor();
+    const forms = page.locator('[data-testid=history-entry][data-kind=clinician_form]');
+    assert.equal(await forms.count(), 2);
+    const [first, second] = [forms.nth(0), forms.nth(1)];
+    assert.equal(await first.getAttribute('data-corrected'), 'true');
+    assert.equal((await first.getByTestId('history-corrected').textContent()).trim(), 'Corrected');
+    assert.equal(await first.getByRole('button', { name: /^Correct/ }).count(), 0);
+    assert.match(await second.getByTestId('history-correction-of').textContent(), /Correction of Clinician form: Sunnybrook recorded/);
+    assert.equal((await second.locator('[data-score=composite]').textContent()).trim(), '44');
+    assert.equal((await second.locator('[data-sync]').textContent()).trim(), 'Waiting to sync');
+    assert.equal(await second.getByRole('button', { name: /^Correct/ }).count(), 1);
+    await expectNoSeriousA11yViolations(page, 'the history after a correction');
+    await screenshot(page, 'history', { fullPage: true });
+
+    const stored = await page.evaluate(() => window.__MIMIK_MOCK__.submissions.at(-1));
+    assert.equal(stored.reason, 'Eye at rest rated on the wrong side');
+    assert.equal(stored.body.answers.rest_eye, 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('selectors for a WebDriver test of the real app', () => {
+  // Only ids, data-testid and data-value: the same selectors work in either staff language and
+  // against the real Tauri app (tauri-driver). Keep them stable.
+  test('first run, lock, registration, a post_6m session in English, leaving with the PIN, and Sync now', async () => {
+    const { page, context, problems } = await openApp(browser, server.url, { query: '?mock=first-run' });
+    const $ = (sel) => page.locator(sel);
+    await $('#setup-name').fill('nurse.k');
+    await $('#setup-pass').fill('pin-12345678');
+    await $('#setup-repeat').fill('pin-12345678');
+    await $('[data-testid=setup-create]').click();
+    await $('[data-testid=recovery-key]').waitFor();
+    await $('[data-testid=recovery-confirm]').check();
+    await $('[data-testid=recovery-continue]').click();
+    await $('#setup-enroll-url').fill('https://study.example.org');
+    await $('#setup-enroll-code').fill('ENROLL-1234');
+    await $('[data-testid=setup-enroll-submit]').click();
+
+    await $('[data-testid=lock]').click();
+    await $('#lock-pass').fill('pin-12345678');
+    await $('[data-testid=unlock]').click();
+
+    await $('[data-testid=register-toggle]').click();
+    await $('#reg-pseudonym').fill('NT-201');
+    await $('#reg-surgery').fill(isoDaysAgo(182));
+    await $('[data-testid=register-submit]').click();
+    await $('[data-testid=start-session-NT-201]').click();
+    await $('input[name=timepoint][value=post_6m]').check();
+    await $('input[name=language][value=en]').check();
+    await $('[data-testid=start-session-submit]').click();
+    await $('[data-testid=handover-begin]').click();
+    await $('[data-testid=patient-begin]').click();
+
+    const items = { face: 15, fdi: 10, saq: 9 };
+    for (const [instrument, count] of Object.entries(items)) {
+      await $(`[data-testid=patient-intro][data-instrument=${instrument}]`).waitFor();
+      await $('[data-testid=patient-next]').click();
+      for (let i = 1; i <= count; i++) {
+        await $(`[data-testid=patient-item][data-instrument=${instrument}][data-item=q${i}]`).waitFor();
+        await $('[data-testid=patient-item] input[data-value="3"]').check();
+        await $('[data-testid=patient-next]').click();
+      }
+    }
+    await $('[data-testid=patient-side-effects]').waitFor();
+    await $('#side-effects').fill('Some swelling');
+    await $('[data-testid=patient-next]').click();
+    await $('[data-testid=patient-review]').waitFor();
+    await $('[data-testid=patient-submit]').click();
+    await $('[data-testid=patient-thanks]').waitFor();
+    await $('[data-testid=patient-staff]').click();
+    await $('#leave-pass').fill('pin-12345678');
+    await $('[data-testid=leave-confirm]').click();
+
+    assert.equal((await $('[data-testid=sync-pending]').textContent()).trim(), '4');
+    await $('[data-testid=sync-now]').click();
+    await page.locator('[data-testid=sync-pending]', { hasText: /^0$/ }).waitFor();
+    const subs = await mockSubmissions(page, 'NT-201');
+    assert.deepEqual(subs.map((s) => s.instrument ?? s.kind), ['face', 'fdi', 'saq', 'side_effect']);
+    assert.equal(subs[1].body.answers.q1, 3);
     assert.deepEqual(problems, []);
     await context.close();
   });

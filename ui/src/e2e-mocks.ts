@@ -4,9 +4,11 @@
 // Mock passphrase of the seeded staff member: `mimik-e2e-pass` (see src/mock/backend.ts).
 // URL query switches: `?mock=first-run` starts with no store (setup screens);
 // `?lockAfterS=N` shortens the inactivity lock (see src/lib/config.ts).
-// Tests can inspect the fake store through `window.__MIMIK_MOCK__`.
+// Tests can inspect the fake store through `window.__MIMIK_MOCK__`, and trigger a background
+// sync (with its `sync-status` events) with `window.__MIMIK_MOCK__.backgroundSync()`.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
 import { MockBackend } from './mock/backend';
 
 declare global {
@@ -17,9 +19,15 @@ declare global {
 }
 
 const params = new URLSearchParams(window.location.search);
-const backend = new MockBackend({ firstRun: params.get('mock') === 'first-run' });
+const backend = new MockBackend({
+  firstRun: params.get('mock') === 'first-run',
+  // The shell emits `sync-status` from Rust; here the mock emits it through Tauri's event mock.
+  emitSyncStatus: (summary) => void emit('sync-status', summary),
+});
 
-mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>));
+// shouldMockEvents: `listen`/`emit`/`unlisten` (the `plugin:event|…` commands) are handled by the
+// mock's own event bus instead of reaching the backend's command dispatcher.
+mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
 
 window.__MIMIK_MOCK__ = backend;
 window.__E2E_MOCKED__ = true;

@@ -7,7 +7,7 @@ import { mockContentPack } from '../mock/packs';
 const SAME_IN_BOTH = new Set([
   'app.name', 'lang.sv', 'lang.en', 'form.face', 'form.fdi', 'form.saq', 'staff.nav.sunnybrook',
   'home.window', 'register.pseudonym', 'status.done', 'units.d', 'units.h', 'units.min', 'units.s',
-  'grade.I', 'grade.II', 'grade.IIIa', 'grade.IIIb', 'grade.IVa', 'grade.IVb',
+  'grade.I', 'grade.II', 'grade.IIIa', 'grade.IIIb', 'grade.IVa', 'grade.IVb', 'form.sunnybrook',
 ]);
 
 describe('i18n table', () => {

@@ -1,8 +1,9 @@
-// The only module that calls Tauri's `invoke`. One typed wrapper per command; components import
-// these, never `@tauri-apps/api/core`. Argument objects use camelCase keys, which Tauri maps to
-// the snake_case parameters of the Rust commands.
+// The only module that calls Tauri's `invoke` and `listen`. One typed wrapper per command (and
+// one per event); components import these, never `@tauri-apps/api/core` or `/event`. Argument
+// objects use camelCase keys, which Tauri maps to the snake_case parameters of the Rust commands.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Answers,
   AppState,
@@ -10,7 +11,10 @@ import type {
   CommandError,
   ContentPack,
   Drafts,
+  EligibilityCriterion,
+  EligibilityResult,
   EnrollResult,
+  HistoryEntry,
   IdResult,
   InitStoreResult,
   Instrument,
@@ -112,10 +116,32 @@ export const submitClinicianForm = (participant: string, timepoint: string, answ
     answers,
   });
 
+/** Correct a saved clinician form: a new record naming the one it supersedes, with a reason. */
+export const correctClinicianForm = (supersedes: string, answers: Answers, reason: string) =>
+  call<SubmissionResult>('correct_clinician_form', { supersedes, answers, reason });
+
+/** Everything saved for one participant, oldest first, corrections linked both ways. */
+export const participantHistory = (participant: string) =>
+  call<HistoryEntry[]>('participant_history', { participant });
+
+export const eligibilityCriteria = () => call<EligibilityCriterion[]>('eligibility_criteria');
+
+/** `checklist[id]` is true when the statement holds for the patient; unanswered ids are left out. */
+export const recordEligibility = (participant: string, timepoint: string, checklist: Record<string, boolean>) =>
+  call<EligibilityResult>('record_eligibility', { participant, timepoint, checklist });
+
 export const pendingSideEffects = () => call<PendingSideEffect[]>('pending_side_effects');
 
 export const gradeSideEffect = (sideEffectId: string, grade: ClavienDindoGrade, d: boolean) =>
-  call<null>('grade_side_effect', { sideEffectId, grade, d });
+  call<IdResult>('grade_side_effect', { sideEffectId, grade, d });
 
 export const recordBotoxCount = (participant: string, timepoint: string, count: number) =>
   call<IdResult>('record_botox_count', { participant, timepoint, count });
+
+/** The Tauri event the shell emits when a background sync starts and when it ends. */
+export const SYNC_STATUS_EVENT = 'sync-status';
+
+/** Call `cb` with every `sync-status` event until the returned function is called. */
+export function onSyncStatus(cb: (summary: SyncSummary) => void): Promise<UnlistenFn> {
+  return listen<SyncSummary>(SYNC_STATUS_EVENT, (event) => cb(event.payload));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatScore, isValidPseudonym, todayIso } from './format';
+import { formatAge, formatScore, isValidPseudonym, isValidStaffId, todayIso } from './format';
 import { dAllowed } from './grading';
 
 const units = { d: 'd', h: 'h', min: 'min', s: 's' };
@@ -37,5 +37,12 @@ describe('display formatting', () => {
     expect(dAllowed('V')).toBe(false);
     expect(dAllowed('')).toBe(false);
     for (const g of ['I', 'II', 'IIIa', 'IIIb', 'IVa', 'IVb'] as const) expect(dAllowed(g)).toBe(true);
+  });
+});
+
+describe('staff ids', () => {
+  it('accept handles of 2 to 32 characters a-z, 0-9, dot, dash, underscore', () => {
+    for (const ok of ['anna.l', 'ab', 'k_lund-2', 'a'.repeat(32)]) expect(isValidStaffId(ok), ok).toBe(true);
+    for (const bad of ['a', 'Anna.L', 'anna l', 'åsa', 'a'.repeat(33), '']) expect(isValidStaffId(bad), bad).toBe(false);
   });
 });

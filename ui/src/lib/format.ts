@@ -43,3 +43,8 @@ export function todayIso(now: Date = new Date()): string {
 export function isValidPseudonym(p: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/.test(p);
 }
+
+/** Staff ids: 2–32 characters a–z, 0–9, '.', '-', '_', e.g. `anna.l` (the tablet keeps no names). */
+export function isValidStaffId(id: string): boolean {
+  return /^[a-z0-9._-]{2,32}$/.test(id);
+}

@@ -8,14 +8,19 @@
 //   it from the encrypted drafts after unlocking);
 // - an event that makes no sense on the current screen leaves the state unchanged.
 
-import type { AppState, Session, StaffMember } from '../ipc/types';
+import type { AppState, HistoryEntry, Session, StaffMember } from '../ipc/types';
 
 export type StaffView =
   | { kind: 'home' }
   | { kind: 'start'; participant?: string }
   | { kind: 'sunnybrook'; participant?: string }
+  | { kind: 'eligibility'; participant?: string }
   | { kind: 'grading' }
-  | { kind: 'botox'; participant?: string };
+  | { kind: 'botox'; participant?: string }
+  /** A participant's saved records; `corrected` after a correction was just saved. */
+  | { kind: 'history'; participant: string; corrected?: boolean }
+  /** Correcting a saved clinician form (staff data, not a patient's answers). */
+  | { kind: 'correct'; participant: string; entry: HistoryEntry };
 
 export interface ActiveSession {
   session: Session;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MOCK_PASSPHRASE, MockBackend } from './backend';
 import { mockContentPack } from './packs';
 import { SUNNYBROOK_KEYS } from './scoring';
+import { SEED_SUNNYBROOK } from './study';
 
 function unlocked() {
   const b = new MockBackend({ now: () => Date.parse('2026-03-01T10:00:00Z') });
@@ -102,5 +103,101 @@ describe('mock backend', () => {
       expect.objectContaining({ code: 'wrong_passphrase' }),
     );
     expect(b.handle('end_session', { sessionId: s.sessionId, passphrase: MOCK_PASSPHRASE })).toBeNull();
+  });
+
+  it('refuses a session at pre_surgery, which has no patient forms', () => {
+    const b = unlocked();
+    expect(() => b.handle('start_session', { participant: 'NT-001', timepoint: 'pre_surgery', language: 'en' })).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
+  });
+
+  it('creates the store only for a staff id handle', () => {
+    const b = new MockBackend({ firstRun: true });
+    expect(() => b.handle('init_store', { staffName: 'Anna Lund', passphrase: 'long-enough' })).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
+    b.handle('init_store', { staffName: 'anna.l', passphrase: 'long-enough' });
+    expect(b.handle('app_state')).toMatchObject({ staff: { id: 'anna.l', name: 'anna.l' } });
+  });
+
+  it('returns the id of a grade and reports syncing false when idle', () => {
+    const b = unlocked();
+    expect(b.handle('grade_side_effect', { sideEffectId: 'se-seed-1', grade: 'II', d: false })).toEqual({
+      id: expect.any(String),
+    });
+    expect(b.handle('sync_status')).toMatchObject({ syncing: false });
+  });
+
+  it('emits sync-status at the start and end of a background sync', async () => {
+    const seen: Array<{ syncing: boolean; pending: number }> = [];
+    const b = new MockBackend({ emitSyncStatus: (s) => seen.push({ syncing: s.syncing, pending: s.pending }) });
+    await b.backgroundSync(0);
+    expect(seen).toEqual([
+      { syncing: true, pending: 2 },
+      { syncing: false, pending: 0 },
+    ]);
+  });
+
+  it('decides eligibility from the checklist and the latest Sunnybrook at that time point', () => {
+    const b = unlocked();
+    const criteria = b.handle('eligibility_criteria') as Array<{ id: string; kind: string }>;
+    expect(criteria.length).toBeGreaterThanOrEqual(8);
+    const all = Object.fromEntries(criteria.map((c) => [c.id, c.kind === 'inclusion']));
+    // NT-001 has a baseline Sunnybrook with composite 39.
+    expect(b.handle('record_eligibility', { participant: 'NT-001', timepoint: 'baseline', checklist: all })).toMatchObject({
+      eligible: true,
+      unmet: [],
+      unanswered: [],
+    });
+    expect(
+      b.handle('record_eligibility', {
+        participant: 'NT-001',
+        timepoint: 'baseline',
+        checklist: { ...all, smoking: true, written_consent: false },
+      }),
+    ).toMatchObject({ eligible: false, unmet: ['written_consent', 'smoking'] });
+    // NT-002 has no Sunnybrook yet: undecided even with every criterion answered.
+    expect(b.handle('record_eligibility', { participant: 'NT-002', timepoint: 'baseline', checklist: all })).toMatchObject({
+      eligible: null,
+      unanswered: ['sunnybrook'],
+    });
+    expect(() => b.handle('record_eligibility', { participant: 'NT-001', timepoint: 'post_6m', checklist: all })).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
+  });
+
+  it('corrects a clinician form only with a reason, and links the two in the history', () => {
+    const b = unlocked();
+    const before = b.handle('participant_history', { participant: 'NT-001' }) as Array<{ id: string; kind: string }>;
+    const original = before.find((e) => e.kind === 'clinician_form')!;
+    const answers = { ...SEED_SUNNYBROOK, rest_eye: 0 };
+    expect(() => b.handle('correct_clinician_form', { supersedes: original.id, answers, reason: '  ' })).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
+    const fixed = b.handle('correct_clinician_form', { supersedes: original.id, answers, reason: 'wrong side' }) as {
+      id: string;
+    };
+    const after = b.handle('participant_history', { participant: 'NT-001' }) as Array<{
+      id: string;
+      supersedes: string | null;
+      supersededBy: string | null;
+      staffId: string;
+    }>;
+    expect(after.find((e) => e.id === original.id)?.supersededBy).toBe(fixed.id);
+    expect(after.find((e) => e.id === fixed.id)).toMatchObject({ supersedes: original.id, staffId: 'anna.b' });
+  });
+
+  it("refuses to correct a patient's questionnaire", () => {
+    const b = unlocked();
+    const s = b.handle('start_session', { participant: 'NT-002', timepoint: 'botox_no_effect', language: 'en' }) as {
+      sessionId: string;
+    };
+    const q = b.handle('submit_questionnaire', { sessionId: s.sessionId, instrument: 'face', answers: { q1: 2 } }) as {
+      id: string;
+    };
+    expect(() =>
+      b.handle('correct_clinician_form', { supersedes: q.id, answers: SEED_SUNNYBROOK, reason: 'typo' }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
   });
 });

@@ -2,7 +2,7 @@
 // It mimics the contract of the Rust side (argument names, result shapes, error codes) closely
 // enough to drive every screen; it is not a reference for validation or scheduling rules.
 //
-// MOCK PASSPHRASE: the seeded staff member "Anna Berg" unlocks with `mimik-e2e-pass`
+// MOCK PASSPHRASE: the seeded staff member `anna.b` unlocks with `mimik-e2e-pass`
 // (MOCK_PASSPHRASE below). In first-run mode the passphrase is whatever setup chose.
 
 import type {
@@ -10,33 +10,35 @@ import type {
   Answers,
   AppState,
   CommandError,
+  EligibilityResult,
   Instrument,
   Participant,
   PatientInstrument,
   PendingSideEffect,
   Session,
-  SessionForm,
   SyncSummary,
   TimepointState,
 } from '../ipc/types';
 import { CLAVIEN_DINDO_GRADES } from '../ipc/types';
 import { mockContentPack } from './packs';
 import { scoreFace, scoreFdi, scoreSaq, scoreSunnybrook } from './scoring';
+import { evaluateEligibility, historyOf, type MockSubmission } from './records';
+import {
+  FORMS_BY_TIMEPOINT,
+  MOCK_CRITERIA,
+  SEED_SUNNYBROOK,
+  STAFF_FORMS_BY_TIMEPOINT,
+  STAFF_ID,
+  TIMEPOINTS,
+} from './study';
+
+export { FORMS_BY_TIMEPOINT, MOCK_CRITERIA, STAFF_FORMS_BY_TIMEPOINT } from './study';
+export type { MockKind, MockSubmission } from './records';
 
 export const MOCK_PASSPHRASE = 'mimik-e2e-pass';
-export const MOCK_STAFF = { id: 'staff-1', name: 'Anna Berg' };
+/** Staff ids are handles (the tablet keeps no names); `name` is the id too. */
+export const MOCK_STAFF = { id: 'anna.b', name: 'anna.b' };
 export const MOCK_RECOVERY_KEY = 'MIMIK-7Q4K-2M9X-HT3D-88PL-VC5A-KW2E-QJ6N';
-
-/** Patient forms per time point (instruments.md, "Study NCT05191719: time points"). */
-export const FORMS_BY_TIMEPOINT: Record<string, SessionForm[]> = {
-  baseline: ['side_effects'],
-  botox_no_effect: ['face', 'fdi', 'saq'],
-  botox_max_effect: ['face', 'fdi', 'saq', 'side_effects'],
-  pre_surgery: [],
-  post_6m: ['face', 'fdi', 'saq', 'side_effects'],
-  post_12m: ['face', 'fdi', 'saq', 'side_effects'],
-};
-const TIMEPOINTS = Object.keys(FORMS_BY_TIMEPOINT);
 
 interface StoredParticipant {
   pseudonym: string;
@@ -51,17 +53,6 @@ interface StoredSession {
   ended: boolean;
   drafts: Map<string, Answers>;
   submitted: Set<string>;
-}
-
-export interface MockSubmission {
-  id: string;
-  kind: 'questionnaire' | 'clinician' | 'side_effect' | 'botox_count' | 'grade';
-  participant: string;
-  timepoint: string;
-  instrument?: Instrument;
-  body: unknown;
-  createdAt: number;
-  synced: boolean;
 }
 
 interface StoredSideEffect extends PendingSideEffect {
@@ -84,6 +75,8 @@ export interface MockOptions {
   firstRun?: boolean;
   /** "Now" in ms; defaults to the real clock. */
   now?: () => number;
+  /** Receives the `sync-status` event payloads (the e2e build forwards them to Tauri's mocked events). */
+  emitSyncStatus?: (summary: SyncSummary) => void;
 }
 
 export class MockBackend {
@@ -94,6 +87,7 @@ export class MockBackend {
     { ...MOCK_STAFF, passphrase: MOCK_PASSPHRASE },
   ];
   current: { id: string; name: string } | null = null;
+  syncing = false;
   participants = new Map<string, StoredParticipant>();
   sessions = new Map<string, StoredSession>();
   submissions: MockSubmission[] = [];
@@ -102,9 +96,11 @@ export class MockBackend {
   lastSyncAt: string | null = null;
   private seq = 0;
   private readonly now: () => number;
+  private readonly emitSyncStatus: (summary: SyncSummary) => void;
 
   constructor(opts: MockOptions = {}) {
     this.now = opts.now ?? (() => Date.now());
+    this.emitSyncStatus = opts.emitSyncStatus ?? (() => {});
     if (opts.firstRun) {
       this.initialized = false;
       this.enrolled = false;
@@ -146,6 +142,18 @@ export class MockBackend {
       text: 'Svullnad på kinden i två dagar efter operationen.',
       createdAt: new Date(this.now() - 3 * DAY).toISOString(),
     });
+    // NT-001's baseline Sunnybrook, already synced (the history and correction flows use it).
+    this.submissions.push({
+      id: this.nextId('sub'),
+      kind: 'clinician_form',
+      participant: 'NT-001',
+      timepoint: 'baseline',
+      instrument: 'sunnybrook',
+      body: { answers: { ...SEED_SUNNYBROOK }, scores: scoreSunnybrook(SEED_SUNNYBROOK).scores },
+      createdAt: parse(iso(t - 395 * DAY)) + 10 * 3600_000,
+      synced: true,
+      staffId: MOCK_STAFF.id,
+    });
     const twoHoursAgo = this.now() - 2 * 3600_000;
     for (const tp of ['baseline', 'baseline']) {
       this.submissions.push({
@@ -153,9 +161,10 @@ export class MockBackend {
         kind: 'side_effect',
         participant: 'NT-002',
         timepoint: tp,
-        body: {},
+        body: { text: 'Lätt huvudvärk.' },
         createdAt: twoHoursAgo,
         synced: false,
+        staffId: MOCK_STAFF.id,
       });
     }
     this.lastError = 'Server unreachable: connection timed out';
@@ -218,8 +227,14 @@ export class MockBackend {
     };
   }
 
-  private record(sub: Omit<MockSubmission, 'id' | 'createdAt' | 'synced'>): MockSubmission {
-    const full = { ...sub, id: this.nextId('sub'), createdAt: this.now(), synced: false };
+  private record(sub: Omit<MockSubmission, 'id' | 'createdAt' | 'synced' | 'staffId'>): MockSubmission {
+    const full: MockSubmission = {
+      ...sub,
+      id: this.nextId('sub'),
+      createdAt: this.now(),
+      synced: false,
+      staffId: this.current?.id ?? MOCK_STAFF.id,
+    };
     this.submissions.push(full);
     return full;
   }
@@ -234,8 +249,40 @@ export class MockBackend {
       oldestPendingAgeS: oldest === null ? null : Math.floor((this.now() - oldest) / 1000),
       lastError: this.lastError,
       lastSyncAt: this.lastSyncAt,
+      syncing: this.syncing,
     };
   }
+
+  /** What a sync does: acknowledge everything (or fail when not enrolled). */
+  private syncAll() {
+    if (!this.enrolled) {
+      this.lastError = 'The tablet is not enrolled.';
+      return;
+    }
+    for (const s of this.submissions) s.synced = true;
+    this.lastError = null;
+    this.lastSyncAt = new Date(this.now()).toISOString();
+  }
+
+  /**
+   * A background sync like the shell's timer runs: emits `sync-status` with `syncing: true`, and
+   * again when it ends after `durationMs`. For e2e tests (`window.__MIMIK_MOCK__`).
+   */
+  async backgroundSync(durationMs = 500): Promise<void> {
+    this.syncing = true;
+    this.emitSyncStatus(this.syncSummary());
+    await new Promise((r) => setTimeout(r, durationMs));
+    this.syncAll();
+    this.syncing = false;
+    this.emitSyncStatus(this.syncSummary());
+  }
+
+  /** The form must be one of the time point's staff forms (the store's check_form). */
+  private requireStaffForm(timepoint: string, form: string) {
+    if (!(STAFF_FORMS_BY_TIMEPOINT[timepoint] ?? []).includes(form))
+      fail('invalid_input', `${form} is not a staff form of ${timepoint}`);
+  }
+
 
   /** The Tauri command dispatcher: returns the result or throws a CommandError. */
   handle(cmd: string, args: Record<string, unknown> = {}): unknown {
@@ -249,13 +296,13 @@ export class MockBackend {
         } satisfies AppState;
       case 'init_store': {
         if (this.initialized) fail('already_initialized', 'The store already exists.');
-        const name = String(args.staffName ?? '').trim();
+        const id = String(args.staffName ?? '').trim();
         const passphrase = String(args.passphrase ?? '');
-        if (!name) fail('invalid_input', 'staffName is empty');
+        if (!STAFF_ID.test(id)) fail('invalid_input', 'staff id: use 2–32 characters a–z, 0–9, . - _');
         if (passphrase.length < 8) fail('invalid_input', 'passphrase is shorter than 8 characters');
         this.initialized = true;
-        this.staff = [{ id: 'staff-1', name, passphrase }];
-        this.current = { id: 'staff-1', name };
+        this.staff = [{ id, name: id, passphrase }];
+        this.current = { id, name: id };
         this.unlocked = true;
         return { recoveryKey: MOCK_RECOVERY_KEY };
       }
@@ -324,6 +371,8 @@ export class MockBackend {
         const p = this.participant(args.participant);
         const timepoint = String(args.timepoint);
         if (!TIMEPOINTS.includes(timepoint)) fail('invalid_input', `unknown time point ${timepoint}`);
+        if (FORMS_BY_TIMEPOINT[timepoint].length === 0)
+          fail('invalid_input', `${timepoint} has no patient forms`);
         if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
         const session: Session = {
           sessionId: this.nextId('session'),
@@ -398,17 +447,10 @@ export class MockBackend {
       }
       case 'sync_status':
         return this.syncSummary();
-      case 'sync_now': {
+      case 'sync_now':
         this.requireUnlocked();
-        if (!this.enrolled) {
-          this.lastError = 'The tablet is not enrolled.';
-          return this.syncSummary();
-        }
-        for (const s of this.submissions) s.synced = true;
-        this.lastError = null;
-        this.lastSyncAt = new Date(this.now()).toISOString();
+        this.syncAll();
         return this.syncSummary();
-      }
       case 'score_preview': {
         const instrument = String(args.instrument);
         const answers = (args.answers ?? {}) as Answers;
@@ -421,16 +463,65 @@ export class MockBackend {
         this.requireUnlocked();
         const p = this.participant(args.participant);
         if (args.instrument !== 'sunnybrook') fail('invalid_input', 'only sunnybrook is a clinician form');
-        const preview = scoreSunnybrook((args.answers ?? {}) as Answers);
+        this.requireStaffForm(String(args.timepoint), 'sunnybrook');
+        const answers = { ...((args.answers ?? {}) as Answers) };
+        const preview = scoreSunnybrook(answers);
         if (preview.scores.composite === null) fail('invalid_input', 'All 13 ratings are required.');
         const sub = this.record({
-          kind: 'clinician',
+          kind: 'clinician_form',
           participant: p.pseudonym,
           timepoint: String(args.timepoint),
           instrument: 'sunnybrook',
-          body: { answers: args.answers, scores: preview.scores },
+          body: { answers, scores: preview.scores },
         });
         return { id: sub.id, scores: preview.scores };
+      }
+      case 'correct_clinician_form': {
+        this.requireUnlocked();
+        const reason = String(args.reason ?? '').trim();
+        if ([...reason].length < 3) fail('invalid_input', 'say why the record is corrected');
+        const original = this.submissions.find((s) => s.id === args.supersedes);
+        if (!original) fail('not_found', 'No such record.');
+        if (original.kind !== 'clinician_form')
+          fail('invalid_input', "only clinician forms are corrected here; patients' answers are their own");
+        const answers = { ...((args.answers ?? {}) as Answers) };
+        const preview = scoreSunnybrook(answers);
+        if (preview.scores.composite === null) fail('invalid_input', 'All 13 ratings are required.');
+        const sub = this.record({
+          kind: 'clinician_form',
+          participant: original.participant,
+          timepoint: original.timepoint,
+          instrument: 'sunnybrook',
+          body: { answers, scores: preview.scores },
+          supersedes: original.id,
+          reason,
+        });
+        return { id: sub.id, scores: preview.scores };
+      }
+      case 'participant_history':
+        this.requireUnlocked();
+        return historyOf(this.submissions, this.participant(args.participant).pseudonym);
+      case 'eligibility_criteria':
+        this.requireUnlocked();
+        return MOCK_CRITERIA.map((c) => ({ ...c }));
+      case 'record_eligibility': {
+        this.requireUnlocked();
+        const p = this.participant(args.participant);
+        const timepoint = String(args.timepoint);
+        this.requireStaffForm(timepoint, 'eligibility');
+        const checklist = (args.checklist ?? {}) as Record<string, unknown>;
+        for (const [id, v] of Object.entries(checklist)) {
+          if (!MOCK_CRITERIA.some((c) => c.id === id)) fail('invalid_input', `unknown eligibility criterion "${id}"`);
+          if (typeof v !== 'boolean') fail('invalid_input', `${id} must be true or false`);
+        }
+        const outcome = evaluateEligibility(this.submissions, p.pseudonym, timepoint, checklist as Record<string, boolean>);
+        const sub = this.record({
+          kind: 'eligibility',
+          participant: p.pseudonym,
+          timepoint,
+          body: { checklist: { ...checklist }, ...outcome },
+        });
+        return { id: sub.id, ...outcome } satisfies EligibilityResult;
       }
       case 'pending_side_effects':
         this.requireUnlocked();
@@ -448,12 +539,18 @@ export class MockBackend {
           fail('invalid_input', 'the d flag is not allowed with none or V');
         se.grade = grade;
         se.d = args.d === true;
-        this.record({ kind: 'grade', participant: se.participant, timepoint: se.timepoint, body: { grade, d: se.d } });
-        return null;
+        const sub = this.record({
+          kind: 'side_effect_grade',
+          participant: se.participant,
+          timepoint: se.timepoint,
+          body: { sideEffect: se.id, grade, d: se.d },
+        });
+        return { id: sub.id };
       }
       case 'record_botox_count': {
         this.requireUnlocked();
         const p = this.participant(args.participant);
+        this.requireStaffForm(String(args.timepoint), 'botox_count');
         const count = args.count;
         if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 999)
           fail('invalid_input', 'count must be a whole number 0–999');

@@ -1,0 +1,192 @@
+// Component tests of the staff screens that talk to the backend, against the mock backend
+// installed with mockIPC (events mocked too, as in the e2e build).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, tick, unmount, type Component } from 'svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import { MOCK_PASSPHRASE, MockBackend } from '../../mock/backend';
+import type { HistoryEntry, SyncSummary } from '../../ipc/types';
+import { locale } from '../../i18n/index.svelte';
+import { errorText } from '../../lib/errors';
+import Sunnybrook from './Sunnybrook.svelte';
+import Eligibility from './Eligibility.svelte';
+import SyncCard from '../../components/SyncCard.svelte';
+
+let backend: MockBackend;
+let component: ReturnType<typeof mount> | null = null;
+let calls: string[] = [];
+
+beforeEach(() => {
+  locale.current = 'en';
+  locale.staff = 'en';
+  backend = new MockBackend({ now: () => Date.parse('2026-03-01T10:00:00Z') });
+  backend.handle('unlock', { passphrase: MOCK_PASSPHRASE });
+  calls = [];
+  mockIPC(
+    (cmd, args) => {
+      calls.push(cmd);
+      return backend.handle(cmd, (args ?? {}) as Record<string, unknown>);
+    },
+    { shouldMockEvents: true },
+  );
+});
+
+afterEach(() => {
+  if (component) unmount(component);
+  component = null;
+  document.body.innerHTML = '';
+  clearMocks();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function render<P extends Record<string, any>>(C: Component<P>, props: P) {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  component = mount(C, { target, props });
+  flushSync();
+  return target;
+}
+
+/** Let the mocked IPC promises and Svelte's updates settle. */
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+  }
+}
+
+function baselineSunnybrook(): HistoryEntry {
+  const history = backend.handle('participant_history', { participant: 'NT-001' }) as HistoryEntry[];
+  return history.find((e) => e.kind === 'clinician_form')!;
+}
+
+describe('Sunnybrook correction', () => {
+  it('is prefilled with the saved answers and is not saved without a reason', async () => {
+    const entry = baselineSunnybrook();
+    const oncorrected = vi.fn();
+    const el = render(Sunnybrook, { correcting: { participant: 'NT-001', entry }, oncorrected, oncancel: () => {} });
+    await settle();
+    expect(el.querySelector('h1')?.textContent).toBe('Correct a Sunnybrook grading');
+    const checked = el.querySelector<HTMLInputElement>('[data-item=rest_eye] input:checked');
+    expect(checked?.closest('label')?.textContent?.trim()).toMatch(/^1 /);
+    expect(el.querySelector('[data-score=composite]')?.textContent).toBe('39');
+
+    el.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await settle();
+    expect(el.textContent).toContain('Say why the grading is corrected');
+    expect(el.querySelector('#sb-reason')?.getAttribute('aria-invalid')).toBe('true');
+    expect(calls).not.toContain('correct_clinician_form');
+    expect(oncorrected).not.toHaveBeenCalled();
+
+    const reason = el.querySelector<HTMLTextAreaElement>('#sb-reason')!;
+    reason.value = 'Eye rated on the wrong side';
+    reason.dispatchEvent(new Event('input', { bubbles: true }));
+    el.querySelector<HTMLInputElement>('[data-item=rest_eye] input[type=radio]')!.click(); // rating 0
+    await settle();
+    el.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await settle();
+    expect(calls).toContain('correct_clinician_form');
+    expect(oncorrected).toHaveBeenCalledOnce();
+    const correction = backend.submissions.at(-1)!;
+    expect(correction).toMatchObject({ supersedes: entry.id, reason: 'Eye rated on the wrong side' });
+    expect(correction.body.answers?.rest_eye).toBe(0);
+  });
+});
+
+describe('eligibility checklist', () => {
+  function answerAll(el: HTMLElement, overrides: Record<string, boolean> = {}) {
+    for (const fs of el.querySelectorAll<HTMLFieldSetElement>('fieldset[data-criterion]')) {
+      const id = fs.dataset.criterion!;
+      const inclusion = !!fs.closest('section')?.querySelector('#elig-inclusion');
+      const holds = overrides[id] ?? inclusion;
+      const [yes, no] = fs.querySelectorAll<HTMLInputElement>('input[type=radio]');
+      (holds ? yes : no).click();
+    }
+  }
+
+  it('labels every criterion as a group with Yes and No', async () => {
+    const el = render(Eligibility, { initialParticipant: 'NT-001' });
+    await settle();
+    const sets = el.querySelectorAll('fieldset[data-criterion]');
+    expect(sets.length).toBe(11);
+    expect(sets[0].querySelector('legend')?.textContent).toBe('Aged 18 to 64 years');
+    expect([...sets[0].querySelectorAll('label')].map((l) => l.textContent?.trim())).toEqual(['Yes', 'No']);
+  });
+
+  it('shows eligible, not eligible with the unmet criteria, and undecided needing a Sunnybrook', async () => {
+    const el = render(Eligibility, { initialParticipant: 'NT-001' });
+    await settle();
+    const save = async () => {
+      el.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+      await settle();
+      return el.querySelector<HTMLElement>('[data-testid=eligibility-result]')!;
+    };
+
+    answerAll(el);
+    let result = await save();
+    expect(result.dataset.status).toBe('eligible');
+
+    answerAll(el, { smoking: true });
+    result = await save();
+    expect(result.dataset.status).toBe('not_eligible');
+    expect(result.querySelector('[data-testid=eligibility-unmet]')?.textContent?.trim()).toBe('Smoking');
+
+    // NT-002 has no Sunnybrook at baseline.
+    const select = el.querySelector<HTMLSelectElement>('#elig-participant')!;
+    select.value = 'NT-002';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    answerAll(el);
+    result = await save();
+    expect(result.dataset.status).toBe('undecided');
+    expect(result.textContent).toContain('A Sunnybrook grading at this time point is needed');
+  });
+});
+
+describe('sync card', () => {
+  it('follows sync-status events while mounted and stops listening when unmounted', async () => {
+    const el = render(SyncCard, { enrolled: true, onenrolled: () => {} });
+    await settle();
+    const pending = () => el.querySelector('[data-testid=sync-pending]')?.textContent;
+    expect(pending()).toBe('2');
+    const summary = (syncing: boolean, n: number): SyncSummary => ({
+      pending: n,
+      acknowledged: 0,
+      quarantined: 0,
+      oldestPendingAgeS: null,
+      lastError: null,
+      lastSyncAt: null,
+      syncing,
+    });
+
+    await emit('sync-status', summary(true, 5));
+    await settle();
+    expect(pending()).toBe('5');
+    expect(el.querySelector('[data-testid=sync-syncing]')?.textContent).toBe('A sync is running…');
+    expect(el.querySelector('button')?.disabled).toBe(true);
+
+    await emit('sync-status', summary(false, 0));
+    await settle();
+    expect(pending()).toBe('0');
+    expect(el.querySelector('[data-testid=sync-syncing]')).toBeNull();
+    expect(el.querySelector('button')?.textContent?.trim()).toBe('Sync now');
+
+    const events = (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: { unregisterListener: () => void } })
+      .__TAURI_EVENT_PLUGIN_INTERNALS__;
+    const unregister = vi.spyOn(events, 'unregisterListener');
+    unmount(component!);
+    component = null;
+    await settle();
+    expect(unregister).toHaveBeenCalledWith('sync-status', expect.anything());
+    expect(calls.filter((c) => c.startsWith('plugin:event'))).toEqual([]); // the event mock handled them
+  });
+});
+
+describe('error messages', () => {
+  it('fill the wait of locked_out from its details, and fall back when details are missing', () => {
+    expect(errorText({ code: 'locked_out', message: 'too many', details: { retryAfterS: 29.2 } }, 'en')).toBe(
+      'Too many wrong attempts. Wait 30 seconds, then try again.',
+    );
+    expect(errorText({ code: 'locked_out', message: 'too many' }, 'en')).toBe('Something went wrong: too many');
+    expect(errorText({ code: 'storage_full', message: 'disk' }, 'sv')).toMatch(/lagring är full/);
+  });
+});
