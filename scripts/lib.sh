@@ -42,3 +42,13 @@ ensure_node() {
     exit 1
   fi
 }
+
+# What building and testing the Tauri app needs on Debian/Ubuntu (BUILD-NOTES.md §0).
+TAURI_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
+  libayatana-appindicator3-dev libxdo-dev file)
+
+# The UI built into ui/dist: the app embeds it at compile time (tauri::generate_context!).
+build_ui() {
+  ensure_node
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+}

@@ -6,9 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-step "system packages"
-apt_install build-essential pkg-config libssl-dev curl ca-certificates
+step "system packages (Rust build, Tauri app, Xvfb and WebKitWebDriver for the real-app tests)"
+apt_install build-essential pkg-config libssl-dev curl ca-certificates "${TAURI_PACKAGES[@]}" \
+  xvfb xauth webkit2gtk-driver
 ensure_rust
+command -v tauri-driver >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/tauri-driver" ] \
+  || cargo install tauri-driver --locked --version 2.1.0
+
+step "UI build (the app embeds ui/dist, so it comes before any cargo build)"
+build_ui
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -29,13 +35,12 @@ SELECT 'CREATE DATABASE mimik_test OWNER mimik_test' WHERE NOT EXISTS (SELECT FR
 SQL
 export MIMIK_TEST_POSTGRES_URL="postgres://mimik_test:mimik_test@127.0.0.1/mimik_test"
 
-step "cargo test (workspace)"
-cargo test --workspace --locked
+step "cargo test (workspace; the real app's WebDriver tests need a display: Xvfb)"
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
 
 step "UI: npm ci, type check, Vitest unit tests, flow tests in Debian's Chromium (mocked IPC)"
 apt_install chromium fonts-dejavu-core
-ensure_node
-(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run test:e2e)
+(cd ui && npm run check && npm test && npm run test:e2e)
 
 step "fuzz targets (short runs; FUZZ_SECONDS=${FUZZ_SECONDS:=20} each)"
 scripts/fuzz.sh "$FUZZ_SECONDS"

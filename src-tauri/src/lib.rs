@@ -4,7 +4,8 @@
 //!
 //! Environment (all optional):
 //! - `MIMIK_DATA_DIR`: where the encrypted store lives (default: the platform's app data
-//!   directory, e.g. `~/.local/share/se.karolinska.mimik` on Linux; app-private on Android/iOS);
+//!   directory's `store/`, e.g. `~/.local/share/se.karolinska.mimik/store` on Linux;
+//!   app-private storage on Android/iOS);
 //! - `MIMIK_CA_CERT`: a PEM file with the study's own CA, trusted besides the system roots;
 //! - `MIMIK_SYNC_INTERVAL_S`: seconds between background syncs (default 30).
 
@@ -27,7 +28,7 @@ pub fn run() {
         .setup(|app| {
             let dir = match std::env::var_os("MIMIK_DATA_DIR") {
                 Some(dir) => PathBuf::from(dir),
-                None => app.path().app_data_dir()?,
+                None => app.path().app_data_dir()?.join("store"),
             };
             let ca = match std::env::var_os("MIMIK_CA_CERT") {
                 Some(path) => Some(std::fs::read(path)?),
@@ -50,7 +51,11 @@ pub fn run() {
                 .title("Mimik")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(360.0, 480.0);
-            builder.build()?;
+            let window = builder.build()?;
+            #[cfg(target_os = "linux")]
+            window.with_webview(software_rendering)?;
+            #[cfg(not(target_os = "linux"))]
+            let _ = window;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -84,6 +89,17 @@ pub fn run() {
     if let Err(error) = result {
         eprintln!("mimik-app: {error}");
         std::process::exit(1);
+    }
+}
+
+/// WebKitGTK: draw without GPU compositing. One question per screen needs no GPU, and without a
+/// GPU (or with Mesa's software renderer) accelerated compositing costs about 80 MB in the web
+/// process (docs/tablet-app.md, "Memory").
+#[cfg(target_os = "linux")]
+fn software_rendering(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+    if let Some(settings) = webview.inner().settings() {
+        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
     }
 }
 

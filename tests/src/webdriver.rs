@@ -114,14 +114,30 @@ fn literal(text: &str) -> String {
 }
 
 impl Screen {
+    /// Fail the test, keeping a screenshot of what was on screen in
+    /// `target/e2e-screenshots/failure.png`.
+    async fn fail(&self, what: String) -> ! {
+        let dir = crate::workspace_root().join("target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(dir.join("failure.png"))
+            .status();
+        panic!("{what} (screenshot: target/e2e-screenshots/failure.png)");
+    }
+
     /// Wait for an element.
     pub async fn wait(&self, css: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        {
+            Ok(element) => element,
+            Err(e) => self.fail(format!("no element {css}: {e}")).await,
+        }
     }
 
     /// Wait until some element shows `text` (whitespace-normalised, contained).
@@ -131,12 +147,16 @@ impl Screen {
             literal(text),
             literal(text)
         );
-        self.client
+        match self
+            .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::XPath(&xpath))
             .await
-            .unwrap_or_else(|e| panic!("no text {text:?} on screen: {e}"))
+        {
+            Ok(element) => element,
+            Err(e) => self.fail(format!("no text {text:?} on screen: {e}")).await,
+        }
     }
 
     /// Click the enabled button whose text (or aria-label) is exactly `name`.
@@ -145,13 +165,16 @@ impl Screen {
             "//button[not(@disabled)][normalize-space(.)={n} or @aria-label={n}]",
             n = literal(name)
         );
-        let button = self
+        let button = match self
             .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::XPath(&xpath))
             .await
-            .unwrap_or_else(|e| panic!("no button {name:?}: {e}"));
+        {
+            Ok(button) => button,
+            Err(e) => self.fail(format!("no button {name:?}: {e}")).await,
+        };
         button
             .click()
             .await
@@ -218,20 +241,55 @@ impl Screen {
             .unwrap_or_default()
     }
 
-    /// Save a screenshot of the window as PNG.
+    /// Save a screenshot of the top of the page as PNG (ImageMagick's `import`: WebKitWebDriver's own
+    /// screenshot waits for a composited frame, which never comes without GPU compositing).
     pub async fn screenshot(&self, path: &Path) {
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(path, png).expect("write screenshot");
+        // The top of the page, as a person arriving on the screen sees it.
+        let _ = self
+            .client
+            .execute("window.scrollTo(0, 0)", Vec::new())
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(path)
+            .status()
+            .expect("ImageMagick's import runs");
+        assert!(status.success(), "import failed");
     }
 }
 
 /// Resident memory of the app: every process running `app` and all their descendants
-/// (WebKit's web and network processes). Returns (RSS, PSS) in KiB.
-pub fn app_memory_kib(app: &Path) -> (u64, u64) {
+/// (WebKit's web and network processes). Returns (RSS, PSS, anonymous) in KiB.
+pub fn app_memory_kib(app: &Path) -> (u64, u64, u64) {
+    app_processes(app)
+        .iter()
+        .fold((0, 0, 0), |(rss, pss, anon), p| {
+            (rss + p.rss_kib, pss + p.pss_kib, anon + p.anon_kib)
+        })
+}
+
+/// One process of the app, with its memory.
+#[derive(Debug, Clone)]
+pub struct AppProcess {
+    /// Process id.
+    pub pid: u32,
+    /// Its command name.
+    pub name: String,
+    /// Resident set size, KiB.
+    pub rss_kib: u64,
+    /// Proportional set size, KiB.
+    pub pss_kib: u64,
+    /// Anonymous memory (heap, stacks, JIT: private to the process), KiB.
+    pub anon_kib: u64,
+}
+
+/// The processes running `app` and all their descendants.
+pub fn app_processes(app: &Path) -> Vec<AppProcess> {
     let app = std::fs::canonicalize(app).unwrap_or_else(|_| app.to_path_buf());
     let mut parents = Vec::new();
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return (0, 0);
+        return Vec::new();
     };
     for entry in entries.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -271,10 +329,17 @@ pub fn app_memory_kib(app: &Path) -> (u64, u64) {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     };
-    members.iter().fold((0, 0), |(rss, pss), pid| {
-        (
-            rss + field(*pid, "status", "VmRSS:"),
-            pss + field(*pid, "smaps_rollup", "Pss:"),
-        )
-    })
+    members
+        .into_iter()
+        .map(|pid| AppProcess {
+            pid,
+            name: std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            rss_kib: field(pid, "status", "VmRSS:"),
+            pss_kib: field(pid, "smaps_rollup", "Pss:"),
+            anon_kib: field(pid, "smaps_rollup", "Anonymous:"),
+        })
+        .collect()
 }

@@ -1,9 +1,11 @@
 //! The real tablet app (Tauri + WebKitGTK) driven by WebDriver under Xvfb: first run, a whole
 //! post-6-months visit through the real encrypted store, leaving patient mode with the staff
-//! PIN, and sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the
+//! PIN, the staff forms that complete baseline and post_6m (Sunnybrook, Clavien-Dindo grade,
+//! eligibility, Botox count, a Sunnybrook correction), and sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the
 //! same data directory show what the app saved, and the server holds the same submissions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use fantoccini::Locator;
 use mimik_tests::bin;
 use mimik_tests::harness::{Server, Tablet};
 use mimik_tests::webdriver::{Driver, Screen};
@@ -18,12 +20,18 @@ fn days_ago(days: u64) -> String {
 }
 
 async fn first_run(ui: &Screen, server_url: &str, code: &str) {
+    let t = std::time::Instant::now();
     ui.click("English").await;
+    eprintln!("e2e: English after {:?}", t.elapsed());
     ui.wait_text("Set up this tablet").await;
     ui.fill("#setup-name", "anna.l").await;
     ui.fill("#setup-pass", PASS).await;
     ui.fill("#setup-repeat", PASS).await;
-    ui.click("Create store").await;
+    ui.wait("[data-testid=setup-create]")
+        .await
+        .click()
+        .await
+        .unwrap();
     let key = ui
         .wait("[data-testid=recovery-key]")
         .await
@@ -31,12 +39,25 @@ async fn first_run(ui: &Screen, server_url: &str, code: &str) {
         .await
         .unwrap();
     assert!(key.trim().len() >= 20, "a recovery key is shown: {key:?}");
-    ui.wait("input[type=checkbox]").await.click().await.unwrap();
-    ui.click("Continue").await;
+    eprintln!("e2e: store created after {:?}", t.elapsed());
+    ui.wait("[data-testid=recovery-confirm]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.wait("[data-testid=recovery-continue]")
+        .await
+        .click()
+        .await
+        .unwrap();
     ui.wait_text("Connect to the study server").await;
     ui.fill("#setup-enroll-url", server_url).await;
     ui.fill("#setup-enroll-code", code).await;
-    ui.click("Enroll tablet").await;
+    ui.wait("[data-testid=setup-enroll-submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn register(ui: &Screen, pseudonym: &str) {
@@ -47,6 +68,15 @@ async fn register(ui: &Screen, pseudonym: &str) {
     ui.click("Register").await;
     ui.wait_text(&format!("Participant {pseudonym} registered."))
         .await;
+    // The registration is a submission too: the sync card counts it at once.
+    ui.client
+        .wait()
+        .at_most(std::time::Duration::from_secs(5))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='sync-pending'][normalize-space(.)='1']",
+        ))
+        .await
+        .expect("the registration waits to sync");
 }
 
 /// Answer `count` items of one questionnaire, the first answer everywhere but item 2, which
@@ -58,6 +88,113 @@ async fn answer_items(ui: &Screen, count: usize) {
         ui.choose(0).await;
         ui.click("Next").await;
     }
+}
+
+/// Pick the participant and time point of a staff form (`sb`, `elig` or `botox` pickers).
+async fn pick(ui: &Screen, prefix: &str, participant: &str, timepoint: &str) {
+    // The options load from the store: wait for the participant to be listed.
+    ui.wait(&format!(
+        "#{prefix}-participant option[value='{participant}']"
+    ))
+    .await;
+    ui.wait(&format!("#{prefix}-participant"))
+        .await
+        .select_by_value(participant)
+        .await
+        .unwrap();
+    ui.wait(&format!("#{prefix}-timepoint option[value='{timepoint}']"))
+        .await;
+    ui.wait(&format!("#{prefix}-timepoint"))
+        .await
+        .select_by_value(timepoint)
+        .await
+        .unwrap();
+}
+
+/// Rate every Sunnybrook item with its `option`-th choice and save.
+async fn sunnybrook(ui: &Screen, timepoint: &str, option: usize, shot: Option<&Path>) {
+    ui.click("Sunnybrook").await;
+    pick(ui, "sb", "NT-001", timepoint).await;
+    ui.wait("fieldset[data-item=rest_eye]").await;
+    let items = ui
+        .client
+        .find_all(Locator::Css("fieldset[data-item]"))
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 13);
+    for item in items {
+        let labels = item.find_all(Locator::Css("label")).await.unwrap();
+        labels[option.min(labels.len() - 1)].click().await.unwrap();
+    }
+    ui.wait_text("Composite score").await;
+    if let Some(path) = shot {
+        ui.screenshot(path).await;
+    }
+    ui.click("Save Sunnybrook").await;
+    ui.wait_text("Sunnybrook saved.").await;
+}
+
+async fn staff_forms(ui: &Screen, shots: &Path) {
+    // post_6m: the clinician's Sunnybrook, then grading the patient's side effect.
+    sunnybrook(ui, "post_6m", 1, Some(&shots.join("app-sunnybrook.png"))).await;
+    ui.click("Side effects").await;
+    let grade = ui.wait("select[id^=grade-]").await;
+    grade.select_by_value("I").await.unwrap();
+    ui.click("Save grade").await;
+    ui.wait_text("Grade saved.").await;
+
+    // Baseline: Sunnybrook, the eligibility checklist, the Botox count.
+    sunnybrook(ui, "baseline", 0, None).await;
+    ui.click("Eligibility").await;
+    pick(ui, "elig", "NT-001", "baseline").await;
+    ui.wait("fieldset[data-criterion]").await;
+    for (section, answer) in [("inclusion", 0), ("exclusion", 1)] {
+        let css = format!("section[aria-labelledby=elig-{section}] fieldset");
+        for criterion in ui.client.find_all(Locator::Css(&css)).await.unwrap() {
+            let choices = criterion.find_all(Locator::Css("label")).await.unwrap();
+            choices[answer].click().await.unwrap();
+        }
+    }
+    ui.click("Save checklist").await;
+    let result = ui.wait("[data-testid=eligibility-result]").await;
+    assert_eq!(
+        result.attr("data-status").await.unwrap().as_deref(),
+        Some("eligible")
+    );
+    ui.click("Botox count").await;
+    pick(ui, "botox", "NT-001", "baseline").await;
+    ui.fill("#botox-count", "14").await;
+    ui.click("Save count").await;
+    ui.wait_text("Botox count saved.").await;
+
+    // Both time points are done on the staff home.
+    ui.click("Participants").await;
+    for timepoint in ["baseline", "post_6m"] {
+        let chip = format!("[data-testid=participant-NT-001] [data-timepoint={timepoint}] .chip");
+        assert_eq!(
+            ui.wait(&chip).await.text().await.unwrap().trim(),
+            "Done",
+            "{timepoint}"
+        );
+    }
+
+    // A Sunnybrook correction needs a reason and keeps the original, marked corrected.
+    ui.wait("[data-testid=history-NT-001]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.wait("[data-testid=history-entry]").await;
+    ui.click("Correct").await;
+    ui.wait("#sb-reason").await;
+    let eye = ui.wait("fieldset[data-item=rest_eye] label").await;
+    eye.click().await.unwrap();
+    ui.click("Save correction").await;
+    ui.wait("#sb-reason-err").await;
+    ui.fill("#sb-reason", "eye rated on the wrong side").await;
+    ui.click("Save correction").await;
+    ui.wait("[data-testid=history-corrected]").await;
+    ui.click("Participants").await;
 }
 
 async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
@@ -145,6 +282,7 @@ async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_the_server() {
+    let started = std::time::Instant::now();
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("tablet");
     let shots = mimik_tests::workspace_root().join("target/e2e-screenshots");
@@ -161,24 +299,34 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
         client: driver.launch(&bin("mimik-app")).await,
     };
     first_run(&ui, &server.url(), &code).await;
+    eprintln!("e2e: done first_run after {:?}", started.elapsed());
     ui.wait_text("Participants").await;
     register(&ui, "NT-001").await;
+    eprintln!("e2e: done register after {:?}", started.elapsed());
     ui.screenshot(&shots.join("app-staff-home.png")).await;
     visit(&ui, "NT-001", &shots).await;
+    eprintln!("e2e: done visit after {:?}", started.elapsed());
+    staff_forms(&ui, &shots).await;
+    eprintln!("e2e: done staff forms after {:?}", started.elapsed());
 
-    // Saved on the tablet, not yet on the server.
+    // Saved on the tablet, not yet on the server: the registration, three questionnaires and
+    // a side effect; two Sunnybrook gradings, a correction, a grade, eligibility, Botox count.
     assert_eq!(
         ui.wait("[data-testid=sync-pending]")
             .await
             .text()
             .await
             .unwrap(),
-        "5"
+        "11"
     );
-    ui.click("Sync now").await;
+    ui.wait("[data-testid=sync-now]")
+        .await
+        .click()
+        .await
+        .unwrap();
     ui.client
         .wait()
-        .for_element(fantoccini::Locator::XPath(
+        .for_element(Locator::XPath(
             "//*[@data-testid='sync-pending'][normalize-space(.)='0']",
         ))
         .await
@@ -189,8 +337,8 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
     // The CLI opens the same store with the same staff passphrase.
     let tablet = Tablet::reopen(&data);
     let status = tablet.status();
-    assert_eq!(status["submissions"], 5, "{status}");
-    assert_eq!(status["acknowledged"], 5, "{status}");
+    assert_eq!(status["submissions"], 11, "{status}");
+    assert_eq!(status["acknowledged"], 11, "{status}");
     assert_eq!(status["pending"], 0, "{status}");
     let verify = tablet.run(&["verify"], b"");
     assert!(
@@ -219,7 +367,17 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
         .iter()
         .filter_map(|s| s["instrument"].as_str().or(s["kind"].as_str()))
         .collect();
-    for expected in ["face", "fdi", "saq", "side_effect", "participant"] {
+    for expected in [
+        "face",
+        "fdi",
+        "saq",
+        "side_effect",
+        "participant",
+        "sunnybrook",
+        "side_effect_grade",
+        "eligibility",
+        "botox_count",
+    ] {
         assert!(
             kinds.contains(&expected),
             "{expected} reached the server: {kinds:?}"
