@@ -45,7 +45,7 @@ pub fn run() {
 
             let builder =
                 WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                    .on_navigation(|url| is_app_url(url));
+                    .on_navigation(is_app_url);
             #[cfg(desktop)]
             let builder = builder
                 .title("Mimik")

@@ -97,8 +97,8 @@ impl App {
                 format!("{} was already submitted in this session", form.id()),
             ));
         }
-        let validated = validate(form, &strict_map(answers))
-            .map_err(|issues| crate::Error::InvalidAnswers(issues))?;
+        let validated =
+            validate(form, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
         let language = Language::from_code(&session.language).unwrap_or(Language::En);
         let pack_language = pack_for(store, Instrument::from(instrument), language)?
             .language
