@@ -409,7 +409,7 @@ fn pseudonyms_must_follow_the_study_pattern_and_be_unique() {
     ));
     assert!(matches!(
         store.add_participant(&new("NT-001")),
-        Err(Error::Invalid(_))
+        Err(Error::ParticipantExists(_))
     ));
     store.add_participant(&new("NT-002")).unwrap();
     let roster: Vec<String> = store
