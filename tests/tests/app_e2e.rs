@@ -1,6 +1,6 @@
 //! The real tablet app (Tauri + WebKitGTK) driven by WebDriver under Xvfb: first run, a whole
 //! post-6-months visit through the real encrypted store, leaving patient mode with the staff
-//! PIN, the staff forms that complete baseline and post_6m (Sunnybrook, Clavien-Dindo grade,
+//! PIN, baseline's side-effects-only session, the staff forms that complete baseline and post_6m (Sunnybrook, Clavien-Dindo grade,
 //! eligibility, Botox count, a Sunnybrook correction), and sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the
 //! same data directory show what the app saved, and the server holds the same submissions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -197,6 +197,34 @@ async fn staff_forms(ui: &Screen, shots: &Path) {
     ui.click("Participants").await;
 }
 
+/// Baseline asks the patient only about side effects: a one-step session.
+async fn baseline_session(ui: &Screen) {
+    ui.click("Start session for NT-001").await;
+    ui.wait("input[name=timepoint][value=baseline]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.wait("input[name=language][value=en]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    ui.click("Start session").await;
+    ui.click("Start").await;
+    ui.click("Begin").await;
+    ui.fill("#side-effects", "Lätt huvudvärk efter injektionen")
+        .await;
+    ui.click("Next").await;
+    ui.wait_text("Check your answers").await;
+    ui.click("Send my answers").await;
+    ui.wait_text("Thank you!").await;
+    ui.click("Staff").await;
+    ui.fill("#leave-pass", PASS).await;
+    ui.click("End session").await;
+    ui.wait_text("Participants").await;
+}
+
 async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
     ui.click(&format!("Start session for {pseudonym}")).await;
     ui.wait("input[name=timepoint][value=post_6m]")
@@ -306,18 +334,19 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
     ui.screenshot(&shots.join("app-staff-home.png")).await;
     visit(&ui, "NT-001", &shots).await;
     eprintln!("e2e: done visit after {:?}", started.elapsed());
+    baseline_session(&ui).await;
     staff_forms(&ui, &shots).await;
     eprintln!("e2e: done staff forms after {:?}", started.elapsed());
 
     // Saved on the tablet, not yet on the server: the registration, three questionnaires and
-    // a side effect; two Sunnybrook gradings, a correction, a grade, eligibility, Botox count.
+    // two side effects; two Sunnybrook gradings, a correction, a grade, eligibility, Botox count.
     assert_eq!(
         ui.wait("[data-testid=sync-pending]")
             .await
             .text()
             .await
             .unwrap(),
-        "11"
+        "12"
     );
     ui.wait("[data-testid=sync-now]")
         .await
@@ -337,8 +366,8 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
     // The CLI opens the same store with the same staff passphrase.
     let tablet = Tablet::reopen(&data);
     let status = tablet.status();
-    assert_eq!(status["submissions"], 11, "{status}");
-    assert_eq!(status["acknowledged"], 11, "{status}");
+    assert_eq!(status["submissions"], 12, "{status}");
+    assert_eq!(status["acknowledged"], 12, "{status}");
     assert_eq!(status["pending"], 0, "{status}");
     let verify = tablet.run(&["verify"], b"");
     assert!(
