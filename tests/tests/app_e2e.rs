@@ -1,8 +1,9 @@
 //! The real tablet app (Tauri + WebKitGTK) driven by WebDriver under Xvfb: first run, a whole
 //! post-6-months visit through the real encrypted store, leaving patient mode with the staff
-//! PIN, baseline's side-effects-only session, the staff forms that complete baseline and post_6m (Sunnybrook, Clavien-Dindo grade,
-//! eligibility, Botox count, a Sunnybrook correction), and sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the
-//! same data directory show what the app saved, and the server holds the same submissions.
+//! PIN, baseline's side-effects-only session, the staff forms that complete baseline and post_6m
+//! (Sunnybrook, Clavien-Dindo grade, eligibility, Botox count, a Sunnybrook correction), and
+//! sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the same data
+//! directory show what the app saved, and the server holds the same submissions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fantoccini::Locator;
