@@ -116,11 +116,7 @@ async fn main() {
         mib(anon)
     );
 
-    ui.wait("[data-testid=sync-now]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-testid=sync-now]").await;
     let started = Instant::now();
     let (mut peak_rss, mut peak_pss, mut peak_anon) = (0, 0, 0);
     loop {

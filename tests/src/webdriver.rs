@@ -181,6 +181,13 @@ impl Screen {
             .unwrap_or_else(|e| panic!("clicking {name:?}: {e}"));
     }
 
+    /// Click the element `css` selects, once it is there.
+    pub async fn tap(&self, css: &str) {
+        if let Err(e) = self.wait(css).await.click().await {
+            self.fail(format!("clicking {css}: {e}")).await;
+        }
+    }
+
     /// Type into an input.
     pub async fn fill(&self, css: &str, text: &str) {
         let input = self.wait(css).await;

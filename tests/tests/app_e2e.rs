@@ -21,18 +21,12 @@ fn days_ago(days: u64) -> String {
 }
 
 async fn first_run(ui: &Screen, server_url: &str, code: &str) {
-    let t = std::time::Instant::now();
     ui.click("English").await;
-    eprintln!("e2e: English after {:?}", t.elapsed());
     ui.wait_text("Set up this tablet").await;
     ui.fill("#setup-name", "anna.l").await;
     ui.fill("#setup-pass", PASS).await;
     ui.fill("#setup-repeat", PASS).await;
-    ui.wait("[data-testid=setup-create]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-testid=setup-create]").await;
     let key = ui
         .wait("[data-testid=recovery-key]")
         .await
@@ -40,25 +34,12 @@ async fn first_run(ui: &Screen, server_url: &str, code: &str) {
         .await
         .unwrap();
     assert!(key.trim().len() >= 20, "a recovery key is shown: {key:?}");
-    eprintln!("e2e: store created after {:?}", t.elapsed());
-    ui.wait("[data-testid=recovery-confirm]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    ui.wait("[data-testid=recovery-continue]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-testid=recovery-confirm]").await;
+    ui.tap("[data-testid=recovery-continue]").await;
     ui.wait_text("Connect to the study server").await;
     ui.fill("#setup-enroll-url", server_url).await;
     ui.fill("#setup-enroll-code", code).await;
-    ui.wait("[data-testid=setup-enroll-submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-testid=setup-enroll-submit]").await;
 }
 
 async fn register(ui: &Screen, pseudonym: &str) {
@@ -180,16 +161,11 @@ async fn staff_forms(ui: &Screen, shots: &Path) {
     }
 
     // A Sunnybrook correction needs a reason and keeps the original, marked corrected.
-    ui.wait("[data-testid=history-NT-001]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-testid=history-NT-001]").await;
     ui.wait("[data-testid=history-entry]").await;
     ui.click("Correct").await;
     ui.wait("#sb-reason").await;
-    let eye = ui.wait("fieldset[data-item=rest_eye] label").await;
-    eye.click().await.unwrap();
+    ui.tap("fieldset[data-item=rest_eye] label").await;
     ui.click("Save correction").await;
     ui.wait("#sb-reason-err").await;
     ui.fill("#sb-reason", "eye rated on the wrong side").await;
@@ -198,22 +174,30 @@ async fn staff_forms(ui: &Screen, shots: &Path) {
     ui.click("Participants").await;
 }
 
+/// Start a session for `pseudonym` at `timepoint` in English and hand the tablet over, up to
+/// the patient's first step.
+async fn start_session(ui: &Screen, pseudonym: &str, timepoint: &str) {
+    ui.click(&format!("Start session for {pseudonym}")).await;
+    ui.tap(&format!("input[name=timepoint][value={timepoint}]"))
+        .await;
+    ui.tap("input[name=language][value=en]").await;
+    ui.click("Start session").await;
+    ui.wait_text("Hand the tablet to the patient").await;
+    ui.click("Start").await;
+    ui.wait_text("Welcome").await;
+    ui.click("Begin").await;
+}
+
+/// Leave patient mode with the staff PIN, back to the staff home.
+async fn leave_patient_mode(ui: &Screen) {
+    ui.fill("#leave-pass", PASS).await;
+    ui.click("End session").await;
+    ui.wait_text("Participants").await;
+}
+
 /// Baseline asks the patient only about side effects: a one-step session.
 async fn baseline_session(ui: &Screen) {
-    ui.click("Start session for NT-001").await;
-    ui.wait("input[name=timepoint][value=baseline]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    ui.wait("input[name=language][value=en]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    ui.click("Start session").await;
-    ui.click("Start").await;
-    ui.click("Begin").await;
+    start_session(ui, "NT-001", "baseline").await;
     ui.fill("#side-effects", "Lätt huvudvärk efter injektionen")
         .await;
     ui.click("Next").await;
@@ -221,28 +205,11 @@ async fn baseline_session(ui: &Screen) {
     ui.click("Send my answers").await;
     ui.wait_text("Thank you!").await;
     ui.click("Staff").await;
-    ui.fill("#leave-pass", PASS).await;
-    ui.click("End session").await;
-    ui.wait_text("Participants").await;
+    leave_patient_mode(ui).await;
 }
 
 async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
-    ui.click(&format!("Start session for {pseudonym}")).await;
-    ui.wait("input[name=timepoint][value=post_6m]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    ui.wait("input[name=language][value=en]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    ui.click("Start session").await;
-    ui.wait_text("Hand the tablet to the patient").await;
-    ui.click("Start").await;
-    ui.wait_text("Welcome").await;
-    ui.click("Begin").await;
+    start_session(ui, pseudonym, "post_6m").await;
 
     ui.wait_text("Facial Clinimetric Evaluation").await;
     ui.click("Next").await;
@@ -286,11 +253,7 @@ async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
         "{summary}"
     );
     ui.screenshot(&shots.join("app-review.png")).await;
-    ui.wait("[data-item='face.q2']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-item='face.q2']").await;
     ui.wait_text("Question 2 of 15").await;
     ui.choose(4).await;
     ui.click("Back to the overview").await;
@@ -304,14 +267,11 @@ async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
     ui.click("End session").await;
     ui.wait("#leave-err").await;
     assert!(ui.text().await.contains("Thank you!"));
-    ui.fill("#leave-pass", PASS).await;
-    ui.click("End session").await;
-    ui.wait_text("Participants").await;
+    leave_patient_mode(ui).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_the_server() {
-    let started = std::time::Instant::now();
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("tablet");
     let shots = mimik_tests::workspace_root().join("target/e2e-screenshots");
@@ -328,16 +288,12 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
         client: driver.launch(&bin("mimik-app")).await,
     };
     first_run(&ui, &server.url(), &code).await;
-    eprintln!("e2e: done first_run after {:?}", started.elapsed());
     ui.wait_text("Participants").await;
     register(&ui, "NT-001").await;
-    eprintln!("e2e: done register after {:?}", started.elapsed());
     ui.screenshot(&shots.join("app-staff-home.png")).await;
     visit(&ui, "NT-001", &shots).await;
-    eprintln!("e2e: done visit after {:?}", started.elapsed());
     baseline_session(&ui).await;
     staff_forms(&ui, &shots).await;
-    eprintln!("e2e: done staff forms after {:?}", started.elapsed());
 
     // Saved on the tablet, not yet on the server: the registration, three questionnaires and
     // two side effects; two Sunnybrook gradings, a correction, a grade, eligibility, Botox count.
@@ -349,11 +305,7 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
             .unwrap(),
         "12"
     );
-    ui.wait("[data-testid=sync-now]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    ui.tap("[data-testid=sync-now]").await;
     ui.client
         .wait()
         .for_element(Locator::XPath(

@@ -69,11 +69,6 @@ impl App {
         }
     }
 
-    /// The data directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// What the first screen should be.
     pub fn app_state(&self) -> CommandResult<AppState> {
         Ok(AppState {

@@ -15,15 +15,17 @@ impl App {
     pub fn list_participants(&self, query: Option<&str>) -> CommandResult<Vec<Participant>> {
         let store = self.store()?;
         let query = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
-        let mut due = store.due(None)?;
-        due.retain(|d| d.participant.to_lowercase().contains(&query));
-        let mut listed = Vec::with_capacity(due.len());
-        for entry in due {
-            listed.push(view(
-                &store.participant(&entry.participant)?,
-                entry.timepoints,
-            ));
-        }
+        let mut registered: std::collections::BTreeMap<String, store::Participant> = store
+            .participants()?
+            .into_iter()
+            .map(|p| (p.pseudonym.clone(), p))
+            .collect();
+        let mut listed: Vec<Participant> = store
+            .due(None)?
+            .into_iter()
+            .filter(|d| d.participant.to_lowercase().contains(&query))
+            .filter_map(|d| Some(view(&registered.remove(&d.participant)?, d.timepoints)))
+            .collect();
         listed.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
         Ok(listed)
     }
