@@ -8,7 +8,9 @@
 //! counts tauri-driver's own work. Memory is the sum over the app process and every process it
 //! started (WebKit's web and network processes), as RSS and as PSS (shared pages split among
 //! the processes that map them) and as anonymous memory (heap, stacks, JIT: what the processes
-//! themselves allocated, as opposed to shared library code), read from /proc.
+//! themselves allocated, as opposed to shared library code), read from /proc. The same is then
+//! measured for the smallest WebKitGTK program, so the output also says what Mimik adds to what
+//! any web view costs here.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -98,22 +100,9 @@ async fn main() {
     };
     unlock(&ui).await;
     tokio::time::sleep(Duration::from_secs(5)).await;
-    for p in app_processes(&app) {
-        println!(
-            "  {} ({}): RSS {:.1} MiB, PSS {:.1} MiB, anonymous {:.1} MiB",
-            p.name,
-            p.pid,
-            mib(p.rss_kib),
-            mib(p.pss_kib),
-            mib(p.anon_kib)
-        );
-    }
-    let (rss, pss, anon) = app_memory_kib(&app);
-    println!(
-        "idle on the staff home with {BACKLOG} pending: RSS {:.1} MiB, PSS {:.1} MiB, anonymous {:.1} MiB",
-        mib(rss),
-        mib(pss),
-        mib(anon)
+    let idle = report(
+        &app,
+        &format!("idle on the staff home with {BACKLOG} pending"),
     );
 
     ui.tap("[data-testid=sync-now]").await;
@@ -150,4 +139,59 @@ async fn main() {
     ui.client.close().await.unwrap();
     drop(driver);
     assert_eq!(tablet.status()["pending"], 0);
+
+    // Measured with the app closed: PSS splits shared pages among whoever maps them.
+    let floor = webkit_floor().await;
+    println!(
+        "Mimik above the WebKitGTK floor, idle: RSS {:+.1} MiB, PSS {:+.1} MiB, anonymous {:+.1} MiB",
+        mib(idle.0) - mib(floor.0),
+        mib(idle.1) - mib(floor.1),
+        mib(idle.2) - mib(floor.2)
+    );
+}
+
+/// Print each process of `exe` and the total; returns the total (RSS, PSS, anonymous) in KiB.
+fn report(exe: &Path, what: &str) -> (u64, u64, u64) {
+    for p in app_processes(exe) {
+        println!(
+            "  {} ({}): RSS {:.1} MiB, PSS {:.1} MiB, anonymous {:.1} MiB",
+            p.name,
+            p.pid,
+            mib(p.rss_kib),
+            mib(p.pss_kib),
+            mib(p.anon_kib)
+        );
+    }
+    let (rss, pss, anon) = app_memory_kib(exe);
+    println!(
+        "{what}: RSS {:.1} MiB, PSS {:.1} MiB, anonymous {:.1} MiB",
+        mib(rss),
+        mib(pss),
+        mib(anon)
+    );
+    (rss, pss, anon)
+}
+
+/// The smallest WebKitGTK program (`tests/src/bin/webkit-floor.rs`: one web view, one paragraph,
+/// acceleration off as in the app), measured the same way once its page process runs and has
+/// settled.
+async fn webkit_floor() -> (u64, u64, u64) {
+    let exe = Path::new(env!("CARGO_BIN_EXE_webkit-floor"));
+    let mut child = std::process::Command::new(exe).spawn().unwrap();
+    let started = Instant::now();
+    while !app_processes(exe)
+        .iter()
+        .any(|p| p.name.starts_with("WebKitWeb"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "webkit-floor started no web process"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let floor = report(exe, "WebKitGTK floor (one paragraph, same settings)");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    floor
 }
