@@ -116,6 +116,7 @@ async fn run() -> Result<()> {
             let config = Config {
                 request_timeout: std::time::Duration::from_secs(request_timeout_s),
                 secure_cookies: secure_cookies || tls.is_some(),
+                ..Config::default()
             };
             let state = AppState::new(storage, config)?;
             let listener = std::net::TcpListener::bind(&listen)

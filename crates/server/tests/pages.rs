@@ -92,6 +92,62 @@ async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refus
 }
 
 #[tokio::test]
+async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password() {
+    let (storage, _dir) = storage(Backend::Sqlite).await;
+    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
+    for name in ["coord", "other"] {
+        storage
+            .add_user(name, &hash, &mimik_server::now())
+            .await
+            .unwrap();
+    }
+    let lockout = std::time::Duration::from_secs(3);
+    let config = mimik_server::api::Config {
+        login_attempts: 3,
+        login_lockout: lockout,
+        ..Default::default()
+    };
+    let app = mimik_server::router(mimik_server::AppState::new(storage, config).unwrap());
+    let login = |form: &'static str| {
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                Method::POST,
+                "/login",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                form,
+            )
+            .await
+        }
+    };
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        let reply = login("name=coord&password=wrong").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = login("name=coord&password=a+long+password").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!locked.headers.contains_key(header::SET_COOKIE));
+    assert!(locked.headers.contains_key(header::RETRY_AFTER));
+    assert!(
+        locked
+            .text()
+            .contains("Too many failed logins for this name"),
+        "{}",
+        locked.text()
+    );
+    // Another coordinator is not affected.
+    let other = login("name=other&password=a+long+password").await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+
+    tokio::time::sleep(lockout.saturating_sub(started.elapsed()) + lockout / 10).await;
+    let again = login("name=coord&password=a+long+password").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(again.headers.contains_key(header::SET_COOKIE));
+}
+
+#[tokio::test]
 async fn every_page_renders_and_free_text_is_html_escaped() {
     let (app, state, session, _dir) = logged_in().await;
     let mut tablet = Tablet::new(5);

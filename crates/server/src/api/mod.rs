@@ -11,6 +11,7 @@ pub mod submissions;
 pub use error::ApiError;
 
 use crate::catalog::Catalog;
+use crate::pages::LoginThrottle;
 use crate::storage::Storage;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -30,6 +31,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Mark session cookies `Secure` (when served behind HTTPS).
     pub secure_cookies: bool,
+    /// Failed coordinator logins for one name that lock it ...
+    pub login_attempts: u32,
+    /// ... within this long of the first failure, and for the rest of it.
+    pub login_lockout: Duration,
 }
 
 impl Default for Config {
@@ -37,6 +42,8 @@ impl Default for Config {
         Config {
             request_timeout: Duration::from_secs(60),
             secure_cookies: false,
+            login_attempts: 5,
+            login_lockout: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -50,6 +57,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Settings.
     pub config: Arc<Config>,
+    /// Failed coordinator logins per name.
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
@@ -58,6 +67,10 @@ impl AppState {
         Ok(AppState {
             storage,
             catalog: Arc::new(Catalog::shipped()?),
+            login_throttle: Arc::new(LoginThrottle::new(
+                config.login_attempts,
+                config.login_lockout,
+            )),
             config: Arc::new(config),
         })
     }

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+use std::time::Instant;
 
 const COOKIE: &str = "mimik_session";
 const SESSION_HOURS: i64 = 8;
@@ -75,11 +76,27 @@ pub struct LoginForm {
     password: String,
 }
 
-/// `POST /login`: a session cookie and a redirect, or the form again with 401.
+/// `POST /login`: a session cookie and a redirect, or the form again with 401 (429 while the
+/// name is locked after repeated failures).
 pub async fn login(
     State(state): State<AppState>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
+    let throttle = &state.login_throttle;
+    if let Some(wait) = throttle.wait(&form.name, Instant::now()) {
+        tracing::warn!("coordinator login refused: too many failures for the name");
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        let mut response = login_form(Some(&format!(
+            "Too many failed logins for this name. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+        return Ok(response);
+    }
     let hash = state.storage.password_hash(&form.name).await?;
     // Verify against a dummy when the user is unknown, so timing does not reveal names.
     let known = hash.is_some();
@@ -92,11 +109,13 @@ pub async fn login(
         .await
         .unwrap_or(false);
     if !(known && ok) {
+        throttle.failed(&form.name, Instant::now());
         tracing::info!("coordinator login refused");
         let mut response = login_form(Some("Wrong name or password."));
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(response);
     }
+    throttle.succeeded(&form.name);
     let token = new_token()?;
     let now = chrono::Utc::now();
     state

@@ -4,10 +4,14 @@
 //! Login is a name and an Argon2id password; the session is a random id in an `HttpOnly`,
 //! `SameSite=Strict` cookie (its SHA-256 is stored). Every page but the login page needs it;
 //! state changes (revoke, logout) are POST forms, which `SameSite=Strict` keeps same-site.
+//! Repeated failed logins for a name lock it for a while (`throttle`).
 
 mod auth;
 mod completeness;
+mod throttle;
 mod views;
+
+pub use throttle::LoginThrottle;
 
 use crate::api::AppState;
 use axum::Router;
