@@ -13,6 +13,8 @@ fn main() {
         "content_pack",
         "start_session",
         "save_draft",
+        "open_sessions",
+        "resume_session",
         "resume_draft",
         "submit_questionnaire",
         "submit_side_effect",

@@ -104,6 +104,16 @@ pub async fn save_draft(
 }
 
 #[tauri::command]
+pub async fn open_sessions(state: Shell<'_>) -> CommandResult<Vec<OpenSession>> {
+    state.app().await.open_sessions()
+}
+
+#[tauri::command]
+pub async fn resume_session(state: Shell<'_>, session_id: String) -> CommandResult<ResumedSession> {
+    state.app().await.resume_session(&session_id)
+}
+
+#[tauri::command]
 pub async fn resume_draft(state: Shell<'_>, session_id: String) -> CommandResult<Vec<Draft>> {
     state.app().await.resume_draft(&session_id)
 }

@@ -69,6 +69,8 @@ pub fn run() {
             commands::content_pack,
             commands::start_session,
             commands::save_draft,
+            commands::open_sessions,
+            commands::resume_session,
             commands::resume_draft,
             commands::submit_questionnaire,
             commands::submit_side_effect,

@@ -1,6 +1,7 @@
 //! The real tablet app (Tauri + WebKitGTK) driven by WebDriver under Xvfb: first run, a whole
-//! post-6-months visit through the real encrypted store, leaving patient mode with the staff
-//! PIN, baseline's side-effects-only session, the staff forms that complete baseline and post_6m
+//! post-6-months visit through the real encrypted store (with a reload of the web view in the
+//! middle, which locks, and the unfinished session resumed from its drafts), leaving patient
+//! mode with the staff PIN, baseline's side-effects-only session, the staff forms that complete baseline and post_6m
 //! (Sunnybrook, Clavien-Dindo grade, eligibility, Botox count, a Sunnybrook correction), and
 //! sync to a real mimik-server. Afterwards `mimik status` and `mimik verify` on the same data
 //! directory show what the app saved, and the server holds the same submissions.
@@ -208,6 +209,45 @@ async fn baseline_session(ui: &Screen) {
     leave_patient_mode(ui).await;
 }
 
+/// A reload of the web view in patient mode shows the lock screen (the backend locks), never a
+/// staff screen; after unlocking, the unfinished session is listed and resumes with the answers
+/// so far, back at the start of the session (FaCE, not yet sent, is walked through again).
+async fn reload_and_resume(ui: &Screen, pseudonym: &str) {
+    ui.client.refresh().await.expect("reload");
+    ui.wait("#lock-pass:enabled").await;
+    let locked = ui.text().await;
+    assert!(!locked.contains(pseudonym), "{locked}");
+    ui.fill("#lock-pass", PASS).await;
+    ui.tap("[data-testid=unlock]").await;
+    ui.tap(&format!(
+        "[data-testid=unfinished-{pseudonym}] button.primary"
+    ))
+    .await;
+    ui.wait_text("Saved answers of the interrupted session have been restored.")
+        .await;
+    ui.click("Start").await;
+    ui.wait_text("Welcome").await;
+    ui.click("Begin").await;
+    ui.wait_text("Facial Clinimetric Evaluation").await;
+    ui.click("Next").await;
+    for n in 1..=15 {
+        ui.wait_text(&format!("Question {n} of 15")).await;
+        if n == 1 {
+            let chosen = ui
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('input[type=radio]')].findIndex(r => r.checked)",
+                    Vec::new(),
+                )
+                .await
+                .expect("read the chosen answer");
+            assert_eq!(chosen, 1, "question 1's answer comes back from the draft");
+        }
+        ui.click("Next").await;
+    }
+    ui.wait_text("Facial Disability Index").await;
+}
+
 async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
     start_session(ui, pseudonym, "post_6m").await;
 
@@ -232,6 +272,7 @@ async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
         ui.click("Next").await;
     }
     ui.wait_text("Facial Disability Index").await;
+    reload_and_resume(ui, pseudonym).await;
     answer_items(ui, 10).await;
     ui.wait_text("Synkinesis Assessment Questionnaire").await;
     answer_items(ui, 9).await;

@@ -297,8 +297,8 @@ describe('staff and patient flows in English', () => {
     assert.equal(await page.evaluate(() => window.__MIMIK_MOCK__.unlocked), false);
 
     await unlock(page);
-    await page.getByText(/A patient session was interrupted by the lock: NT-002/).waitFor();
-    await page.getByRole('button', { name: 'Resume session' }).click();
+    await page.getByText(/A patient session was not finished: NT-002/).waitFor();
+    await page.getByRole('button', { name: /^Resume the session of NT-002/ }).click();
     await page.getByText('Saved answers of the interrupted session have been restored.').waitFor();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByRole('button', { name: 'Begin' }).click();

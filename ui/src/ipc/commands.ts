@@ -20,9 +20,11 @@ import type {
   Instrument,
   Language,
   NewParticipant,
+  OpenSession,
   Participant,
   PatientInstrument,
   PendingSideEffect,
+  ResumedSession,
   ScorePreview,
   Session,
   StaffMember,
@@ -87,6 +89,14 @@ export const startSession = (participant: string, timepoint: string, language: L
 export const saveDraft = (sessionId: string, instrument: PatientInstrument, answers: Answers) =>
   call<null>('save_draft', { sessionId, instrument, answers });
 
+/** Patient sessions still open (interrupted by a lock, a reload or a restart). Staff only. */
+export const openSessions = () => call<OpenSession[]>('open_sessions');
+
+/** Take an open session up again: the tablet goes back to patient mode for it. Staff only. */
+export const resumeSession = (sessionId: string) =>
+  call<ResumedSession>('resume_session', { sessionId });
+
+/** The drafts of the session in progress (after `resumeSession`). */
 export const resumeDraft = (sessionId: string) => call<Drafts>('resume_draft', { sessionId });
 
 export const submitQuestionnaire = (

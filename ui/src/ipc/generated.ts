@@ -210,6 +210,42 @@ language: Language,
  */
 forms: Array<SessionForm>, };
 
+export type OpenSession = { 
+/**
+ * Session id (UUIDv7).
+ */
+sessionId: string, 
+/**
+ * Participant.
+ */
+participant: string, 
+/**
+ * Time point.
+ */
+timepoint: string, 
+/**
+ * The patient's language.
+ */
+language: Language, 
+/**
+ * Who started it (staff id).
+ */
+startedBy: string, 
+/**
+ * When it started (UTC, RFC 3339).
+ */
+startedAt: string, };
+
+export type ResumedSession = { 
+/**
+ * The session.
+ */
+session: Session, 
+/**
+ * Forms of `session.forms` already saved in this session.
+ */
+submitted: Array<SessionForm>, };
+
 export type Draft = { 
 /**
  * Instrument.

@@ -56,7 +56,7 @@ describe('screen state machine', () => {
     expect(transition(locked, { type: 'session_started', session })).toBe(locked);
   });
 
-  it('locking a patient session keeps only its id and submitted forms, never answers', () => {
+  it('locking a patient session keeps nothing of it in the UI state (the store keeps it open)', () => {
     const patient = run(
       initialState,
       { type: 'loaded', app: app() },
@@ -67,10 +67,11 @@ describe('screen state machine', () => {
     const locked = transition(patient, { type: 'locked' });
     expect(locked.screen).toEqual({ name: 'locked' });
     expect(locked.staff).toBeNull();
-    expect(locked.interrupted).toEqual({ session, submitted: ['face'] });
+    expect(JSON.stringify(locked)).not.toContain(session.sessionId);
   });
 
-  it('resuming an interrupted session needs an unlock first and then goes to hand-over', () => {
+  it('resuming an open session needs an unlocked staff member and then goes to hand-over', () => {
+    const active = { session, submitted: ['face'] };
     let s = run(
       initialState,
       { type: 'loaded', app: app() },
@@ -78,12 +79,13 @@ describe('screen state machine', () => {
       { type: 'patient_begin' },
       { type: 'locked' },
     );
-    expect(transition(s, { type: 'resume_interrupted' })).toBe(s);
+    expect(transition(s, { type: 'session_resumed', active })).toBe(s);
     s = transition(s, { type: 'unlocked', staff });
     expect(s.screen).toEqual({ name: 'staff', view: { kind: 'home' } });
-    s = transition(s, { type: 'resume_interrupted' });
-    expect(s.screen).toMatchObject({ name: 'handover', resumed: true, active: { session } });
-    expect(s.interrupted).toBeNull();
+    s = transition(s, { type: 'session_resumed', active });
+    expect(s.screen).toEqual({ name: 'handover', resumed: true, active });
+    const patient = transition(s, { type: 'patient_begin' });
+    expect(transition(patient, { type: 'session_resumed', active })).toBe(patient);
   });
 
   it('ending the session returns to staff home and forgets the session', () => {
@@ -95,7 +97,7 @@ describe('screen state machine', () => {
       { type: 'session_ended' },
     );
     expect(s.screen).toEqual({ name: 'staff', view: { kind: 'home' } });
-    expect(s.interrupted).toBeNull();
+    expect(JSON.stringify(s)).not.toContain(session.sessionId);
   });
 
   it('counts a form as submitted once even if told twice', () => {

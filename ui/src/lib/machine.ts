@@ -3,9 +3,9 @@
 //
 // Invariants worth keeping (each has a unit test):
 // - patient screens are reachable only through a hand-over started by an unlocked staff member;
-// - locking from anywhere leaves nothing of the patient's answers in this state (an interrupted
-//   session is remembered only by id and which forms were already submitted, so staff can resume
-//   it from the encrypted drafts after unlocking);
+// - locking from anywhere leaves nothing of the patient's session in this state: an interrupted
+//   session stays open in the store (its answers as encrypted drafts), and staff find it on the
+//   home screen after unlocking (`open_sessions`) to resume or end it;
 // - an event that makes no sense on the current screen leaves the state unchanged.
 
 import type { AppState, HistoryEntry, Session, StaffMember } from '../ipc/types';
@@ -42,8 +42,6 @@ export interface MachineState {
   screen: Screen;
   staff: StaffMember | null;
   enrolled: boolean;
-  /** A patient session cut short by a lock, kept for staff to resume or end. */
-  interrupted: ActiveSession | null;
 }
 
 export type MachineEvent =
@@ -56,8 +54,8 @@ export type MachineEvent =
   | { type: 'locked' }
   | { type: 'navigate'; view: StaffView }
   | { type: 'session_started'; session: Session }
-  | { type: 'resume_interrupted' }
-  | { type: 'interrupted_ended' }
+  /** Staff took an open session up again (`resume_session`). */
+  | { type: 'session_resumed'; active: ActiveSession }
   | { type: 'patient_begin' }
   | { type: 'form_submitted'; form: string }
   | { type: 'session_ended' };
@@ -66,7 +64,6 @@ export const initialState: MachineState = {
   screen: { name: 'loading' },
   staff: null,
   enrolled: false,
-  interrupted: null,
 };
 
 const HOME: Screen = { name: 'staff', view: { kind: 'home' } };
@@ -107,14 +104,9 @@ export function transition(state: MachineState, event: MachineEvent): MachineSta
     case 'unlocked':
       if (s.name !== 'locked') return state;
       return { ...state, staff: event.staff, screen: HOME };
-    case 'locked': {
+    case 'locked':
       if (s.name === 'loading' || s.name.startsWith('setup_') || s.name === 'locked') return state;
-      const interrupted =
-        s.name === 'handover' || s.name === 'patient'
-          ? { session: s.active.session, submitted: [...s.active.submitted] }
-          : state.interrupted;
-      return { ...state, staff: null, interrupted, screen: { name: 'locked' } };
-    }
+      return { ...state, staff: null, screen: { name: 'locked' } };
     case 'navigate':
       if (s.name !== 'staff') return state;
       return { ...state, screen: { name: 'staff', view: event.view } };
@@ -124,16 +116,16 @@ export function transition(state: MachineState, event: MachineEvent): MachineSta
         ...state,
         screen: { name: 'handover', active: { session: event.session, submitted: [] }, resumed: false },
       };
-    case 'resume_interrupted':
-      if (s.name !== 'staff' || !state.staff || !state.interrupted) return state;
+    case 'session_resumed':
+      if (s.name !== 'staff' || !state.staff) return state;
       return {
         ...state,
-        interrupted: null,
-        screen: { name: 'handover', active: state.interrupted, resumed: true },
+        screen: {
+          name: 'handover',
+          active: { session: event.active.session, submitted: [...event.active.submitted] },
+          resumed: true,
+        },
       };
-    case 'interrupted_ended':
-      if (s.name !== 'staff') return state;
-      return { ...state, interrupted: null };
     case 'patient_begin':
       if (s.name !== 'handover') return state;
       return { ...state, screen: { name: 'patient', active: s.active, resumed: s.resumed } };
@@ -145,6 +137,6 @@ export function transition(state: MachineState, event: MachineEvent): MachineSta
       };
     case 'session_ended':
       if (s.name !== 'handover' && s.name !== 'patient') return state;
-      return { ...state, interrupted: null, screen: HOME };
+      return { ...state, screen: HOME };
   }
 }

@@ -50,6 +50,8 @@ interface StoredParticipant {
 
 interface StoredSession {
   session: Session;
+  startedBy: string;
+  startedAt: string;
   ended: boolean;
   drafts: Map<string, Answers>;
   submitted: Set<string>;
@@ -87,6 +89,8 @@ export class MockBackend {
     { ...MOCK_STAFF, passphrase: MOCK_PASSPHRASE },
   ];
   current: { id: string; name: string } | null = null;
+  /** The session a patient holds the tablet for (the backend's patient mode). */
+  patientSession: string | null = null;
   syncing = false;
   participants = new Map<string, StoredParticipant>();
   sessions = new Map<string, StoredSession>();
@@ -288,6 +292,8 @@ export class MockBackend {
   handle(cmd: string, args: Record<string, unknown> = {}): unknown {
     switch (cmd) {
       case 'app_state':
+        // As in the backend: a UI loading during patient mode gets the lock screen.
+        if (this.patientSession) this.handle('lock');
         return {
           initialized: this.initialized,
           unlocked: this.unlocked,
@@ -312,11 +318,13 @@ export class MockBackend {
         if (!who) fail('wrong_passphrase', 'Wrong passphrase or PIN.');
         this.unlocked = true;
         this.current = { id: who.id, name: who.name };
+        this.patientSession = null;
         return this.current;
       }
       case 'lock':
         this.unlocked = false;
         this.current = null;
+        this.patientSession = null;
         return null;
       case 'enroll': {
         this.requireUnlocked();
@@ -374,6 +382,8 @@ export class MockBackend {
         if (FORMS_BY_TIMEPOINT[timepoint].length === 0)
           fail('invalid_input', `${timepoint} has no patient forms`);
         if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
+        if ([...this.sessions.values()].some((s) => !s.ended && s.session.participant === p.pseudonym && s.session.timepoint === timepoint))
+          fail('invalid_input', 'an interrupted session for this participant and time point is still open');
         const session: Session = {
           sessionId: this.nextId('session'),
           participant: p.pseudonym,
@@ -381,8 +391,35 @@ export class MockBackend {
           language: args.language,
           forms: FORMS_BY_TIMEPOINT[timepoint],
         };
-        this.sessions.set(session.sessionId, { session, ended: false, drafts: new Map(), submitted: new Set() });
+        this.sessions.set(session.sessionId, {
+          session,
+          startedBy: this.current?.id ?? '',
+          startedAt: new Date(this.now()).toISOString(),
+          ended: false,
+          drafts: new Map(),
+          submitted: new Set(),
+        });
+        this.patientSession = session.sessionId;
         return session;
+      }
+      case 'open_sessions': {
+        this.requireUnlocked();
+        return [...this.sessions.values()]
+          .filter((s) => !s.ended)
+          .map((s) => ({
+            sessionId: s.session.sessionId,
+            participant: s.session.participant,
+            timepoint: s.session.timepoint,
+            language: s.session.language,
+            startedBy: s.startedBy,
+            startedAt: s.startedAt,
+          }));
+      }
+      case 'resume_session': {
+        this.requireUnlocked();
+        const s = this.liveSession(args.sessionId);
+        this.patientSession = s.session.sessionId;
+        return { session: s.session, submitted: [...s.submitted] };
       }
       case 'save_draft': {
         const s = this.liveSession(args.sessionId);
@@ -392,6 +429,8 @@ export class MockBackend {
       case 'resume_draft': {
         this.requireUnlocked();
         const s = this.liveSession(args.sessionId);
+        if (this.patientSession !== s.session.sessionId)
+          fail('session_ended', 'this session is not the one in progress on the tablet');
         return [...s.drafts.entries()].map(([instrument, answers]) => ({ instrument, answers }));
       }
       case 'submit_questionnaire': {
@@ -442,6 +481,7 @@ export class MockBackend {
         if (!this.staff.some((m) => m.passphrase === args.passphrase))
           fail('wrong_passphrase', 'Wrong passphrase or PIN.');
         s.ended = true;
+        this.patientSession = null;
         this.markDoneIfComplete(s, true);
         return null;
       }

@@ -256,6 +256,35 @@ pub struct Session {
     pub forms: Vec<SessionForm>,
 }
 
+/// A patient session that is still open (interrupted by a lock or a restart of the app), for
+/// staff to resume or end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenSession {
+    /// Session id (UUIDv7).
+    pub session_id: String,
+    /// Participant.
+    pub participant: String,
+    /// Time point.
+    pub timepoint: String,
+    /// The patient's language.
+    pub language: Language,
+    /// Who started it (staff id).
+    pub started_by: String,
+    /// When it started (UTC, RFC 3339).
+    pub started_at: String,
+}
+
+/// A session taken up again: what it asks and what was already sent in it (never asked again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumedSession {
+    /// The session.
+    pub session: Session,
+    /// Forms of `session.forms` already saved in this session.
+    pub submitted: Vec<SessionForm>,
+}
+
 /// Unsubmitted answers of one instrument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Draft {

@@ -6,6 +6,11 @@
 //! The store is open only while a staff member has unlocked the tablet: locking drops the
 //! connection and its key. Patient sessions live in the store (drafts are encrypted like the
 //! rest), so a session interrupted by the inactivity lock resumes after the next unlock.
+//!
+//! Patient mode is enforced here, not only by the UI: from `start_session` or `resume_session`
+//! until `end_session` (with a staff PIN) or a lock, staff commands answer `locked`, and the
+//! patient's commands reach only that one session. A UI that (re)loads during patient mode
+//! (`app_state`) gets the lock screen, never a staff screen.
 
 pub mod dto;
 mod error;
@@ -33,6 +38,8 @@ pub struct App {
     kdf: KdfParams,
     ca_pem: Option<Vec<u8>>,
     store: Option<Store>,
+    /// The session a patient holds the tablet for, if any.
+    patient_session: Option<String>,
     last_sync: LastSync,
 }
 
@@ -52,6 +59,7 @@ impl std::fmt::Debug for App {
         f.debug_struct("App")
             .field("dir", &self.dir)
             .field("unlocked", &self.store.is_some())
+            .field("patient_mode", &self.patient_session.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -65,12 +73,17 @@ impl App {
             kdf,
             ca_pem,
             store: None,
+            patient_session: None,
             last_sync: LastSync::default(),
         }
     }
 
-    /// What the first screen should be.
-    pub fn app_state(&self) -> CommandResult<AppState> {
+    /// What the first screen should be. Asked while a patient holds the tablet (the UI was
+    /// reloaded), it locks first: the answer is the lock screen, never a staff screen.
+    pub fn app_state(&mut self) -> CommandResult<AppState> {
+        if self.patient_session.is_some() {
+            self.lock();
+        }
         Ok(AppState {
             initialized: store::is_initialized(&self.dir)?,
             unlocked: self.store.is_some(),
@@ -102,12 +115,14 @@ impl App {
         let store = Store::unlock(&self.dir, &credentials)?;
         let staff = staff_member(store.actor());
         self.store = Some(store);
+        self.patient_session = None;
         Ok(staff)
     }
 
     /// Close the store; its key is zeroed when the connection is dropped.
     pub fn lock(&mut self) {
         self.store = None;
+        self.patient_session = None;
     }
 
     /// The open store, or `locked`.
@@ -118,6 +133,41 @@ impl App {
     /// The open store for writing, or `locked`.
     fn store_mut(&mut self) -> CommandResult<&mut Store> {
         self.store.as_mut().ok_or_else(CommandError::locked)
+    }
+
+    /// Refuse staff work while a patient holds the tablet.
+    fn staff_only(&self) -> CommandResult<()> {
+        match self.patient_session {
+            Some(_) => Err(CommandError::new(
+                "locked",
+                "a patient session is in progress; a staff passphrase or PIN ends it",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The open store for staff work.
+    fn staff_store(&self) -> CommandResult<&Store> {
+        self.staff_only()?;
+        self.store()
+    }
+
+    /// The open store for staff work, for writing.
+    fn staff_store_mut(&mut self) -> CommandResult<&mut Store> {
+        self.staff_only()?;
+        self.store_mut()
+    }
+
+    /// Refuse a session command for any session but the one the tablet was handed over for.
+    fn patient_only(&self, session_id: &str) -> CommandResult<()> {
+        if self.patient_session.as_deref() == Some(session_id) {
+            Ok(())
+        } else {
+            Err(CommandError::new(
+                "session_ended",
+                "this session is not the one in progress on the tablet",
+            ))
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use mimik_domain::study::schedule::{DueStatus, TimepointDue};
 impl App {
     /// Participants whose pseudonym contains `query` (any case), each with today's schedule.
     pub fn list_participants(&self, query: Option<&str>) -> CommandResult<Vec<Participant>> {
-        let store = self.store()?;
+        let store = self.staff_store()?;
         let query = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
         let mut registered: std::collections::BTreeMap<String, store::Participant> = store
             .participants()?
@@ -45,7 +45,7 @@ impl App {
                 .map(|d| date("Botox injection date", d))
                 .collect::<CommandResult<_>>()?,
         };
-        let store = self.store_mut()?;
+        let store = self.staff_store_mut()?;
         store.add_participant(&parsed)?;
         participant_view(store, &parsed.pseudonym)
     }
@@ -57,6 +57,7 @@ impl App {
         instrument: Instrument,
         language: Language,
     ) -> CommandResult<ContentPack> {
+        // The patient's screens need the wording too: not staff-only.
         let pack = pack_for(self.store()?, instrument, language)?;
         Ok(ContentPack {
             instrument,

@@ -43,7 +43,7 @@ impl App {
         let scores = score(&validated, MissingMode::Strict);
         let eligible = match instrument {
             Instrument::Sunnybrook => {
-                let max = self.store()?.study().sunnybrook_max_composite;
+                let max = self.staff_store()?.study().sunnybrook_max_composite;
                 scores
                     .value("composite")
                     .filter(|c| *c >= 0.0)
@@ -81,7 +81,7 @@ impl App {
         let domain = domain_instrument(instrument);
         let validated =
             validate(domain, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
-        let saved = self.store_mut()?.save_questionnaire(&Questionnaire {
+        let saved = self.staff_store_mut()?.save_questionnaire(&Questionnaire {
             participant: participant.to_owned(),
             timepoint: timepoint.to_owned(),
             answers: validated,
@@ -108,7 +108,7 @@ impl App {
         if reason.chars().count() < 3 {
             return Err(CommandError::invalid("say why the record is corrected"));
         }
-        let store = self.store_mut()?;
+        let store = self.staff_store_mut()?;
         let original = store.submission(supersedes)?;
         if original.kind != "clinician_form" {
             return Err(CommandError::invalid(
@@ -145,7 +145,7 @@ impl App {
 
     /// Everything saved for one participant, oldest first, with corrections linked both ways.
     pub fn participant_history(&self, participant: &str) -> CommandResult<Vec<HistoryEntry>> {
-        let store = self.store()?;
+        let store = self.staff_store()?;
         store.participant(participant)?;
         let rows: Vec<_> = store
             .submissions()?
@@ -184,7 +184,7 @@ impl App {
     /// The study's eligibility checklist.
     pub fn eligibility_criteria(&self) -> CommandResult<Vec<EligibilityCriterion>> {
         Ok(self
-            .store()?
+            .staff_store()?
             .study()
             .eligibility
             .iter()
@@ -207,7 +207,7 @@ impl App {
         timepoint: &str,
         checklist: &BTreeMap<String, bool>,
     ) -> CommandResult<EligibilityResult> {
-        let store = self.store_mut()?;
+        let store = self.staff_store_mut()?;
         let saved = store.save_eligibility(participant, timepoint, checklist)?;
         let content = store.submission(&saved.id)?.answers.unwrap_or(Value::Null);
         let strings = |key: &str| -> Vec<String> {
@@ -231,7 +231,7 @@ impl App {
     /// Side effects that no clinician has graded yet, oldest first.
     pub fn pending_side_effects(&self) -> CommandResult<Vec<PendingSideEffect>> {
         Ok(self
-            .store()?
+            .staff_store()?
             .side_effects()?
             .into_iter()
             .filter(|s| s["review_state"] == "awaiting_review")
@@ -258,7 +258,7 @@ impl App {
         let grading =
             Grading::parse(grade.as_str(), d).map_err(|e| CommandError::invalid(e.to_string()))?;
         let saved = self
-            .store_mut()?
+            .staff_store_mut()?
             .grade_side_effect(side_effect_id, grading)?;
         Ok(IdResult { id: saved.id })
     }
@@ -271,7 +271,7 @@ impl App {
         count: u32,
     ) -> CommandResult<IdResult> {
         let saved = self
-            .store_mut()?
+            .staff_store_mut()?
             .save_botox_count(participant, timepoint, count)?;
         Ok(IdResult { id: saved.id })
     }

@@ -44,6 +44,7 @@ impl Shared {
 
     /// Enroll with a study server using a one-time code from its coordinator.
     pub async fn enroll(&self, server_url: &str, code: &str) -> CommandResult<EnrollResult> {
+        self.app.lock().await.staff_only()?;
         let (mut conn, ca) = self.second_connection().await?;
         match crate::sync::enroll(&mut conn, server_url.trim(), code, ca.as_deref()).await {
             Ok(device_id) => Ok(EnrollResult { device_id }),

@@ -299,8 +299,25 @@ fn a_draft_survives_the_inactivity_lock_and_resumes_after_unlock() {
         .unwrap();
 
     app.lock();
-    assert_eq!(app.resume_draft(&s.session_id).unwrap_err().code, "locked");
+    assert_eq!(
+        app.resume_draft(&s.session_id).unwrap_err().code,
+        "session_ended"
+    );
     app.unlock(PASS).unwrap();
+    let open = app.open_sessions().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].participant.as_str(), open[0].timepoint.as_str()),
+        ("NT-001", "post_6m")
+    );
+    assert_eq!(
+        app.resume_draft(&s.session_id).unwrap_err().code,
+        "session_ended",
+        "staff must take the session up again first"
+    );
+    let resumed = app.resume_session(&s.session_id).unwrap();
+    assert_eq!(resumed.session.forms, s.forms);
+    assert!(resumed.submitted.is_empty());
     let drafts = app.resume_draft(&s.session_id).unwrap();
     assert_eq!(
         drafts,
@@ -315,6 +332,160 @@ fn a_draft_survives_the_inactivity_lock_and_resumes_after_unlock() {
     let store = app.store().unwrap();
     assert_eq!(store.session(&s.session_id).unwrap().state, "abandoned");
     assert_eq!(store.drafts(&s.session_id).unwrap().len(), 1);
+    assert!(app.open_sessions().unwrap().is_empty());
+}
+
+#[test]
+fn patient_mode_refuses_staff_commands_and_a_reloaded_ui_gets_the_lock_screen() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    register(&mut app, "NT-002");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let refused = [
+        app.list_participants(None).map(|_| ()),
+        app.participant_history("NT-002").map(|_| ()),
+        app.pending_side_effects().map(|_| ()),
+        app.open_sessions().map(|_| ()),
+        app.start_session("NT-002", "post_6m", Language::En)
+            .map(|_| ()),
+        app.resume_session(&s.session_id).map(|_| ()),
+        app.record_botox_count("NT-002", "post_6m", 12).map(|_| ()),
+    ];
+    for (i, result) in refused.into_iter().enumerate() {
+        assert_eq!(result.unwrap_err().code, "locked", "command {i}");
+    }
+    // The patient's own screens still work.
+    app.content_pack(Instrument::Face, Language::En).unwrap();
+    app.save_draft(
+        &s.session_id,
+        PatientInstrument::Face,
+        &answers(&[("q1", AnswerValue::Code(2))]),
+    )
+    .unwrap();
+
+    // A UI loading now (a reload) is shown the lock screen, and the store is closed.
+    let state = app.app_state().unwrap();
+    assert!(state.initialized && !state.unlocked && state.staff.is_none());
+    assert_eq!(app.list_participants(None).unwrap_err().code, "locked");
+    app.unlock(PASS).unwrap();
+    assert_eq!(app.list_participants(None).unwrap().len(), 2);
+    assert_eq!(app.open_sessions().unwrap().len(), 1);
+}
+
+#[test]
+fn a_patient_command_reaches_only_the_session_in_progress() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    register(&mut app, "NT-002");
+    let first = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    app.lock();
+    app.unlock(PASS).unwrap();
+    let second = app
+        .start_session("NT-002", "post_6m", Language::En)
+        .unwrap();
+    let face = all_codes(mimik_domain::Instrument::Face, 2);
+    let id = &first.session_id;
+    let refused = [
+        app.save_draft(id, PatientInstrument::Face, &face)
+            .map(|_| ()),
+        app.resume_draft(id).map(|_| ()),
+        app.submit_questionnaire(id, PatientInstrument::Face, &face)
+            .map(|_| ()),
+        app.submit_side_effect(id, "text").map(|_| ()),
+        app.end_session(id, PASS),
+    ];
+    for (i, result) in refused.into_iter().enumerate() {
+        assert_eq!(result.unwrap_err().code, "session_ended", "command {i}");
+    }
+    app.submit_questionnaire(&second.session_id, PatientInstrument::Face, &face)
+        .unwrap();
+    app.end_session(&second.session_id, PASS).unwrap();
+    // Back in staff mode, the interrupted first session can be ended with a PIN.
+    app.end_session(id, PASS).unwrap();
+    assert!(app.open_sessions().unwrap().is_empty());
+}
+
+#[test]
+fn a_visit_never_asks_again_for_a_questionnaire_already_saved() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let face = all_codes(mimik_domain::Instrument::Face, 3);
+    app.submit_questionnaire(&s.session_id, PatientInstrument::Face, &face)
+        .unwrap();
+    app.lock();
+    app.unlock(PASS).unwrap();
+
+    // The interrupted session must be resumed or ended, not started again.
+    let again = app
+        .start_session("NT-001", "post_6m", Language::Sv)
+        .unwrap_err();
+    assert_eq!(again.code, "invalid_input");
+    let resumed = app.resume_session(&s.session_id).unwrap();
+    assert_eq!(resumed.submitted, vec![SessionForm::Face]);
+    assert_eq!(
+        app.submit_questionnaire(&s.session_id, PatientInstrument::Face, &face)
+            .unwrap_err()
+            .code,
+        "already_submitted"
+    );
+    app.end_session(&s.session_id, PASS).unwrap();
+    assert_eq!(
+        app.store().unwrap().session(&s.session_id).unwrap().state,
+        "abandoned"
+    );
+
+    // A later session for the same visit asks only what is missing ...
+    let next = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    assert_eq!(
+        next.forms,
+        vec![SessionForm::Fdi, SessionForm::Saq, SessionForm::SideEffects]
+    );
+    assert_eq!(
+        app.submit_questionnaire(&next.session_id, PatientInstrument::Face, &face)
+            .unwrap_err()
+            .code,
+        "already_submitted"
+    );
+    app.submit_questionnaire(
+        &next.session_id,
+        PatientInstrument::Fdi,
+        &all_codes(mimik_domain::Instrument::Fdi, 4),
+    )
+    .unwrap();
+    app.submit_questionnaire(
+        &next.session_id,
+        PatientInstrument::Saq,
+        &all_codes(mimik_domain::Instrument::Saq, 2),
+    )
+    .unwrap();
+    app.end_session(&next.session_id, PASS).unwrap();
+    assert_eq!(
+        app.store()
+            .unwrap()
+            .session(&next.session_id)
+            .unwrap()
+            .state,
+        "completed"
+    );
+    // ... and once all are saved, only side effects can still be reported.
+    let last = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    assert_eq!(last.forms, vec![SessionForm::SideEffects]);
+    let questionnaires = app
+        .store()
+        .unwrap()
+        .questionnaires_saved_at("NT-001", "post_6m");
+    assert_eq!(questionnaires.unwrap().len(), 3, "each saved once");
 }
 
 #[test]
@@ -449,6 +620,7 @@ fn a_sunnybrook_correction_keeps_the_original_and_links_both_ways() {
             &all_codes(mimik_domain::Instrument::Saq, 2),
         )
         .unwrap();
+    app.end_session(&s.session_id, PASS).unwrap();
     let refused = app
         .correct_clinician_form(&saq.id, &fixed, "wrong")
         .unwrap_err();

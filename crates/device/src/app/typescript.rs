@@ -31,6 +31,8 @@ pub fn declarations() -> String {
         ContentItem::decl(),
         ContentPack::decl(),
         Session::decl(),
+        OpenSession::decl(),
+        ResumedSession::decl(),
         Draft::decl(),
         Scores::decl(),
         SubmissionResult::decl(),

@@ -2,8 +2,8 @@
 //! leaving the session with a staff PIN.
 
 use super::dto::{
-    Answers, Draft, IdResult, Instrument, Language, PatientInstrument, Session, SessionForm,
-    SubmissionResult,
+    Answers, Draft, IdResult, Instrument, Language, OpenSession, PatientInstrument, ResumedSession,
+    Session, SessionForm, SubmissionResult,
 };
 use super::participants::{domain_instrument, pack_for};
 use super::staff_forms::scores_of;
@@ -14,28 +14,41 @@ use mimik_domain::answers::{StrictMap, validate};
 use mimik_domain::study::Form;
 
 impl App {
-    /// Start a session; refused for a time point where the patient has nothing to answer.
+    /// Start a session and hand the tablet to the patient (patient mode). It asks only what is
+    /// not saved yet for this participant and time point; refused where the patient has nothing
+    /// (left) to answer, and while an interrupted session for the same visit is still open.
     pub fn start_session(
         &mut self,
         participant: &str,
         timepoint: &str,
         language: Language,
     ) -> CommandResult<Session> {
-        let store = self.store_mut()?;
-        let forms = match store.study().timepoint(timepoint) {
-            Some(tp) => tp
-                .patient_forms
-                .iter()
-                .filter_map(|f| session_form(*f))
-                .collect::<Vec<_>>(),
-            None => return Err(CommandError::invalid("unknown time point")),
-        };
-        if forms.is_empty() {
+        let store = self.staff_store_mut()?;
+        let planned = planned_forms(store, timepoint)?;
+        if planned.is_empty() {
             return Err(CommandError::invalid(format!(
                 "the patient has nothing to answer at {timepoint}; record its staff forms instead"
             )));
         }
+        let interrupted = store
+            .open_sessions()?
+            .iter()
+            .any(|s| s.participant == participant && s.timepoint == timepoint);
+        if interrupted {
+            return Err(CommandError::invalid(
+                "an interrupted session for this participant and time point is still open: resume or end it first",
+            ));
+        }
+        let saved = store.questionnaires_saved_at(participant, timepoint)?;
+        let forms = not_saved(&planned, saved.iter().map(|(form, _)| form.as_str()));
+        if forms.is_empty() {
+            return Err(CommandError::new(
+                "already_submitted",
+                format!("everything the patient answers at {timepoint} is already saved"),
+            ));
+        }
         let session = store.start_session(participant, timepoint, language.code())?;
+        self.patient_session = Some(session.id.clone());
         Ok(Session {
             session_id: session.id,
             participant: session.participant,
@@ -45,6 +58,55 @@ impl App {
         })
     }
 
+    /// Sessions still open, for staff to resume or end.
+    pub fn open_sessions(&self) -> CommandResult<Vec<OpenSession>> {
+        Ok(self
+            .staff_store()?
+            .open_sessions()?
+            .into_iter()
+            .map(|s| OpenSession {
+                language: Language::from_code(&s.language).unwrap_or(Language::En),
+                session_id: s.id,
+                participant: s.participant,
+                timepoint: s.timepoint,
+                started_by: s.started_by,
+                started_at: s.started_at,
+            })
+            .collect())
+    }
+
+    /// Take up an open session again and hand the tablet back to the patient (patient mode).
+    /// What was already sent in it is listed, so it is never asked for again.
+    pub fn resume_session(&mut self, session_id: &str) -> CommandResult<ResumedSession> {
+        let store = self.staff_store()?;
+        let session = open_session(store, session_id)?;
+        let planned = planned_forms(store, &session.timepoint)?;
+        let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
+        let elsewhere = saved
+            .iter()
+            .filter(|(_, s)| s.as_deref() != Some(session_id))
+            .map(|(form, _)| form.as_str());
+        let forms = not_saved(&planned, elsewhere);
+        let here = store.session_forms_saved(session_id)?;
+        let submitted = forms
+            .iter()
+            .copied()
+            .filter(|f| here.iter().any(|h| h == form_id(*f)))
+            .collect();
+        let resumed = ResumedSession {
+            session: Session {
+                session_id: session.id.clone(),
+                participant: session.participant,
+                timepoint: session.timepoint,
+                language: Language::from_code(&session.language).unwrap_or(Language::En),
+                forms,
+            },
+            submitted,
+        };
+        self.patient_session = Some(session.id);
+        Ok(resumed)
+    }
+
     /// Keep the answers so far (encrypted, like everything in the store).
     pub fn save_draft(
         &mut self,
@@ -52,14 +114,16 @@ impl App {
         instrument: PatientInstrument,
         answers: &Answers,
     ) -> CommandResult<()> {
+        self.patient_only(session_id)?;
         let raw = strict_map(answers);
         self.store_mut()?
             .save_draft(session_id, patient_instrument(instrument), &raw)?;
         Ok(())
     }
 
-    /// The drafts of a session still open, to resume it.
+    /// The drafts of the session in progress, to resume it.
     pub fn resume_draft(&self, session_id: &str) -> CommandResult<Vec<Draft>> {
+        self.patient_only(session_id)?;
         let store = self.store()?;
         open_session(store, session_id)?;
         let mut drafts = Vec::new();
@@ -80,21 +144,35 @@ impl App {
         Ok(drafts)
     }
 
-    /// Validate, score and save one questionnaire of the session (once per session).
+    /// Validate, score and save one questionnaire of the session: once per participant and
+    /// time point, whichever session saved it.
     pub fn submit_questionnaire(
         &mut self,
         session_id: &str,
         instrument: PatientInstrument,
         answers: &Answers,
     ) -> CommandResult<SubmissionResult> {
+        self.patient_only(session_id)?;
         let store = self.store_mut()?;
         let session = open_session(store, session_id)?;
         let form = patient_instrument(instrument);
-        let saved_forms = store.session_forms_saved(session_id)?;
-        if saved_forms.iter().any(|f| f == form.id()) {
+        let planned = planned_forms(store, &session.timepoint)?;
+        if !planned.iter().any(|f| form_id(*f) == form.id()) {
+            return Err(CommandError::invalid(format!(
+                "{} is not asked at {}",
+                form.id(),
+                session.timepoint
+            )));
+        }
+        let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
+        if saved.iter().any(|(f, _)| f == form.id()) {
             return Err(CommandError::new(
                 "already_submitted",
-                format!("{} was already submitted in this session", form.id()),
+                format!(
+                    "{} was already submitted for this participant at {}",
+                    form.id(),
+                    session.timepoint
+                ),
             ));
         }
         let validated =
@@ -121,6 +199,7 @@ impl App {
 
     /// Save the patient's free-text side effects (they await a clinician's grade).
     pub fn submit_side_effect(&mut self, session_id: &str, text: &str) -> CommandResult<IdResult> {
+        self.patient_only(session_id)?;
         let store = self.store_mut()?;
         let session = open_session(store, session_id)?;
         let saved = store.save_side_effect(
@@ -132,28 +211,62 @@ impl App {
         Ok(IdResult { id: saved.id })
     }
 
-    /// Leave patient mode: needs a staff passphrase or PIN. The session is `completed` when
-    /// every questionnaire was submitted, else `abandoned` with its drafts kept.
+    /// Leave patient mode, or end an interrupted session from the staff screens: needs a staff
+    /// passphrase or PIN, whose staff member the audit log records. The session is `completed`
+    /// when every questionnaire of its time point is saved, else `abandoned` with its drafts
+    /// kept.
     pub fn end_session(&mut self, session_id: &str, passphrase: &str) -> CommandResult<()> {
+        if self.patient_session.is_some() {
+            self.patient_only(session_id)?;
+        }
         let store = self.store_mut()?;
         let session = store.session(session_id)?;
-        store.confirm_staff(passphrase)?;
-        if session.state != "open" {
-            return Ok(());
+        let confirmed_by = store.confirm_staff(passphrase)?;
+        if session.state == "open" {
+            let planned = planned_forms(store, &session.timepoint)?;
+            let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
+            let completed = not_saved(&planned, saved.iter().map(|(form, _)| form.as_str()))
+                .iter()
+                .all(|f| *f == SessionForm::SideEffects);
+            store.end_session(session_id, completed, &confirmed_by)?;
         }
-        let saved = store.session_forms_saved(session_id)?;
-        let completed = store
-            .study()
-            .timepoint(&session.timepoint)
-            .map(|tp| {
-                tp.patient_forms
-                    .iter()
-                    .filter_map(|f| f.instrument())
-                    .all(|i| saved.iter().any(|s| s == i.id()))
-            })
-            .unwrap_or(false);
-        store.end_session(session_id, completed)?;
+        self.patient_session = None;
         Ok(())
+    }
+}
+
+/// What the patient is asked at a time point, in protocol order.
+fn planned_forms(store: &store::Store, timepoint: &str) -> CommandResult<Vec<SessionForm>> {
+    match store.study().timepoint(timepoint) {
+        Some(tp) => Ok(tp
+            .patient_forms
+            .iter()
+            .filter_map(|f| session_form(*f))
+            .collect()),
+        None => Err(CommandError::invalid("unknown time point")),
+    }
+}
+
+/// `planned` without the questionnaires in `saved` (side effects are never "saved already":
+/// a patient may report more).
+fn not_saved<'a>(
+    planned: &[SessionForm],
+    saved: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<SessionForm> {
+    planned
+        .iter()
+        .copied()
+        .filter(|f| *f == SessionForm::SideEffects || !saved.clone().any(|s| s == form_id(*f)))
+        .collect()
+}
+
+/// The store's name of a session form (`session_forms_saved` uses the same).
+fn form_id(form: SessionForm) -> &'static str {
+    match form {
+        SessionForm::Face => "face",
+        SessionForm::Fdi => "fdi",
+        SessionForm::Saq => "saq",
+        SessionForm::SideEffects => "side_effects",
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Session {
     pub language: String,
     /// Who started it.
     pub started_by: String,
+    /// When it started (UTC, RFC 3339).
+    pub started_at: String,
     /// `open`, `completed` or `abandoned`.
     pub state: String,
 }
@@ -34,6 +36,21 @@ pub struct Draft {
     pub instrument: String,
     /// The answers so far (`{"q1": 2, …}`).
     pub answers: Value,
+}
+
+const SESSION_COLUMNS: &str =
+    "SELECT id, participant, timepoint, language, started_by, started_at, state FROM sessions";
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: r.get(0)?,
+        participant: r.get(1)?,
+        timepoint: r.get(2)?,
+        language: r.get(3)?,
+        started_by: r.get(4)?,
+        started_at: r.get(5)?,
+        state: r.get(6)?,
+    })
 }
 
 impl Store {
@@ -74,21 +91,41 @@ impl Store {
     pub fn session(&self, id: &str) -> Result<Session> {
         self.read(|c| {
             c.query_row(
-                "SELECT id, participant, timepoint, language, started_by, state FROM sessions WHERE id = ?1",
+                &format!("{SESSION_COLUMNS} WHERE id = ?1"),
                 [id],
-                |r| {
-                    Ok(Session {
-                        id: r.get(0)?,
-                        participant: r.get(1)?,
-                        timepoint: r.get(2)?,
-                        language: r.get(3)?,
-                        started_by: r.get(4)?,
-                        state: r.get(5)?,
-                    })
-                },
+                session_row,
             )
             .optional()?
             .ok_or_else(|| Error::Invalid(format!("no session {}", short(id))))
+        })
+    }
+
+    /// Sessions still open (interrupted by a lock or a restart), oldest first.
+    pub fn open_sessions(&self) -> Result<Vec<Session>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(&format!(
+                "{SESSION_COLUMNS} WHERE state = 'open' ORDER BY started_at, id"
+            ))?;
+            let rows = stmt.query_map([], session_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// The questionnaires saved for a participant at a time point, each with the session it
+    /// was saved in (if any): a new session must not ask for them again.
+    pub fn questionnaires_saved_at(
+        &self,
+        participant: &str,
+        timepoint: &str,
+    ) -> Result<Vec<(String, Option<String>)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT instrument, session_id FROM submissions
+                 WHERE participant = ?1 AND timepoint = ?2 AND kind = 'questionnaire'
+                 ORDER BY device_seq",
+            )?;
+            let rows = stmt.query_map((participant, timepoint), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
@@ -165,9 +202,14 @@ impl Store {
         })
     }
 
-    /// End a session: `completed` deletes its drafts (they became submissions), `abandoned`
-    /// keeps them for a later resume by staff.
-    pub fn end_session(&mut self, session_id: &str, completed: bool) -> Result<()> {
+    /// End a session, confirmed by staff member `confirmed_by` (recorded in the audit log):
+    /// `completed` deletes its drafts (they became submissions), `abandoned` keeps them.
+    pub fn end_session(
+        &mut self,
+        session_id: &str,
+        completed: bool,
+        confirmed_by: &str,
+    ) -> Result<()> {
         self.session(session_id)?;
         let state = if completed { "completed" } else { "abandoned" };
         self.write(|tx, ctx| {
@@ -178,7 +220,14 @@ impl Store {
             if completed {
                 tx.execute("DELETE FROM drafts WHERE session_id = ?1", [session_id])?;
             }
-            audit::append(tx, ctx, &format!("session.{state}"), Some(session_id), None)
+            let confirmed = format!("confirmed by {confirmed_by}");
+            audit::append(
+                tx,
+                ctx,
+                &format!("session.{state}"),
+                Some(session_id),
+                Some(&confirmed),
+            )
         })
     }
 }

@@ -265,7 +265,7 @@ fn drafts_are_kept_until_the_session_completes() {
         store.save_draft(&session.id, Instrument::Face, &bad),
         Err(Error::InvalidAnswers(_))
     ));
-    store.end_session(&session.id, false).unwrap();
+    store.end_session(&session.id, false, "nurse-1").unwrap();
     assert_eq!(
         store.drafts(&session.id).unwrap().len(),
         1,
@@ -281,8 +281,20 @@ fn drafts_are_kept_until_the_session_completes() {
     store
         .save_draft(&next.id, Instrument::Face, &partial)
         .unwrap();
-    store.end_session(&next.id, true).unwrap();
+    store.end_session(&next.id, true, "nurse-2").unwrap();
     assert!(store.drafts(&next.id).unwrap().is_empty());
+    let (action, reason): (String, String) = store
+        .conn
+        .query_row(
+            "SELECT action, reason FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (action.as_str(), reason.as_str()),
+        ("session.completed", "confirmed by nurse-2")
+    );
     assert!(store.start_session("NT-001", "post_6m", "de").is_err());
 }
 
@@ -463,7 +475,7 @@ fn answers_cannot_be_saved_into_another_patients_or_an_ended_session() {
     store
         .save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id))
         .unwrap();
-    store.end_session(&session.id, true).unwrap();
+    store.end_session(&session.id, true, "nurse-1").unwrap();
     assert!(
         store
             .save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id))

@@ -11,6 +11,8 @@ import { errorText } from '../../lib/errors';
 import Sunnybrook from './Sunnybrook.svelte';
 import Eligibility from './Eligibility.svelte';
 import SyncCard from '../../components/SyncCard.svelte';
+import Home from './Home.svelte';
+import type { ActiveSession } from '../../lib/machine';
 
 let backend: MockBackend;
 let component: ReturnType<typeof mount> | null = null;
@@ -188,5 +190,68 @@ describe('error messages', () => {
     );
     expect(errorText({ code: 'locked_out', message: 'too many' }, 'en')).toBe('Something went wrong: too many');
     expect(errorText({ code: 'storage_full', message: 'disk' }, 'sv')).toMatch(/lagring är full/);
+  });
+});
+
+describe('unfinished patient sessions on the home screen', () => {
+  function interrupted(): string {
+    const s = backend.handle('start_session', {
+      participant: 'NT-002',
+      timepoint: 'botox_no_effect',
+      language: 'sv',
+    }) as { sessionId: string };
+    backend.handle('submit_questionnaire', {
+      sessionId: s.sessionId,
+      instrument: 'face',
+      answers: { q1: 3 },
+    });
+    backend.handle('lock');
+    backend.handle('unlock', { passphrase: MOCK_PASSPHRASE });
+    return s.sessionId;
+  }
+
+  function homeProps(onresumed: (a: ActiveSession) => void) {
+    return { enrolled: true, onstart: () => {}, onhistory: () => {}, onresumed, onenrolled: () => {} };
+  }
+
+  it('lists a session left open by a lock and resumes it with what was already sent', async () => {
+    const id = interrupted();
+    const resumed = vi.fn();
+    const target = render(Home, homeProps(resumed));
+    await settle();
+    expect(target.textContent).toContain('A patient session was not finished: NT-002');
+    const button = target.querySelector<HTMLButtonElement>('[data-testid=unfinished-NT-002] button.primary')!;
+    expect(button.getAttribute('aria-label')).toMatch(/^Resume the session of NT-002/);
+    button.click();
+    await settle();
+    expect(resumed).toHaveBeenCalledTimes(1);
+    const active = resumed.mock.calls[0][0] as ActiveSession;
+    expect(active.session.sessionId).toBe(id);
+    expect(active.session.language).toBe('sv');
+    expect(active.submitted).toEqual(['face']);
+    expect(backend.patientSession).toBe(id);
+  });
+
+  it('ends an unfinished session only with a staff PIN and then no longer lists it', async () => {
+    const id = interrupted();
+    const target = render(Home, homeProps(() => {}));
+    await settle();
+    target.querySelector<HTMLButtonElement>('[data-testid=unfinished-NT-002] button:not(.primary)')!.click();
+    await settle();
+    const input = target.querySelector<HTMLInputElement>('#leave-pass')!;
+    const form = input.closest('form')!;
+    input.value = '0000';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    form.requestSubmit();
+    await settle();
+    expect(target.querySelector('#leave-err')).not.toBeNull();
+    expect(backend.sessions.get(id)!.ended).toBe(false);
+
+    input.value = MOCK_PASSPHRASE;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    form.requestSubmit();
+    await settle();
+    expect(backend.sessions.get(id)!.ended).toBe(true);
+    expect(target.querySelector('[data-testid=unfinished-NT-002]')).toBeNull();
   });
 });

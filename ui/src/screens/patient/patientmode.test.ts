@@ -1,0 +1,82 @@
+// PatientMode against the mock backend (mocked Tauri IPC): sending what is already saved.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, tick, unmount } from 'svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { MOCK_PASSPHRASE, MockBackend } from '../../mock/backend';
+import type { Session } from '../../ipc/types';
+import { locale } from '../../i18n/index.svelte';
+import PatientMode from './PatientMode.svelte';
+
+let backend: MockBackend;
+let component: ReturnType<typeof mount> | null = null;
+
+beforeEach(() => {
+  locale.current = 'en';
+  locale.staff = 'en';
+  backend = new MockBackend({ now: () => Date.parse('2026-03-01T10:00:00Z') });
+  backend.handle('unlock', { passphrase: MOCK_PASSPHRASE });
+  mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>));
+});
+
+afterEach(() => {
+  if (component) unmount(component);
+  component = null;
+  document.body.innerHTML = '';
+  clearMocks();
+});
+
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    await tick();
+  }
+}
+
+function button(root: HTMLElement, text: string): HTMLButtonElement | undefined {
+  return [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === text);
+}
+
+describe('patient mode', () => {
+  it('sends the rest when a questionnaire turns out to be saved already, and never sends it twice', async () => {
+    const session = backend.handle('start_session', {
+      participant: 'NT-002',
+      timepoint: 'botox_no_effect',
+      language: 'en',
+    }) as Session;
+    // FaCE was saved, but its confirmation never reached this screen (e.g. a lock cut it off).
+    backend.handle('submit_questionnaire', { sessionId: session.sessionId, instrument: 'face', answers: { q1: 3 } });
+
+    const target = document.createElement('div');
+    document.body.appendChild(target);
+    const submitted: string[] = [];
+    component = mount(PatientMode, {
+      target,
+      props: {
+        active: { session, submitted: [] },
+        resumed: false,
+        onsubmitted: (form: string) => submitted.push(form),
+        onended: () => {},
+      },
+    });
+    flushSync();
+    await settle();
+
+    // Walk to the review, answering every item with its first option.
+    for (let guard = 0; !target.textContent?.includes('Check your answers'); guard++) {
+      expect(guard).toBeLessThan(200);
+      const radio = target.querySelector<HTMLInputElement>('input[type=radio]');
+      if (radio && !target.querySelector('input[type=radio]:checked')) radio.click();
+      (button(target, 'Begin') ?? button(target, 'Next'))!.click();
+      await settle();
+    }
+    button(target, 'Send my answers')!.click();
+    await settle();
+
+    expect(target.textContent).toContain('Thank you!');
+    expect(submitted).toEqual(['face', 'fdi', 'saq']);
+    const kinds = backend.submissions
+      .filter((s) => s.participant === 'NT-002' && s.timepoint === 'botox_no_effect')
+      .map((s) => s.instrument);
+    expect(kinds.sort()).toEqual(['face', 'fdi', 'saq']);
+  });
+});
