@@ -36,6 +36,33 @@ function button(root: HTMLElement, text: string): HTMLButtonElement | undefined 
   return [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === text);
 }
 
+/** Walk to the review, answering every item with its first option. */
+async function walkToReview(target: HTMLElement) {
+  for (let guard = 0; !target.textContent?.includes('Check your answers'); guard++) {
+    expect(guard).toBeLessThan(200);
+    const radio = target.querySelector<HTMLInputElement>('input[type=radio]');
+    if (radio && !target.querySelector('input[type=radio]:checked')) radio.click();
+    (button(target, 'Begin') ?? button(target, 'Next'))!.click();
+    await settle();
+  }
+}
+
+function mountPatientMode(session: Session, submitted: string[]) {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  component = mount(PatientMode, {
+    target,
+    props: {
+      active: { session, submitted: [] },
+      resumed: false,
+      onsubmitted: (form: string) => submitted.push(form),
+      onended: () => {},
+    },
+  });
+  flushSync();
+  return target;
+}
+
 describe('patient mode', () => {
   it('sends the rest when a questionnaire turns out to be saved already, and never sends it twice', async () => {
     const session = backend.handle('start_session', {
@@ -46,29 +73,11 @@ describe('patient mode', () => {
     // FaCE was saved, but its confirmation never reached this screen (e.g. a lock cut it off).
     backend.handle('submit_questionnaire', { sessionId: session.sessionId, instrument: 'face', answers: { q1: 3 } });
 
-    const target = document.createElement('div');
-    document.body.appendChild(target);
     const submitted: string[] = [];
-    component = mount(PatientMode, {
-      target,
-      props: {
-        active: { session, submitted: [] },
-        resumed: false,
-        onsubmitted: (form: string) => submitted.push(form),
-        onended: () => {},
-      },
-    });
-    flushSync();
+    const target = mountPatientMode(session, submitted);
     await settle();
 
-    // Walk to the review, answering every item with its first option.
-    for (let guard = 0; !target.textContent?.includes('Check your answers'); guard++) {
-      expect(guard).toBeLessThan(200);
-      const radio = target.querySelector<HTMLInputElement>('input[type=radio]');
-      if (radio && !target.querySelector('input[type=radio]:checked')) radio.click();
-      (button(target, 'Begin') ?? button(target, 'Next'))!.click();
-      await settle();
-    }
+    await walkToReview(target);
     button(target, 'Send my answers')!.click();
     await settle();
 
@@ -78,5 +87,42 @@ describe('patient mode', () => {
       .filter((s) => s.participant === 'NT-002' && s.timepoint === 'botox_no_effect')
       .map((s) => s.instrument);
     expect(kinds.sort()).toEqual(['face', 'fdi', 'saq']);
+  });
+
+  it('after a failed send shows only what is left, and sending again sends exactly that', async () => {
+    const session = backend.handle('start_session', {
+      participant: 'NT-002',
+      timepoint: 'botox_no_effect',
+      language: 'en',
+    }) as Session;
+    const handle = backend.handle.bind(backend);
+    let failFdi = true;
+    mockIPC((cmd, args) => {
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (cmd === 'submit_questionnaire' && a.instrument === 'fdi' && failFdi) {
+        failFdi = false;
+        throw { code: 'storage_full', message: 'no space left' };
+      }
+      return handle(cmd, a);
+    });
+    const submitted: string[] = [];
+    const target = mountPatientMode(session, submitted);
+    await settle();
+    await walkToReview(target);
+    button(target, 'Send my answers')!.click();
+    await settle();
+
+    expect(target.textContent).toContain('Your answers could not be saved yet');
+    expect(target.textContent).toContain('Check your answers');
+    expect(submitted).toEqual(['face']);
+    const reviewed = target.querySelector('[data-item="face.q1"]');
+    expect(reviewed).toBeNull();
+    expect(target.querySelector('[data-item="fdi.q1"]')).not.toBeNull();
+
+    button(target, 'Send my answers')!.click();
+    await settle();
+    expect(target.textContent).toContain('Thank you!');
+    expect(submitted).toEqual(['face', 'fdi', 'saq']);
+    expect(backend.submissions.filter((s) => s.instrument === 'face')).toHaveLength(1);
   });
 });
