@@ -147,6 +147,9 @@ export const en = {
   'sync.syncingNow': 'A sync is running…',
   'sync.notEnrolled': 'This tablet is not enrolled. Data stays encrypted on the tablet until it is.',
   'sync.enroll': 'Enroll tablet',
+  'sync.revoked':
+    'The study server no longer accepts this tablet. Nothing waiting to sync is lost: enroll the tablet again with a new code from the study coordinator.',
+  'sync.enrollAgain': 'Enroll the tablet again',
   'units.d': 'd',
   'units.h': 'h',
   'units.min': 'min',
@@ -450,6 +453,9 @@ export const sv: Table = {
   'sync.syncingNow': 'En synkronisering pågår…',
   'sync.notEnrolled': 'Surfplattan är inte registrerad. Data ligger krypterade på surfplattan tills den är det.',
   'sync.enroll': 'Registrera surfplattan',
+  'sync.revoked':
+    'Studieservern godkänner inte längre den här surfplattan. Inget som väntar på synkronisering går förlorat: registrera surfplattan igen med en ny kod från studiekoordinatorn.',
+  'sync.enrollAgain': 'Registrera surfplattan igen',
   'units.d': 'd',
   'units.h': 'h',
   'units.min': 'min',

@@ -103,6 +103,7 @@ describe('onSyncStatus', () => {
     lastError: null,
     lastSyncAt: null,
     syncing,
+    revoked: false,
   });
 
   it('delivers each sync-status payload until unsubscribed', async () => {

@@ -302,7 +302,12 @@ lastSyncAt: string | null,
 /**
  * A sync is running now.
  */
-syncing: boolean, };
+syncing: boolean, 
+/**
+ * The server revoked this tablet: it must be enrolled again with a new code (everything
+ * unsynced is kept and goes to the server after that).
+ */
+revoked: boolean, };
 
 export type ScorePreview = { 
 /**

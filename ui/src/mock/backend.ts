@@ -92,6 +92,8 @@ export class MockBackend {
   /** The session a patient holds the tablet for (the backend's patient mode). */
   patientSession: string | null = null;
   syncing = false;
+  /** The server revoked this tablet (set by tests); enrolling again clears it. */
+  revoked = false;
   participants = new Map<string, StoredParticipant>();
   sessions = new Map<string, StoredSession>();
   submissions: MockSubmission[] = [];
@@ -254,6 +256,7 @@ export class MockBackend {
       lastError: this.lastError,
       lastSyncAt: this.lastSyncAt,
       syncing: this.syncing,
+      revoked: this.revoked,
     };
   }
 
@@ -261,6 +264,10 @@ export class MockBackend {
   private syncAll() {
     if (!this.enrolled) {
       this.lastError = 'The tablet is not enrolled.';
+      return;
+    }
+    if (this.revoked) {
+      this.lastError = 'the server revoked this device; every unsynced item is kept. Re-enroll with a new code';
       return;
     }
     for (const s of this.submissions) s.synced = true;
@@ -335,6 +342,7 @@ export class MockBackend {
         if (String(args.code ?? '') !== 'ENROLL-1234')
           fail('enrollment_failed', 'The server refused the enrollment code.');
         this.enrolled = true;
+        this.revoked = false;
         return { deviceId: 'dev-0001' };
       }
       case 'list_participants': {

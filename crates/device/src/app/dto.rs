@@ -332,6 +332,9 @@ pub struct SyncSummary {
     pub last_sync_at: Option<String>,
     /// A sync is running now.
     pub syncing: bool,
+    /// The server revoked this tablet: it must be enrolled again with a new code (everything
+    /// unsynced is kept and goes to the server after that).
+    pub revoked: bool,
 }
 
 /// Scores while a form is being filled in.

@@ -149,7 +149,9 @@ fn jitter() -> f64 {
 impl App {
     /// The queue now, with the outcome of this run's last sync attempt.
     pub fn sync_status(&self) -> CommandResult<SyncSummary> {
-        let status = self.store()?.status()?;
+        let store = self.store()?;
+        let status = store.status()?;
+        let revoked = store.device_identity()?.is_some_and(|d| d.revoked);
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
         Ok(SyncSummary {
             pending: count(status.pending),
@@ -166,6 +168,7 @@ impl App {
             },
             last_sync_at: self.last_sync.ok_at.clone(),
             syncing: self.last_sync.running,
+            revoked,
         })
     }
 }

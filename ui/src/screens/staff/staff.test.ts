@@ -158,6 +158,7 @@ describe('sync card', () => {
       lastError: null,
       lastSyncAt: null,
       syncing,
+      revoked: false,
     });
 
     await emit('sync-status', summary(true, 5));
@@ -180,6 +181,34 @@ describe('sync card', () => {
     await settle();
     expect(unregister).toHaveBeenCalledWith('sync-status', expect.anything());
     expect(calls.filter((c) => c.startsWith('plugin:event'))).toEqual([]); // the event mock handled them
+  });
+});
+
+describe('a revoked tablet', () => {
+  it('says so in the staff language instead of the raw error, and enrolls again from the card', async () => {
+    backend.revoked = true;
+    backend.handle('sync_now');
+    const onenrolled = vi.fn();
+    const el = render(SyncCard, { enrolled: true, onenrolled });
+    await settle();
+    expect(el.querySelector('[data-testid=sync-revoked]')?.textContent).toContain(
+      'Nothing waiting to sync is lost',
+    );
+    expect(el.querySelector('[data-testid=sync-last-error]')).toBeNull();
+    expect(el.querySelector('[data-testid=sync-now]')).toBeNull();
+
+    const set = (id: string, value: string) => {
+      const input = el.querySelector<HTMLInputElement>(`#${id}`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    set('home-reenroll-url', 'https://mimik.example.org');
+    set('home-reenroll-code', 'ENROLL-1234');
+    el.querySelector<HTMLFormElement>('#home-reenroll-url')!.closest('form')!.requestSubmit();
+    await settle();
+    expect(onenrolled).toHaveBeenCalledOnce();
+    expect(el.querySelector('[data-testid=sync-revoked]')).toBeNull();
+    expect(el.querySelector('[data-testid=sync-now]')).not.toBeNull();
   });
 });
 
