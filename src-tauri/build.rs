@@ -15,6 +15,7 @@ fn main() {
         "save_draft",
         "open_sessions",
         "resume_session",
+        "save_side_effect_draft",
         "resume_draft",
         "submit_questionnaire",
         "submit_side_effect",

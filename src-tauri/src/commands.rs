@@ -114,7 +114,16 @@ pub async fn resume_session(state: Shell<'_>, session_id: String) -> CommandResu
 }
 
 #[tauri::command]
-pub async fn resume_draft(state: Shell<'_>, session_id: String) -> CommandResult<Vec<Draft>> {
+pub async fn save_side_effect_draft(
+    state: Shell<'_>,
+    session_id: String,
+    text: String,
+) -> CommandResult<()> {
+    state.app().await.save_side_effect_draft(&session_id, &text)
+}
+
+#[tauri::command]
+pub async fn resume_draft(state: Shell<'_>, session_id: String) -> CommandResult<SessionDrafts> {
     state.app().await.resume_draft(&session_id)
 }
 

@@ -71,6 +71,7 @@ pub fn run() {
             commands::save_draft,
             commands::open_sessions,
             commands::resume_session,
+            commands::save_side_effect_draft,
             commands::resume_draft,
             commands::submit_questionnaire,
             commands::submit_side_effect,

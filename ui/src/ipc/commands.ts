@@ -10,7 +10,6 @@ import type {
   ClavienDindoGrade,
   CommandError,
   ContentPack,
-  Drafts,
   EligibilityCriterion,
   EligibilityResult,
   EnrollResult,
@@ -27,6 +26,7 @@ import type {
   ResumedSession,
   ScorePreview,
   Session,
+  SessionDrafts,
   StaffMember,
   SubmissionResult,
   SyncSummary,
@@ -96,8 +96,12 @@ export const openSessions = () => call<OpenSession[]>('open_sessions');
 export const resumeSession = (sessionId: string) =>
   call<ResumedSession>('resume_session', { sessionId });
 
+/** The side-effect text typed so far (an empty text removes it). The session in progress only. */
+export const saveSideEffectDraft = (sessionId: string, text: string) =>
+  call<null>('save_side_effect_draft', { sessionId, text });
+
 /** The drafts of the session in progress (after `resumeSession`). */
-export const resumeDraft = (sessionId: string) => call<Drafts>('resume_draft', { sessionId });
+export const resumeDraft = (sessionId: string) => call<SessionDrafts>('resume_draft', { sessionId });
 
 export const submitQuestionnaire = (
   sessionId: string,

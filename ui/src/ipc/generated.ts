@@ -256,6 +256,16 @@ instrument: PatientInstrument,
  */
 answers: Answers, };
 
+export type SessionDrafts = { 
+/**
+ * Unsubmitted answers, one entry per questionnaire.
+ */
+answers: Array<Draft>, 
+/**
+ * The side-effect text typed so far, if any.
+ */
+sideEffects: string | null, };
+
 export type Scores = { [key in string]?: number | null };
 
 export type SubmissionResult = { 

@@ -30,6 +30,7 @@ export type {
   ScorePreview,
   Scores,
   Session,
+  SessionDrafts,
   SessionForm,
   SpecialAnswer,
   StaffMember,
@@ -39,10 +40,7 @@ export type {
   TimepointStatus,
 } from './generated';
 
-import type { ClavienDindoGrade, Draft } from './generated';
-
-/** What `resume_draft` returns: one draft per questionnaire with answers so far. */
-export type Drafts = Draft[];
+import type { ClavienDindoGrade } from './generated';
 
 /** Clavien-Dindo grades in the order the grading screen offers them. */
 export const CLAVIEN_DINDO_GRADES = [

@@ -54,6 +54,7 @@ interface StoredSession {
   startedAt: string;
   ended: boolean;
   drafts: Map<string, Answers>;
+  sideEffectDraft?: string;
   submitted: Set<string>;
 }
 
@@ -439,7 +440,18 @@ export class MockBackend {
         const s = this.liveSession(args.sessionId);
         if (this.patientSession !== s.session.sessionId)
           fail('session_ended', 'this session is not the one in progress on the tablet');
-        return [...s.drafts.entries()].map(([instrument, answers]) => ({ instrument, answers }));
+        return {
+          answers: [...s.drafts.entries()].map(([instrument, answers]) => ({ instrument, answers })),
+          sideEffects: s.sideEffectDraft ?? null,
+        };
+      }
+      case 'save_side_effect_draft': {
+        const s = this.liveSession(args.sessionId);
+        if (this.patientSession !== s.session.sessionId)
+          fail('session_ended', 'this session is not the one in progress on the tablet');
+        const text = String(args.text ?? '');
+        s.sideEffectDraft = text.trim() ? text : undefined;
+        return null;
       }
       case 'submit_questionnaire': {
         const s = this.liveSession(args.sessionId);
@@ -481,6 +493,7 @@ export class MockBackend {
           createdAt: new Date(this.now()).toISOString(),
         });
         s.submitted.add('side_effects');
+        s.sideEffectDraft = undefined;
         this.markDoneIfComplete(s);
         return { id: sub.id };
       }

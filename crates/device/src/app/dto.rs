@@ -294,6 +294,16 @@ pub struct Draft {
     pub answers: Answers,
 }
 
+/// What a session in progress has kept so far, to resume it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionDrafts {
+    /// Unsubmitted answers, one entry per questionnaire.
+    pub answers: Vec<Draft>,
+    /// The side-effect text typed so far, if any.
+    pub side_effects: Option<String>,
+}
+
 /// Score name → value; `null` where it cannot be computed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Scores(pub BTreeMap<String, Option<f64>>);

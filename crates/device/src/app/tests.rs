@@ -297,6 +297,8 @@ fn a_draft_survives_the_inactivity_lock_and_resumes_after_unlock() {
     let partial = answers(&[("q1", AnswerValue::Code(4)), ("q3", AnswerValue::Code(2))]);
     app.save_draft(&s.session_id, PatientInstrument::Face, &partial)
         .unwrap();
+    app.save_side_effect_draft(&s.session_id, "Stramt i kinden")
+        .unwrap();
 
     app.lock();
     assert_eq!(
@@ -321,18 +323,47 @@ fn a_draft_survives_the_inactivity_lock_and_resumes_after_unlock() {
     let drafts = app.resume_draft(&s.session_id).unwrap();
     assert_eq!(
         drafts,
-        vec![Draft {
-            instrument: PatientInstrument::Face,
-            answers: partial
-        }]
+        SessionDrafts {
+            answers: vec![Draft {
+                instrument: PatientInstrument::Face,
+                answers: partial
+            }],
+            side_effects: Some("Stramt i kinden".into()),
+        }
     );
 
-    // Left without finishing: abandoned, and its draft is kept.
+    // Left without finishing: abandoned, and its drafts are kept.
     app.end_session(&s.session_id, PASS).unwrap();
     let store = app.store().unwrap();
     assert_eq!(store.session(&s.session_id).unwrap().state, "abandoned");
-    assert_eq!(store.drafts(&s.session_id).unwrap().len(), 1);
+    assert_eq!(store.drafts(&s.session_id).unwrap().len(), 2);
     assert!(app.open_sessions().unwrap().is_empty());
+}
+
+#[test]
+fn the_side_effect_draft_follows_the_text_and_is_gone_once_the_text_is_sent() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let id = &s.session_id;
+    app.save_side_effect_draft(id, "Stel").unwrap();
+    app.save_side_effect_draft(id, "Stel kind").unwrap();
+    assert_eq!(
+        app.resume_draft(id).unwrap().side_effects.as_deref(),
+        Some("Stel kind")
+    );
+    app.save_side_effect_draft(id, "  ").unwrap();
+    assert_eq!(app.resume_draft(id).unwrap().side_effects, None);
+    let too_long = "å".repeat(mimik_domain::side_effect::MAX_CHARS + 1);
+    assert_eq!(
+        app.save_side_effect_draft(id, &too_long).unwrap_err().code,
+        "invalid_input"
+    );
+    app.save_side_effect_draft(id, "Stel kind").unwrap();
+    app.submit_side_effect(id, "Stel kind").unwrap();
+    assert_eq!(app.resume_draft(id).unwrap().side_effects, None);
 }
 
 #[test]

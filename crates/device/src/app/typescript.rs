@@ -34,6 +34,7 @@ pub fn declarations() -> String {
         OpenSession::decl(),
         ResumedSession::decl(),
         Draft::decl(),
+        SessionDrafts::decl(),
         Scores::decl(),
         SubmissionResult::decl(),
         IdResult::decl(),

@@ -3,7 +3,7 @@
 
 use super::dto::{
     Answers, Draft, IdResult, Instrument, Language, OpenSession, PatientInstrument, ResumedSession,
-    Session, SessionForm, SubmissionResult,
+    Session, SessionDrafts, SessionForm, SubmissionResult,
 };
 use super::participants::{domain_instrument, pack_for};
 use super::staff_forms::scores_of;
@@ -121,22 +121,38 @@ impl App {
         Ok(())
     }
 
+    /// Keep the side-effect text typed so far (encrypted like everything in the store); an
+    /// empty text removes it.
+    pub fn save_side_effect_draft(&mut self, session_id: &str, text: &str) -> CommandResult<()> {
+        self.patient_only(session_id)?;
+        self.store_mut()?.save_side_effect_draft(session_id, text)?;
+        Ok(())
+    }
+
     /// The drafts of the session in progress, to resume it.
-    pub fn resume_draft(&self, session_id: &str) -> CommandResult<Vec<Draft>> {
+    pub fn resume_draft(&self, session_id: &str) -> CommandResult<SessionDrafts> {
         self.patient_only(session_id)?;
         let store = self.store()?;
         open_session(store, session_id)?;
-        let mut drafts = Vec::new();
+        let unreadable = || CommandError::new("internal", "a saved draft cannot be read");
+        let mut drafts = SessionDrafts {
+            answers: Vec::new(),
+            side_effects: None,
+        };
         for draft in store.drafts(session_id)? {
             let instrument = match draft.instrument.as_str() {
                 "face" => PatientInstrument::Face,
                 "fdi" => PatientInstrument::Fdi,
                 "saq" => PatientInstrument::Saq,
+                "side_effects" => {
+                    let text = draft.answers.get("text").and_then(|t| t.as_str());
+                    drafts.side_effects = Some(text.ok_or_else(unreadable)?.to_owned());
+                    continue;
+                }
                 _ => continue,
             };
-            let answers = serde_json::from_value(draft.answers)
-                .map_err(|_| CommandError::new("internal", "a saved draft cannot be read"))?;
-            drafts.push(Draft {
+            let answers = serde_json::from_value(draft.answers).map_err(|_| unreadable())?;
+            drafts.answers.push(Draft {
                 instrument,
                 answers,
             });
@@ -208,6 +224,8 @@ impl App {
             text,
             Some(&session.id),
         )?;
+        // Sent: its draft has done its job.
+        store.save_side_effect_draft(&session.id, "")?;
         Ok(IdResult { id: saved.id })
     }
 

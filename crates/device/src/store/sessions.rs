@@ -162,6 +162,39 @@ impl Store {
         })
     }
 
+    /// Keep the side-effect text typed so far (the draft's instrument is `side_effects`, its
+    /// answers `{"text": …}`); an empty text removes the draft.
+    pub fn save_side_effect_draft(&mut self, session_id: &str, text: &str) -> Result<()> {
+        let session = self.session(session_id)?;
+        if session.state != "open" {
+            return Err(Error::Invalid("this session has ended".into()));
+        }
+        let chars = text.chars().count();
+        if chars > mimik_domain::side_effect::MAX_CHARS {
+            return Err(Error::Invalid(format!(
+                "the side-effect description is {chars} characters long; at most {} fit",
+                mimik_domain::side_effect::MAX_CHARS
+            )));
+        }
+        let answers = serde_json::json!({ "text": text }).to_string();
+        self.write(|tx, ctx| {
+            if text.trim().is_empty() {
+                tx.execute(
+                    "DELETE FROM drafts WHERE session_id = ?1 AND instrument = 'side_effects'",
+                    [session_id],
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT INTO drafts (session_id, instrument, answers, updated_at)
+                     VALUES (?1, 'side_effects', ?2, ?3)
+                     ON CONFLICT (session_id, instrument) DO UPDATE SET answers = ?2, updated_at = ?3",
+                    (session_id, &answers, ctx.moment.utc_text()),
+                )?;
+            }
+            audit::append(tx, ctx, "draft.saved", Some(session_id), None)
+        })
+    }
+
     /// The drafts of a session.
     pub fn drafts(&self, session_id: &str) -> Result<Vec<Draft>> {
         self.read(|c| {

@@ -47,14 +47,25 @@ async function walkToReview(target: HTMLElement) {
   }
 }
 
-function mountPatientMode(session: Session, submitted: string[]) {
+/** Click Begin/Next (answering items with their first option) until `selector` is on screen. */
+async function walkTo(target: HTMLElement, selector: string) {
+  for (let guard = 0; !target.querySelector(selector); guard++) {
+    expect(guard).toBeLessThan(200);
+    const radio = target.querySelector<HTMLInputElement>('input[type=radio]');
+    if (radio && !target.querySelector('input[type=radio]:checked')) radio.click();
+    (button(target, 'Begin') ?? button(target, 'Next'))!.click();
+    await settle();
+  }
+}
+
+function mountPatientMode(session: Session, submitted: string[], resumed = false) {
   const target = document.createElement('div');
   document.body.appendChild(target);
   component = mount(PatientMode, {
     target,
     props: {
       active: { session, submitted: [] },
-      resumed: false,
+      resumed,
       onsubmitted: (form: string) => submitted.push(form),
       onended: () => {},
     },
@@ -124,5 +135,35 @@ describe('patient mode', () => {
     expect(target.textContent).toContain('Thank you!');
     expect(submitted).toEqual(['face', 'fdi', 'saq']);
     expect(backend.submissions.filter((s) => s.instrument === 'face')).toHaveLength(1);
+  });
+
+  it('keeps the side-effect text as a draft while typing, and brings it back on resume', async () => {
+    const session = backend.handle('start_session', {
+      participant: 'NT-001',
+      timepoint: 'post_6m',
+      language: 'en',
+    }) as Session;
+    let target = mountPatientMode(session, []);
+    await settle();
+    await walkTo(target, '#side-effects');
+    const box = target.querySelector<HTMLTextAreaElement>('#side-effects')!;
+    box.value = 'Stramhet i kinden';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    await new Promise((r) => setTimeout(r, 1000));
+    await settle();
+    expect(backend.sessions.get(session.sessionId)!.sideEffectDraft).toBe('Stramhet i kinden');
+
+    // The lock unmounts patient mode; staff resume the session.
+    unmount(component!);
+    component = null;
+    document.body.innerHTML = '';
+    backend.handle('lock');
+    backend.handle('unlock', { passphrase: MOCK_PASSPHRASE });
+    backend.handle('resume_session', { sessionId: session.sessionId });
+    target = mountPatientMode(session, [], true);
+    await settle();
+    await walkTo(target, '#side-effects');
+    expect(target.querySelector<HTMLTextAreaElement>('#side-effects')!.value).toBe('Stramhet i kinden');
   });
 });
