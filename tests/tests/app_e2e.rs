@@ -184,6 +184,11 @@ async fn start_session(ui: &Screen, pseudonym: &str, timepoint: &str) {
     ui.tap("input[name=language][value=en]").await;
     ui.click("Start session").await;
     ui.wait_text("Hand the tablet to the patient").await;
+    hand_over(ui).await;
+}
+
+/// From the hand-over screen to the patient's first step.
+async fn hand_over(ui: &Screen) {
     ui.click("Start").await;
     ui.wait_text("Welcome").await;
     ui.click("Begin").await;
@@ -225,9 +230,7 @@ async fn reload_and_resume(ui: &Screen, pseudonym: &str) {
     .await;
     ui.wait_text("Saved answers of the interrupted session have been restored.")
         .await;
-    ui.click("Start").await;
-    ui.wait_text("Welcome").await;
-    ui.click("Begin").await;
+    hand_over(ui).await;
     ui.wait_text("Facial Clinimetric Evaluation").await;
     ui.click("Next").await;
     for n in 1..=15 {

@@ -36,17 +36,6 @@ function button(root: HTMLElement, text: string): HTMLButtonElement | undefined 
   return [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === text);
 }
 
-/** Walk to the review, answering every item with its first option. */
-async function walkToReview(target: HTMLElement) {
-  for (let guard = 0; !target.textContent?.includes('Check your answers'); guard++) {
-    expect(guard).toBeLessThan(200);
-    const radio = target.querySelector<HTMLInputElement>('input[type=radio]');
-    if (radio && !target.querySelector('input[type=radio]:checked')) radio.click();
-    (button(target, 'Begin') ?? button(target, 'Next'))!.click();
-    await settle();
-  }
-}
-
 /** Click Begin/Next (answering items with their first option) until `selector` is on screen. */
 async function walkTo(target: HTMLElement, selector: string) {
   for (let guard = 0; !target.querySelector(selector); guard++) {
@@ -56,6 +45,10 @@ async function walkTo(target: HTMLElement, selector: string) {
     (button(target, 'Begin') ?? button(target, 'Next'))!.click();
     await settle();
   }
+}
+
+function start(participant: string, timepoint: string): Session {
+  return backend.handle('start_session', { participant, timepoint, language: 'en' }) as Session;
 }
 
 function mountPatientMode(session: Session, submitted: string[], resumed = false) {
@@ -74,23 +67,24 @@ function mountPatientMode(session: Session, submitted: string[], resumed = false
   return target;
 }
 
+/** Mount patient mode, answer everything with the first option, and press send once. */
+async function answerAllAndSend(session: Session) {
+  const submitted: string[] = [];
+  const target = mountPatientMode(session, submitted);
+  await settle();
+  await walkTo(target, '[data-testid=patient-review]');
+  button(target, 'Send my answers')!.click();
+  await settle();
+  return { target, submitted };
+}
+
 describe('patient mode', () => {
   it('sends the rest when a questionnaire turns out to be saved already, and never sends it twice', async () => {
-    const session = backend.handle('start_session', {
-      participant: 'NT-002',
-      timepoint: 'botox_no_effect',
-      language: 'en',
-    }) as Session;
+    const session = start('NT-002', 'botox_no_effect');
     // FaCE was saved, but its confirmation never reached this screen (e.g. a lock cut it off).
     backend.handle('submit_questionnaire', { sessionId: session.sessionId, instrument: 'face', answers: { q1: 3 } });
 
-    const submitted: string[] = [];
-    const target = mountPatientMode(session, submitted);
-    await settle();
-
-    await walkToReview(target);
-    button(target, 'Send my answers')!.click();
-    await settle();
+    const { target, submitted } = await answerAllAndSend(session);
 
     expect(target.textContent).toContain('Thank you!');
     expect(submitted).toEqual(['face', 'fdi', 'saq']);
@@ -101,11 +95,7 @@ describe('patient mode', () => {
   });
 
   it('after a failed send shows only what is left, and sending again sends exactly that', async () => {
-    const session = backend.handle('start_session', {
-      participant: 'NT-002',
-      timepoint: 'botox_no_effect',
-      language: 'en',
-    }) as Session;
+    const session = start('NT-002', 'botox_no_effect');
     const handle = backend.handle.bind(backend);
     let failFdi = true;
     mockIPC((cmd, args) => {
@@ -116,12 +106,7 @@ describe('patient mode', () => {
       }
       return handle(cmd, a);
     });
-    const submitted: string[] = [];
-    const target = mountPatientMode(session, submitted);
-    await settle();
-    await walkToReview(target);
-    button(target, 'Send my answers')!.click();
-    await settle();
+    const { target, submitted } = await answerAllAndSend(session);
 
     expect(target.textContent).toContain('Your answers could not be saved yet');
     expect(target.textContent).toContain('Check your answers');
@@ -138,11 +123,7 @@ describe('patient mode', () => {
   });
 
   it('keeps the side-effect text as a draft while typing, and brings it back on resume', async () => {
-    const session = backend.handle('start_session', {
-      participant: 'NT-001',
-      timepoint: 'post_6m',
-      language: 'en',
-    }) as Session;
+    const session = start('NT-001', 'post_6m');
     let target = mountPatientMode(session, []);
     await settle();
     await walkTo(target, '#side-effects');
