@@ -183,25 +183,30 @@ pub async fn submit_clinician_form(
     participant: String,
     timepoint: String,
     instrument: Instrument,
+    language: Language,
     answers: Answers,
 ) -> CommandResult<SubmissionResult> {
-    state
-        .app()
-        .await
-        .submit_clinician_form(&participant, &timepoint, instrument, &answers)
+    state.app().await.submit_clinician_form(
+        &participant,
+        &timepoint,
+        instrument,
+        language,
+        &answers,
+    )
 }
 
 #[tauri::command]
 pub async fn correct_clinician_form(
     state: Shell<'_>,
     supersedes: String,
+    language: Language,
     answers: Answers,
     reason: String,
 ) -> CommandResult<SubmissionResult> {
     state
         .app()
         .await
-        .correct_clinician_form(&supersedes, &answers, &reason)
+        .correct_clinician_form(&supersedes, language, &answers, &reason)
 }
 
 #[tauri::command]

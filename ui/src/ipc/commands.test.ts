@@ -28,10 +28,10 @@ describe('typed IPC wrappers', () => {
     await ipc.submitQuestionnaire('s1', 'face', { q1: 5 });
     await ipc.submitSideEffect('s1', 'text');
     await ipc.endSession('s1', 'pin');
-    await ipc.submitClinicianForm('NT-9', 'baseline', { rest_eye: 0 });
+    await ipc.submitClinicianForm('NT-9', 'baseline', 'sv', { rest_eye: 0 });
     await ipc.gradeSideEffect('se1', 'IIIa', true);
     await ipc.recordBotoxCount('NT-9', 'baseline', 4);
-    await ipc.correctClinicianForm('sub-1', { rest_eye: 1 }, 'wrong side');
+    await ipc.correctClinicianForm('sub-1', 'sv', { rest_eye: 1 }, 'wrong side');
     await ipc.participantHistory('NT-9');
     await ipc.eligibilityCriteria();
     await ipc.recordEligibility('NT-9', 'baseline', { age_18_64: true, smoking: false });
@@ -49,11 +49,20 @@ describe('typed IPC wrappers', () => {
       { cmd: 'end_session', args: { sessionId: 's1', passphrase: 'pin' } },
       {
         cmd: 'submit_clinician_form',
-        args: { participant: 'NT-9', timepoint: 'baseline', instrument: 'sunnybrook', answers: { rest_eye: 0 } },
+        args: {
+          participant: 'NT-9',
+          timepoint: 'baseline',
+          instrument: 'sunnybrook',
+          language: 'sv',
+          answers: { rest_eye: 0 },
+        },
       },
       { cmd: 'grade_side_effect', args: { sideEffectId: 'se1', grade: 'IIIa', d: true } },
       { cmd: 'record_botox_count', args: { participant: 'NT-9', timepoint: 'baseline', count: 4 } },
-      { cmd: 'correct_clinician_form', args: { supersedes: 'sub-1', answers: { rest_eye: 1 }, reason: 'wrong side' } },
+      {
+        cmd: 'correct_clinician_form',
+        args: { supersedes: 'sub-1', language: 'sv', answers: { rest_eye: 1 }, reason: 'wrong side' },
+      },
       { cmd: 'participant_history', args: { participant: 'NT-9' } },
       { cmd: 'eligibility_criteria', args: {} },
       {

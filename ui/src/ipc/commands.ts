@@ -122,17 +122,19 @@ export const syncNow = () => call<SyncSummary>('sync_now');
 export const scorePreview = (instrument: Instrument, answers: Answers) =>
   call<ScorePreview>('score_preview', { instrument, answers });
 
-export const submitClinicianForm = (participant: string, timepoint: string, answers: Answers) =>
+/** Save a Sunnybrook filled in with the wording of `language` (the record names that wording). */
+export const submitClinicianForm = (participant: string, timepoint: string, language: Language, answers: Answers) =>
   call<SubmissionResult>('submit_clinician_form', {
     participant,
     timepoint,
     instrument: 'sunnybrook',
+    language,
     answers,
   });
 
 /** Correct a saved clinician form: a new record naming the one it supersedes, with a reason. */
-export const correctClinicianForm = (supersedes: string, answers: Answers, reason: string) =>
-  call<SubmissionResult>('correct_clinician_form', { supersedes, answers, reason });
+export const correctClinicianForm = (supersedes: string, language: Language, answers: Answers, reason: string) =>
+  call<SubmissionResult>('correct_clinician_form', { supersedes, language, answers, reason });
 
 /** Everything saved for one participant, oldest first, corrections linked both ways. */
 export const participantHistory = (participant: string) =>

@@ -172,10 +172,10 @@ describe('mock backend', () => {
     const before = b.handle('participant_history', { participant: 'NT-001' }) as Array<{ id: string; kind: string }>;
     const original = before.find((e) => e.kind === 'clinician_form')!;
     const answers = { ...SEED_SUNNYBROOK, rest_eye: 0 };
-    expect(() => b.handle('correct_clinician_form', { supersedes: original.id, answers, reason: '  ' })).toThrow(
+    expect(() => b.handle('correct_clinician_form', { language: 'en', supersedes: original.id, answers, reason: '  ' })).toThrow(
       expect.objectContaining({ code: 'invalid_input' }),
     );
-    const fixed = b.handle('correct_clinician_form', { supersedes: original.id, answers, reason: 'wrong side' }) as {
+    const fixed = b.handle('correct_clinician_form', { language: 'en', supersedes: original.id, answers, reason: 'wrong side' }) as {
       id: string;
     };
     const after = b.handle('participant_history', { participant: 'NT-001' }) as Array<{
@@ -197,7 +197,7 @@ describe('mock backend', () => {
       id: string;
     };
     expect(() =>
-      b.handle('correct_clinician_form', { supersedes: q.id, answers: SEED_SUNNYBROOK, reason: 'typo' }),
+      b.handle('correct_clinician_form', { language: 'en', supersedes: q.id, answers: SEED_SUNNYBROOK, reason: 'typo' }),
     ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
   });
 });

@@ -524,6 +524,7 @@ export class MockBackend {
         this.requireUnlocked();
         const p = this.participant(args.participant);
         if (args.instrument !== 'sunnybrook') fail('invalid_input', 'only sunnybrook is a clinician form');
+        if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
         this.requireStaffForm(String(args.timepoint), 'sunnybrook');
         const answers = { ...((args.answers ?? {}) as Answers) };
         const preview = scoreSunnybrook(answers);
@@ -539,6 +540,7 @@ export class MockBackend {
       }
       case 'correct_clinician_form': {
         this.requireUnlocked();
+        if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
         const reason = String(args.reason ?? '').trim();
         if ([...reason].length < 3) fail('invalid_input', 'say why the record is corrected');
         const original = this.submissions.find((s) => s.id === args.supersedes);

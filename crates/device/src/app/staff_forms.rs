@@ -3,9 +3,10 @@
 
 use super::dto::{
     Answers, ClavienDindoGrade, CriterionKind, EligibilityCriterion, EligibilityResult,
-    HistoryEntry, IdResult, Instrument, PendingSideEffect, ScorePreview, Scores, SubmissionResult,
+    HistoryEntry, IdResult, Instrument, Language, PendingSideEffect, ScorePreview, Scores,
+    SubmissionResult,
 };
-use super::participants::domain_instrument;
+use super::participants::{domain_instrument, pack_for};
 use super::visit::strict_map;
 use super::{App, CommandError, CommandResult};
 use crate::store::{Correction, Questionnaire};
@@ -67,12 +68,14 @@ impl App {
         })
     }
 
-    /// Save a clinician form (Sunnybrook) for a participant and time point.
+    /// Save a clinician form (Sunnybrook) for a participant and time point, filled in with the
+    /// wording of `language` (the staff's; the record names the pack's language actually shown).
     pub fn submit_clinician_form(
         &mut self,
         participant: &str,
         timepoint: &str,
         instrument: Instrument,
+        language: Language,
         answers: &Answers,
     ) -> CommandResult<SubmissionResult> {
         if instrument != Instrument::Sunnybrook {
@@ -81,11 +84,13 @@ impl App {
         let domain = domain_instrument(instrument);
         let validated =
             validate(domain, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
-        let saved = self.staff_store_mut()?.save_questionnaire(&Questionnaire {
+        let store = self.staff_store_mut()?;
+        let shown = pack_for(store, instrument, language)?.language.clone();
+        let saved = store.save_questionnaire(&Questionnaire {
             participant: participant.to_owned(),
             timepoint: timepoint.to_owned(),
             answers: validated,
-            language: "en".to_owned(),
+            language: shown,
             missing: MissingMode::Strict,
             session_id: None,
             correction: None,
@@ -101,6 +106,7 @@ impl App {
     pub fn correct_clinician_form(
         &mut self,
         supersedes: &str,
+        language: Language,
         answers: &Answers,
         reason: &str,
     ) -> CommandResult<SubmissionResult> {
@@ -120,16 +126,21 @@ impl App {
                 "this record has no time point or instrument",
             ));
         };
-        let domain: mimik_domain::Instrument = instrument
-            .parse()
-            .map_err(|_| CommandError::invalid("unknown instrument"))?;
+        if instrument != mimik_domain::Instrument::Sunnybrook.id() {
+            return Err(CommandError::invalid("only Sunnybrook is a clinician form"));
+        }
+        let domain = domain_instrument(Instrument::Sunnybrook);
         let validated =
             validate(domain, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
+        // The correction was made with the wording shown now, which may differ from the original's.
+        let shown = pack_for(store, Instrument::Sunnybrook, language)?
+            .language
+            .clone();
         let saved = store.save_questionnaire(&Questionnaire {
             participant: original.participant,
             timepoint,
             answers: validated,
-            language: original.language.unwrap_or_else(|| "en".to_owned()),
+            language: shown,
             missing: MissingMode::Strict,
             session_id: None,
             correction: Some(Correction {

@@ -185,10 +185,15 @@ fn a_whole_post_6m_visit_saves_every_form_and_marks_the_time_point_done() {
             "NT-001",
             "post_6m",
             Instrument::Sunnybrook,
+            Language::Sv,
             &all_codes(mimik_domain::Instrument::Sunnybrook, 1),
         )
         .unwrap();
     assert!(sunnybrook.scores.0.contains_key("composite"));
+    // Staff working in Swedish saw the English reference wording (no Swedish pack is loaded),
+    // and the record says so.
+    let row = app.store().unwrap().submission(&sunnybrook.id).unwrap();
+    assert_eq!(row.language.as_deref(), Some("en"));
     let p = &app.list_participants(Some("NT-001")).unwrap()[0];
     let post_6m = p
         .timepoints
@@ -570,8 +575,14 @@ fn the_eligibility_checklist_uses_the_sunnybrook_rule() {
     ratings
         .0
         .insert("rest_cheek".into(), Some(AnswerValue::Code(0)));
-    app.submit_clinician_form("NT-001", "baseline", Instrument::Sunnybrook, &ratings)
-        .unwrap();
+    app.submit_clinician_form(
+        "NT-001",
+        "baseline",
+        Instrument::Sunnybrook,
+        Language::En,
+        &ratings,
+    )
+    .unwrap();
     let after = app
         .record_eligibility("NT-001", "baseline", &all_met)
         .unwrap();
@@ -614,20 +625,31 @@ fn a_sunnybrook_correction_keeps_the_original_and_links_both_ways() {
     register(&mut app, "NT-001");
     let ratings = all_codes(mimik_domain::Instrument::Sunnybrook, 1);
     let first = app
-        .submit_clinician_form("NT-001", "post_6m", Instrument::Sunnybrook, &ratings)
+        .submit_clinician_form(
+            "NT-001",
+            "post_6m",
+            Instrument::Sunnybrook,
+            Language::En,
+            &ratings,
+        )
         .unwrap();
     let mut fixed = ratings.clone();
     fixed
         .0
         .insert("rest_cheek".into(), Some(AnswerValue::Code(2)));
     assert_eq!(
-        app.correct_clinician_form(&first.id, &fixed, " ")
+        app.correct_clinician_form(&first.id, Language::En, &fixed, " ")
             .unwrap_err()
             .code,
         "invalid_input"
     );
     let second = app
-        .correct_clinician_form(&first.id, &fixed, "typed the cheek rating wrong")
+        .correct_clinician_form(
+            &first.id,
+            Language::En,
+            &fixed,
+            "typed the cheek rating wrong",
+        )
         .unwrap();
     assert_ne!(first.scores, second.scores);
 
@@ -653,7 +675,7 @@ fn a_sunnybrook_correction_keeps_the_original_and_links_both_ways() {
         .unwrap();
     app.end_session(&s.session_id, PASS).unwrap();
     let refused = app
-        .correct_clinician_form(&saq.id, &fixed, "wrong")
+        .correct_clinician_form(&saq.id, Language::En, &fixed, "wrong")
         .unwrap_err();
     assert_eq!(refused.code, "invalid_input");
 }
