@@ -10,6 +10,7 @@ fn main() {
         "enroll",
         "list_participants",
         "add_participant",
+        "update_participant_dates",
         "content_pack",
         "start_session",
         "save_draft",

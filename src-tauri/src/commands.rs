@@ -69,6 +69,18 @@ pub async fn add_participant(
 }
 
 #[tauri::command]
+pub async fn update_participant_dates(
+    state: Shell<'_>,
+    pseudonym: String,
+    update: DatesUpdate,
+) -> CommandResult<Participant> {
+    state
+        .app()
+        .await
+        .update_participant_dates(&pseudonym, &update)
+}
+
+#[tauri::command]
 pub async fn content_pack(
     state: Shell<'_>,
     instrument: Instrument,

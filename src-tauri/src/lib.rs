@@ -66,6 +66,7 @@ pub fn run() {
             commands::enroll,
             commands::list_participants,
             commands::add_participant,
+            commands::update_participant_dates,
             commands::content_pack,
             commands::start_session,
             commands::save_draft,

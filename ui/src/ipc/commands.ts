@@ -10,6 +10,7 @@ import type {
   ClavienDindoGrade,
   CommandError,
   ContentPack,
+  DatesUpdate,
   EligibilityCriterion,
   EligibilityResult,
   EnrollResult,
@@ -79,6 +80,10 @@ export const listParticipants = (query?: string) =>
 
 export const addParticipant = (p: NewParticipant) =>
   call<Participant>('add_participant', { ...p });
+
+/** Record a surgery date or Botox injections given since registration; the schedule follows. */
+export const updateParticipantDates = (pseudonym: string, update: DatesUpdate) =>
+  call<Participant>('update_participant_dates', { pseudonym, update });
 
 export const contentPack = (instrument: Instrument, language: Language) =>
   call<ContentPack>('content_pack', { instrument, language });

@@ -117,6 +117,16 @@ surgeryDate?: string,
  */
 botoxDates: Array<string>, };
 
+export type DatesUpdate = { 
+/**
+ * The surgery date (YYYY-MM-DD), set or moved.
+ */
+surgeryDate?: string, 
+/**
+ * Botox injection dates to add.
+ */
+addBotoxDates: Array<string>, };
+
 export type PatientInstrument = "face" | "fdi" | "saq";
 
 export type Instrument = "face" | "fdi" | "saq" | "sunnybrook";

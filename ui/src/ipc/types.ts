@@ -12,6 +12,7 @@ export type {
   ContentOption,
   ContentPack,
   CriterionKind,
+  DatesUpdate,
   Draft,
   EligibilityCriterion,
   EligibilityResult,

@@ -10,6 +10,7 @@ import type {
   Answers,
   AppState,
   CommandError,
+  DatesUpdate,
   EligibilityResult,
   Instrument,
   Participant,
@@ -373,6 +374,21 @@ export class MockBackend {
           done: new Set(),
         };
         this.participants.set(pseudonym, p);
+        return this.view(p);
+      }
+      case 'update_participant_dates': {
+        this.requireUnlocked();
+        const p = this.participant(args.pseudonym);
+        const update = (args.update ?? {}) as DatesUpdate;
+        const added = update.addBotoxDates ?? [];
+        for (const d of [update.surgeryDate, ...added])
+          if (d !== undefined && d !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(d)))
+            fail('invalid_input', `not a date: ${String(d)}`);
+        const surgery = update.surgeryDate || null;
+        const changesSurgery = surgery !== null && surgery !== p.surgeryDate;
+        if (!changesSurgery && !added.some((d) => !p.botoxDates.includes(d))) fail('invalid_input', 'no date changes');
+        if (changesSurgery) p.surgeryDate = surgery;
+        p.botoxDates = [...new Set([...p.botoxDates, ...added])].sort();
         return this.view(p);
       }
       case 'content_pack': {

@@ -134,6 +134,20 @@ pub struct NewParticipant {
     pub botox_dates: Vec<String>,
 }
 
+/// Study dates learned after registration: the surgery date once planned, Botox injections as
+/// they are given. They move the schedule; nothing already recorded is removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatesUpdate {
+    /// The surgery date (YYYY-MM-DD), set or moved.
+    #[serde(default)]
+    #[ts(optional)]
+    pub surgery_date: Option<String>,
+    /// Botox injection dates to add.
+    #[serde(default)]
+    pub add_botox_dates: Vec<String>,
+}
+
 /// Questionnaires the patient answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

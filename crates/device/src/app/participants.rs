@@ -1,8 +1,8 @@
 //! Staff home: participants with what is due, registering one, and the content packs.
 
 use super::dto::{
-    AnswerValue, ContentItem, ContentOption, ContentPack, Instrument, Language, NewParticipant,
-    Participant, SpecialAnswer, TimepointState, TimepointStatus,
+    AnswerValue, ContentItem, ContentOption, ContentPack, DatesUpdate, Instrument, Language,
+    NewParticipant, Participant, SpecialAnswer, TimepointState, TimepointStatus,
 };
 use super::{App, CommandError, CommandResult};
 use crate::store::{self, Store};
@@ -48,6 +48,33 @@ impl App {
         let store = self.staff_store_mut()?;
         store.add_participant(&parsed)?;
         participant_view(store, &parsed.pseudonym)
+    }
+
+    /// Record a surgery date or Botox injections given since registration; the schedule follows
+    /// (and the server's roster after the next sync).
+    pub fn update_participant_dates(
+        &mut self,
+        pseudonym: &str,
+        update: &DatesUpdate,
+    ) -> CommandResult<Participant> {
+        let surgery = match update.surgery_date.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(date("surgery date", text)?),
+        };
+        let botox = update
+            .add_botox_dates
+            .iter()
+            .map(|d| date("Botox injection date", d))
+            .collect::<CommandResult<Vec<_>>>()?;
+        let store = self.staff_store_mut()?;
+        let current = store.participant(pseudonym)?;
+        let changes_surgery = surgery.is_some_and(|d| current.surgery_date != Some(d));
+        let adds_botox = botox.iter().any(|d| !current.botox_dates.contains(d));
+        if !changes_surgery && !adds_botox {
+            return Err(CommandError::invalid("no date changes"));
+        }
+        store.update_participant_dates(pseudonym, surgery, &botox)?;
+        participant_view(store, pseudonym)
     }
 
     /// The wording of an instrument for a patient's language: the study's pack in that

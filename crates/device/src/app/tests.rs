@@ -24,7 +24,7 @@ fn unlocked() -> (tempfile::TempDir, App) {
 }
 
 fn today_minus(days: i64) -> String {
-    (chrono::Local::now().date_naive() - chrono::Days::new(days as u64)).to_string()
+    (chrono::Local::now().date_naive() - chrono::Duration::days(days)).to_string()
 }
 
 fn register(app: &mut App, pseudonym: &str) -> Participant {
@@ -125,6 +125,69 @@ fn registering_lists_the_participant_with_todays_schedule_and_refuses_duplicates
     let found = app.list_participants(Some("nt-01")).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].pseudonym, "NT-010");
+}
+
+#[test]
+fn a_botox_injection_recorded_on_the_tablet_moves_the_schedule_and_waits_to_sync() {
+    let (_dir, mut app) = unlocked();
+    app.add_participant(&NewParticipant {
+        pseudonym: "NT-005".into(),
+        inclusion_date: today_minus(60),
+        surgery_date: None,
+        botox_dates: vec![today_minus(50)],
+    })
+    .unwrap();
+    let pending = app.sync_status().unwrap().pending;
+    let max_effect = |p: &Participant| {
+        p.timepoints
+            .iter()
+            .find(|t| t.timepoint == "botox_max_effect")
+            .map(|t| t.window_start.clone())
+    };
+    let before = max_effect(&app.list_participants(Some("NT-005")).unwrap()[0]);
+
+    let updated = app
+        .update_participant_dates(
+            "NT-005",
+            &DatesUpdate {
+                surgery_date: Some(today_minus(-30)),
+                add_botox_dates: vec![today_minus(14)],
+            },
+        )
+        .unwrap();
+    assert_eq!(updated.botox_dates, vec![today_minus(50), today_minus(14)]);
+    assert_eq!(updated.surgery_date, Some(today_minus(-30)));
+    assert_ne!(
+        max_effect(&updated),
+        before,
+        "the schedule follows the new injection"
+    );
+    assert_eq!(app.sync_status().unwrap().pending, pending + 1);
+
+    let nothing = DatesUpdate {
+        surgery_date: Some(today_minus(-30)),
+        add_botox_dates: vec![today_minus(14)],
+    };
+    let refused = [
+        app.update_participant_dates("NT-005", &nothing),
+        app.update_participant_dates(
+            "NT-005",
+            &DatesUpdate {
+                surgery_date: Some("2025-02-30".into()),
+                add_botox_dates: Vec::new(),
+            },
+        ),
+    ];
+    for result in refused {
+        assert_eq!(result.unwrap_err().code, "invalid_input");
+    }
+    assert_eq!(
+        app.update_participant_dates("NT-404", &nothing)
+            .unwrap_err()
+            .code,
+        "not_found"
+    );
+    assert_eq!(app.sync_status().unwrap().pending, pending + 1);
 }
 
 #[test]

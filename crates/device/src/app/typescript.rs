@@ -21,6 +21,7 @@ pub fn declarations() -> String {
         TimepointState::decl(),
         Participant::decl(),
         NewParticipant::decl(),
+        DatesUpdate::decl(),
         PatientInstrument::decl(),
         Instrument::decl(),
         SessionForm::decl(),

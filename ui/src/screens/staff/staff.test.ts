@@ -284,3 +284,43 @@ describe('unfinished patient sessions on the home screen', () => {
     expect(target.querySelector('[data-testid=unfinished-NT-002]')).toBeNull();
   });
 });
+
+describe('participant dates on the home screen', () => {
+  it('records a Botox injection given today, moving the schedule, and says so', async () => {
+    const target = render(Home, {
+      enrolled: true,
+      onstart: () => {},
+      onhistory: () => {},
+      onresumed: () => {},
+      onenrolled: () => {},
+    });
+    await settle();
+    const schedule = () => target.querySelector('[data-testid=participant-NT-002] [data-timepoint=botox_max_effect]')!.textContent;
+    const before = schedule();
+    const open = target.querySelector<HTMLButtonElement>('[data-testid=dates-open-NT-002]')!;
+    expect(open.getAttribute('aria-label')).toBe('Change the dates of NT-002');
+    open.click();
+    await settle();
+    const form = target.querySelector<HTMLFormElement>('[data-testid=dates-NT-002]')!;
+    expect(open.getAttribute('aria-expanded')).toBe('true');
+
+    // Nothing changed: said, nothing sent.
+    form.requestSubmit();
+    await settle();
+    expect(form.textContent).toContain('Nothing has changed.');
+    expect(calls).not.toContain('update_participant_dates');
+
+    const botox = form.querySelector<HTMLInputElement>('#dates-NT-002-botox')!;
+    botox.value = '2026-02-20';
+    botox.dispatchEvent(new Event('input', { bubbles: true }));
+    form.requestSubmit();
+    await settle();
+    expect(calls).toContain('update_participant_dates');
+    expect(backend.participants.get('NT-002')!.botoxDates).toContain('2026-02-20');
+    expect(target.querySelector('[data-testid=dates-NT-002]')).toBeNull();
+    expect(target.textContent).toContain('Dates of NT-002 saved; the schedule is updated.');
+    expect(schedule()).not.toBe(before);
+    expect(schedule()).toContain('2026-03-06'); // 2 weeks after the new injection
+  });
+});
+
