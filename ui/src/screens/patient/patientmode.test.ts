@@ -147,4 +147,24 @@ describe('patient mode', () => {
     await walkTo(target, '#side-effects');
     expect(target.querySelector<HTMLTextAreaElement>('#side-effects')!.value).toBe('Stramhet i kinden');
   });
+
+  it('never saves a side-effect draft after the text was sent', async () => {
+    const session = start('NT-001', 'post_6m');
+    const target = mountPatientMode(session, []);
+    await settle();
+    await walkTo(target, '#side-effects');
+    const box = target.querySelector<HTMLTextAreaElement>('#side-effects')!;
+    box.value = 'Stramhet i kinden';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    // Sent before the typing pause is over.
+    await walkTo(target, '[data-testid=patient-review]');
+    button(target, 'Send my answers')!.click();
+    await settle();
+    expect(target.textContent).toContain('Thank you!');
+    await new Promise((r) => setTimeout(r, 1000));
+    await settle();
+    expect(backend.sideEffects.map((e) => e.text)).toContain('Stramhet i kinden');
+    expect(backend.sessions.get(session.sessionId)!.sideEffectDraft).toBeUndefined();
+  });
 });
+
