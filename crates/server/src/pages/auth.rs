@@ -83,7 +83,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
     let throttle = &state.login_throttle;
-    if let Some(wait) = throttle.wait(&form.name, Instant::now()) {
+    if let Err(wait) = throttle.attempt(&form.name, Instant::now()) {
         tracing::warn!("coordinator login refused: too many failures for the name");
         let minutes = wait.as_secs().div_ceil(60).max(1);
         let mut response = login_form(Some(&format!(
@@ -109,7 +109,6 @@ pub async fn login(
         .await
         .unwrap_or(false);
     if !(known && ok) {
-        throttle.failed(&form.name, Instant::now());
         tracing::info!("coordinator login refused");
         let mut response = login_form(Some("Wrong name or password."));
         *response.status_mut() = StatusCode::UNAUTHORIZED;

@@ -1,6 +1,6 @@
-//! Failed coordinator logins, counted per name. After [`Config::login_attempts`] failures within
-//! [`Config::login_lockout`] of the first one, that name is refused without checking a password
-//! until the lockout has passed; a successful login clears the count. Unknown names are counted
+//! Coordinator login attempts, counted per name. After [`Config::login_attempts`] failed ones
+//! within [`Config::login_lockout`] of the first one, that name is refused without checking a
+//! password until the lockout has passed; a successful login clears the count. Unknown names are counted
 //! like known ones, so a lockout says nothing about which names exist. The count lives in this
 //! server process: behind a load balancer each server keeps its own.
 //!
@@ -38,41 +38,55 @@ impl LoginThrottle {
         }
     }
 
-    /// How long `name` must still wait, or `None` when it may try now.
-    pub fn wait(&self, name: &str, now: Instant) -> Option<Duration> {
-        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = failures.get(name)?;
-        let elapsed = now.saturating_duration_since(entry.first);
-        (entry.count >= self.attempts && elapsed < self.lockout).then(|| self.lockout - elapsed)
+    /// Take one login attempt for `name`, counted as a failure until [`succeeded`] clears it,
+    /// in one step, so parallel attempts cannot slip past the limit while their passwords are
+    /// being checked. `Err` is how long the name must still wait (nothing is counted then).
+    ///
+    /// [`succeeded`]: LoginThrottle::succeeded
+    pub fn attempt(&self, name: &str, now: Instant) -> Result<(), Duration> {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = failures.get_mut(name) {
+            let elapsed = now.saturating_duration_since(entry.first);
+            if elapsed >= self.lockout {
+                *entry = Failures {
+                    count: 0,
+                    first: now,
+                };
+            } else if entry.count >= self.attempts {
+                return Err(self.lockout - elapsed);
+            }
+            entry.count = entry.count.saturating_add(1);
+            return Ok(());
+        }
+        if failures.len() >= MAX_TRACKED {
+            self.make_room(&mut failures, now);
+        }
+        failures.insert(
+            name.to_owned(),
+            Failures {
+                count: 1,
+                first: now,
+            },
+        );
+        Ok(())
     }
 
-    /// Count a failed login for `name`.
-    pub fn failed(&self, name: &str, now: Instant) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if !failures.contains_key(name) && failures.len() >= MAX_TRACKED {
-            let lockout = self.lockout;
-            failures.retain(|_, f| now.saturating_duration_since(f.first) < lockout);
-            if failures.len() >= MAX_TRACKED {
-                let oldest = failures
-                    .iter()
-                    .min_by_key(|(_, f)| f.first)
-                    .map(|(name, _)| name.clone());
-                if let Some(oldest) = oldest {
-                    failures.remove(&oldest);
-                }
-            }
+    /// Drop expired entries; if none expired, the oldest name that is not locked (a locked one
+    /// only when every tracked name is locked), so spraying new names cannot unlock a name.
+    fn make_room(&self, failures: &mut HashMap<String, Failures>, now: Instant) {
+        let lockout = self.lockout;
+        failures.retain(|_, f| now.saturating_duration_since(f.first) < lockout);
+        if failures.len() < MAX_TRACKED {
+            return;
         }
-        let entry = failures.entry(name.to_owned()).or_insert(Failures {
-            count: 0,
-            first: now,
-        });
-        if now.saturating_duration_since(entry.first) >= self.lockout {
-            *entry = Failures {
-                count: 0,
-                first: now,
-            };
+        let attempts = self.attempts;
+        let oldest = failures
+            .iter()
+            .min_by_key(|(_, f)| (f.count >= attempts, f.first))
+            .map(|(name, _)| name.clone());
+        if let Some(oldest) = oldest {
+            failures.remove(&oldest);
         }
-        entry.count = entry.count.saturating_add(1);
     }
 
     /// A successful login for `name`: forget its failures.
@@ -89,62 +103,78 @@ mod tests {
     const MINUTE: Duration = Duration::from_secs(60);
 
     #[test]
-    fn a_name_is_locked_after_the_allowed_failures_until_the_lockout_has_passed() {
+    fn a_name_is_locked_after_the_allowed_attempts_until_the_lockout_has_passed() {
         let throttle = LoginThrottle::new(3, 15 * MINUTE);
         let start = Instant::now();
         for i in 0..3 {
-            assert_eq!(throttle.wait("coord", start), None, "before failure {i}");
-            throttle.failed("coord", start + MINUTE * i);
+            assert_eq!(
+                throttle.attempt("coord", start + MINUTE * i),
+                Ok(()),
+                "attempt {i}"
+            );
         }
         assert_eq!(
-            throttle.wait("coord", start + 2 * MINUTE),
-            Some(13 * MINUTE)
+            throttle.attempt("coord", start + 2 * MINUTE),
+            Err(13 * MINUTE)
         );
-        assert_eq!(throttle.wait("coord", start + 14 * MINUTE), Some(MINUTE));
-        assert_eq!(throttle.wait("other", start + 2 * MINUTE), None);
-        assert_eq!(throttle.wait("coord", start + 15 * MINUTE), None);
-        // After the lockout a failure starts a new count.
-        throttle.failed("coord", start + 16 * MINUTE);
-        assert_eq!(throttle.wait("coord", start + 16 * MINUTE), None);
+        assert_eq!(throttle.attempt("coord", start + 14 * MINUTE), Err(MINUTE));
+        assert_eq!(throttle.attempt("other", start + 2 * MINUTE), Ok(()));
+        // After the lockout a new count starts.
+        assert_eq!(throttle.attempt("coord", start + 15 * MINUTE), Ok(()));
     }
 
     #[test]
-    fn failures_spread_wider_than_the_lockout_never_lock() {
+    fn parallel_attempts_count_before_their_passwords_are_checked() {
+        let throttle = LoginThrottle::new(5, 15 * MINUTE);
+        let now = Instant::now();
+        let allowed = (0..200)
+            .filter(|_| throttle.attempt("coord", now).is_ok())
+            .count();
+        assert_eq!(allowed, 5);
+    }
+
+    #[test]
+    fn attempts_spread_wider_than_the_lockout_never_lock() {
         let throttle = LoginThrottle::new(3, 15 * MINUTE);
         let start = Instant::now();
         for i in 0..10 {
-            let at = start + 10 * MINUTE * i;
-            throttle.failed("coord", at);
-            assert_eq!(throttle.wait("coord", at), None, "failure {i}");
-        }
-    }
-
-    #[test]
-    fn a_successful_login_clears_the_failures() {
-        let throttle = LoginThrottle::new(3, 15 * MINUTE);
-        let now = Instant::now();
-        throttle.failed("coord", now);
-        throttle.failed("coord", now);
-        throttle.succeeded("coord");
-        throttle.failed("coord", now);
-        throttle.failed("coord", now);
-        assert_eq!(throttle.wait("coord", now), None);
-    }
-
-    #[test]
-    fn many_names_stay_bounded_and_the_newest_lock_still_holds() {
-        let throttle = LoginThrottle::new(1, 15 * MINUTE);
-        let start = Instant::now();
-        for i in 0..(MAX_TRACKED as u32 + 50) {
-            throttle.failed(
-                &format!("name-{i}"),
-                start + Duration::from_millis(i.into()),
+            assert_eq!(
+                throttle.attempt("coord", start + 10 * MINUTE * i),
+                Ok(()),
+                "{i}"
             );
         }
-        let tracked = throttle.failures.lock().unwrap().len();
-        assert_eq!(tracked, MAX_TRACKED);
-        let last = format!("name-{}", MAX_TRACKED + 49);
-        assert!(throttle.wait(&last, start + MINUTE).is_some());
-        assert_eq!(throttle.wait("name-0", start + MINUTE), None);
+    }
+
+    #[test]
+    fn a_successful_login_clears_the_count() {
+        let throttle = LoginThrottle::new(3, 15 * MINUTE);
+        let now = Instant::now();
+        throttle.attempt("coord", now).unwrap();
+        throttle.attempt("coord", now).unwrap();
+        throttle.succeeded("coord");
+        for _ in 0..3 {
+            throttle.attempt("coord", now).unwrap();
+        }
+        assert!(throttle.attempt("coord", now).is_err());
+    }
+
+    #[test]
+    fn many_new_names_stay_bounded_and_never_unlock_a_locked_name() {
+        let throttle = LoginThrottle::new(2, 15 * MINUTE);
+        let start = Instant::now();
+        throttle.attempt("coord", start).unwrap();
+        throttle.attempt("coord", start).unwrap();
+        assert!(throttle.attempt("coord", start).is_err());
+        for i in 0..(MAX_TRACKED as u32 + 50) {
+            // One attempt each: tracked, not locked, none expired.
+            let at = start + Duration::from_millis(i.into());
+            throttle.attempt(&format!("name-{i}"), at).unwrap();
+        }
+        assert_eq!(throttle.failures.lock().unwrap().len(), MAX_TRACKED);
+        assert!(
+            throttle.attempt("coord", start + MINUTE).is_err(),
+            "still locked"
+        );
     }
 }
