@@ -35,6 +35,9 @@ export const en = {
   'error.locked_out': 'Too many wrong attempts. Wait {retryAfterS} seconds, then try again.',
   'error.session_ended': 'This patient session has already ended. Start a new session if needed.',
   'error.already_submitted': 'Already saved for this participant and time point; nothing is saved twice.',
+  'error.session_open':
+    'A session for this participant and time point was not finished. Resume it or end it from the participant list first.',
+  'error.no_changes': 'Nothing has changed.',
   'error.device_revoked': 'The study server no longer accepts this tablet. Contact the study coordinator.',
   'error.server_error': 'The study server had a problem. Data stays on the tablet; try again later.',
   'error.storage_full': 'The tablet storage is full. Free some space, then try again.',
@@ -351,6 +354,9 @@ export const sv: Table = {
   'error.locked_out': 'För många felaktiga försök. Vänta {retryAfterS} sekunder och försök sedan igen.',
   'error.session_ended': 'Patientsessionen har redan avslutats. Starta en ny session vid behov.',
   'error.already_submitted': 'Redan sparat för den här deltagaren och tidpunkten; inget sparas två gånger.',
+  'error.session_open':
+    'En session för den här deltagaren och tidpunkten blev inte klar. Återuppta eller avsluta den från deltagarlistan först.',
+  'error.no_changes': 'Inget har ändrats.',
   'error.device_revoked': 'Studieservern godkänner inte längre den här surfplattan. Kontakta studiekoordinatorn.',
   'error.server_error': 'Studieservern hade ett problem. Data ligger kvar på surfplattan; försök igen senare.',
   'error.storage_full': 'Surfplattans lagring är full. Frigör utrymme och försök igen.',

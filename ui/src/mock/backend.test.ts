@@ -196,6 +196,9 @@ describe('mock backend', () => {
     const q = b.handle('submit_questionnaire', { sessionId: s.sessionId, instrument: 'face', answers: { q1: 2 } }) as {
       id: string;
     };
+    // Staff work waits until the patient session ends, as in the backend.
+    expect(() => b.handle('list_participants')).toThrow(expect.objectContaining({ code: 'locked' }));
+    b.handle('end_session', { sessionId: s.sessionId, passphrase: MOCK_PASSPHRASE });
     expect(() =>
       b.handle('correct_clinician_form', { language: 'en', supersedes: q.id, answers: SEED_SUNNYBROOK, reason: 'typo' }),
     ).toThrow(expect.objectContaining({ code: 'invalid_input' }));

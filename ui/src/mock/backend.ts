@@ -178,9 +178,16 @@ export class MockBackend {
     this.lastError = 'Server unreachable: connection timed out';
   }
 
-  private requireUnlocked() {
+  /** The store is open (patient screens need no more). */
+  private requireOpen() {
     if (!this.initialized) fail('not_initialized', 'The store has not been created yet.');
     if (!this.unlocked) fail('locked', 'The tablet is locked.');
+  }
+
+  /** Staff work: refused while a patient holds the tablet, as in the backend. */
+  private requireUnlocked() {
+    this.requireOpen();
+    if (this.patientSession) fail('locked', 'a patient session is in progress; a staff passphrase or PIN ends it');
   }
 
   private participant(pseudonym: unknown): StoredParticipant {
@@ -290,6 +297,18 @@ export class MockBackend {
     this.emitSyncStatus(this.syncSummary());
   }
 
+  /** Questionnaires saved for a participant at a time point, in any session. */
+  private savedAt(participant: string, timepoint: string): string[] {
+    return this.submissions
+      .filter((s) => s.kind === 'questionnaire' && s.participant === participant && s.timepoint === timepoint)
+      .map((s) => String(s.instrument));
+  }
+
+  /** The time point's patient forms without questionnaires in `saved` (as the backend). */
+  private notSaved(timepoint: string, saved: string[]): Session['forms'] {
+    return FORMS_BY_TIMEPOINT[timepoint].filter((f) => f === 'side_effects' || !saved.includes(f));
+  }
+
   /** The form must be one of the time point's staff forms (the store's check_form). */
   private requireStaffForm(timepoint: string, form: string) {
     if (!(STAFF_FORMS_BY_TIMEPOINT[timepoint] ?? []).includes(form))
@@ -386,13 +405,13 @@ export class MockBackend {
             fail('invalid_input', `not a date: ${String(d)}`);
         const surgery = update.surgeryDate || null;
         const changesSurgery = surgery !== null && surgery !== p.surgeryDate;
-        if (!changesSurgery && !added.some((d) => !p.botoxDates.includes(d))) fail('invalid_input', 'no date changes');
+        if (!changesSurgery && !added.some((d) => !p.botoxDates.includes(d))) fail('no_changes', 'no date changes');
         if (changesSurgery) p.surgeryDate = surgery;
         p.botoxDates = [...new Set([...p.botoxDates, ...added])].sort();
         return this.view(p);
       }
       case 'content_pack': {
-        this.requireUnlocked();
+        this.requireOpen();
         const instrument = String(args.instrument) as Instrument;
         if (!['face', 'fdi', 'saq', 'sunnybrook'].includes(instrument))
           fail('not_found', `No content pack for ${instrument}`);
@@ -408,13 +427,15 @@ export class MockBackend {
           fail('invalid_input', `${timepoint} has no patient forms`);
         if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
         if ([...this.sessions.values()].some((s) => !s.ended && s.session.participant === p.pseudonym && s.session.timepoint === timepoint))
-          fail('invalid_input', 'an interrupted session for this participant and time point is still open');
+          fail('session_open', 'an interrupted session for this participant and time point is still open');
+        const forms = this.notSaved(timepoint, this.savedAt(p.pseudonym, timepoint));
+        if (forms.length === 0) fail('already_submitted', `everything at ${timepoint} is already saved`);
         const session: Session = {
           sessionId: this.nextId('session'),
           participant: p.pseudonym,
           timepoint,
           language: args.language,
-          forms: FORMS_BY_TIMEPOINT[timepoint],
+          forms,
         };
         this.sessions.set(session.sessionId, {
           session,
@@ -444,7 +465,9 @@ export class MockBackend {
         this.requireUnlocked();
         const s = this.liveSession(args.sessionId);
         this.patientSession = s.session.sessionId;
-        return { session: s.session, submitted: [...s.submitted] };
+        const elsewhere = this.savedAt(s.session.participant, s.session.timepoint).filter((f) => !s.submitted.has(f));
+        const session = { ...s.session, forms: this.notSaved(s.session.timepoint, elsewhere) };
+        return { session, submitted: session.forms.filter((f) => s.submitted.has(f)) };
       }
       case 'save_draft': {
         const s = this.liveSession(args.sessionId);
@@ -452,7 +475,7 @@ export class MockBackend {
         return null;
       }
       case 'resume_draft': {
-        this.requireUnlocked();
+        this.requireOpen();
         const s = this.liveSession(args.sessionId);
         if (this.patientSession !== s.session.sessionId)
           fail('session_ended', 'this session is not the one in progress on the tablet');
@@ -473,7 +496,8 @@ export class MockBackend {
         const s = this.liveSession(args.sessionId);
         const instrument = String(args.instrument) as PatientInstrument;
         if (!s.session.forms.includes(instrument)) fail('invalid_input', `${instrument} is not part of this session`);
-        if (s.submitted.has(instrument)) fail('already_submitted', `${instrument} was already submitted`);
+        if (this.savedAt(s.session.participant, s.session.timepoint).includes(instrument))
+          fail('already_submitted', `${instrument} was already submitted for this participant at this time point`);
         const answers = (args.answers ?? {}) as Answers;
         this.validateAnswers(instrument, answers);
         const scores =

@@ -71,7 +71,7 @@ impl App {
         let changes_surgery = surgery.is_some_and(|d| current.surgery_date != Some(d));
         let adds_botox = botox.iter().any(|d| !current.botox_dates.contains(d));
         if !changes_surgery && !adds_botox {
-            return Err(CommandError::invalid("no date changes"));
+            return Err(CommandError::new("no_changes", "no date changes"));
         }
         store.update_participant_dates(pseudonym, surgery, &botox)?;
         participant_view(store, pseudonym)

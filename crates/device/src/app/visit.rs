@@ -35,7 +35,8 @@ impl App {
             .iter()
             .any(|s| s.participant == participant && s.timepoint == timepoint);
         if interrupted {
-            return Err(CommandError::invalid(
+            return Err(CommandError::new(
+                "session_open",
                 "an interrupted session for this participant and time point is still open: resume or end it first",
             ));
         }
@@ -224,8 +225,6 @@ impl App {
             text,
             Some(&session.id),
         )?;
-        // Sent: its draft has done its job.
-        store.save_side_effect_draft(&session.id, "")?;
         Ok(IdResult { id: saved.id })
     }
 
@@ -241,11 +240,13 @@ impl App {
         let session = store.session(session_id)?;
         let confirmed_by = store.confirm_staff(passphrase)?;
         if session.state == "open" {
-            let planned = planned_forms(store, &session.timepoint)?;
+            // A time point the study no longer has (after an update) still lets the session end.
+            let planned = planned_forms(store, &session.timepoint).unwrap_or_default();
             let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
-            let completed = not_saved(&planned, saved.iter().map(|(form, _)| form.as_str()))
-                .iter()
-                .all(|f| *f == SessionForm::SideEffects);
+            let completed = !planned.is_empty()
+                && not_saved(&planned, saved.iter().map(|(form, _)| form.as_str()))
+                    .iter()
+                    .all(|f| *f == SessionForm::SideEffects);
             store.end_session(session_id, completed, &confirmed_by)?;
         }
         self.patient_session = None;

@@ -169,6 +169,15 @@ impl Store {
         if session.state != "open" {
             return Err(Error::Invalid("this session has ended".into()));
         }
+        if self
+            .session_forms_saved(session_id)?
+            .iter()
+            .any(|f| f == "side_effects")
+        {
+            return Err(Error::Invalid(
+                "the side effects of this session are already sent".into(),
+            ));
+        }
         let chars = text.chars().count();
         if chars > mimik_domain::side_effect::MAX_CHARS {
             return Err(Error::Invalid(format!(

@@ -340,7 +340,16 @@ impl Store {
                 "side_effect.saved",
             )
         };
-        self.write(|tx, ctx| insert(tx, ctx, record))
+        self.write(|tx, ctx| {
+            if let Some(session) = session_id {
+                // Sent: the text's draft goes in the same transaction.
+                tx.execute(
+                    "DELETE FROM drafts WHERE session_id = ?1 AND instrument = 'side_effects'",
+                    [session],
+                )?;
+            }
+            insert(tx, ctx, record)
+        })
     }
 
     /// Grade a side effect (Clavien-Dindo). A later grade of the same side effect supersedes.
