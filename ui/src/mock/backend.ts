@@ -185,7 +185,7 @@ export class MockBackend {
   }
 
   /** Staff work: refused while a patient holds the tablet, as in the backend. */
-  private requireUnlocked() {
+  private requireStaff() {
     this.requireOpen();
     if (this.patientSession) fail('locked', 'a patient session is in progress; a staff passphrase or PIN ends it');
   }
@@ -355,7 +355,7 @@ export class MockBackend {
         this.patientSession = null;
         return null;
       case 'enroll': {
-        this.requireUnlocked();
+        this.requireStaff();
         const url = String(args.serverUrl ?? '');
         const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url);
         if (!url.startsWith('https://') && !loopback)
@@ -367,7 +367,7 @@ export class MockBackend {
         return { deviceId: 'dev-0001' };
       }
       case 'list_participants': {
-        this.requireUnlocked();
+        this.requireStaff();
         const query = String(args.query ?? '').trim().toLowerCase();
         return [...this.participants.values()]
           .filter((p) => !query || p.pseudonym.toLowerCase().includes(query))
@@ -375,7 +375,7 @@ export class MockBackend {
           .map((p) => this.view(p));
       }
       case 'add_participant': {
-        this.requireUnlocked();
+        this.requireStaff();
         const pseudonym = String(args.pseudonym ?? '').trim();
         if (!/^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/.test(pseudonym))
           fail('invalid_input', 'pseudonym: use letters, digits and dashes');
@@ -396,7 +396,7 @@ export class MockBackend {
         return this.view(p);
       }
       case 'update_participant_dates': {
-        this.requireUnlocked();
+        this.requireStaff();
         const p = this.participant(args.pseudonym);
         const update = (args.update ?? {}) as DatesUpdate;
         const added = update.addBotoxDates ?? [];
@@ -419,7 +419,7 @@ export class MockBackend {
         return mockContentPack(instrument);
       }
       case 'start_session': {
-        this.requireUnlocked();
+        this.requireStaff();
         const p = this.participant(args.participant);
         const timepoint = String(args.timepoint);
         if (!TIMEPOINTS.includes(timepoint)) fail('invalid_input', `unknown time point ${timepoint}`);
@@ -449,7 +449,7 @@ export class MockBackend {
         return session;
       }
       case 'open_sessions': {
-        this.requireUnlocked();
+        this.requireStaff();
         return [...this.sessions.values()]
           .filter((s) => !s.ended)
           .map((s) => ({
@@ -462,7 +462,7 @@ export class MockBackend {
           }));
       }
       case 'resume_session': {
-        this.requireUnlocked();
+        this.requireStaff();
         const s = this.liveSession(args.sessionId);
         this.patientSession = s.session.sessionId;
         const elsewhere = this.savedAt(s.session.participant, s.session.timepoint).filter((f) => !s.submitted.has(f));
@@ -549,7 +549,7 @@ export class MockBackend {
       case 'sync_status':
         return this.syncSummary();
       case 'sync_now':
-        this.requireUnlocked();
+        this.requireStaff();
         this.syncAll();
         return this.syncSummary();
       case 'score_preview': {
@@ -561,7 +561,7 @@ export class MockBackend {
         return { scores, notes: {} };
       }
       case 'submit_clinician_form': {
-        this.requireUnlocked();
+        this.requireStaff();
         const p = this.participant(args.participant);
         if (args.instrument !== 'sunnybrook') fail('invalid_input', 'only sunnybrook is a clinician form');
         if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
@@ -579,7 +579,7 @@ export class MockBackend {
         return { id: sub.id, scores: preview.scores };
       }
       case 'correct_clinician_form': {
-        this.requireUnlocked();
+        this.requireStaff();
         if (args.language !== 'sv' && args.language !== 'en') fail('invalid_input', 'language');
         const reason = String(args.reason ?? '').trim();
         if ([...reason].length < 3) fail('invalid_input', 'say why the record is corrected');
@@ -602,13 +602,13 @@ export class MockBackend {
         return { id: sub.id, scores: preview.scores };
       }
       case 'participant_history':
-        this.requireUnlocked();
+        this.requireStaff();
         return historyOf(this.submissions, this.participant(args.participant).pseudonym);
       case 'eligibility_criteria':
-        this.requireUnlocked();
+        this.requireStaff();
         return MOCK_CRITERIA.map((c) => ({ ...c }));
       case 'record_eligibility': {
-        this.requireUnlocked();
+        this.requireStaff();
         const p = this.participant(args.participant);
         const timepoint = String(args.timepoint);
         this.requireStaffForm(timepoint, 'eligibility');
@@ -627,12 +627,12 @@ export class MockBackend {
         return { id: sub.id, ...outcome } satisfies EligibilityResult;
       }
       case 'pending_side_effects':
-        this.requireUnlocked();
+        this.requireStaff();
         return this.sideEffects
           .filter((s) => s.grade === undefined)
           .map(({ id, participant, timepoint, text, createdAt }) => ({ id, participant, timepoint, text, createdAt }));
       case 'grade_side_effect': {
-        this.requireUnlocked();
+        this.requireStaff();
         const se = this.sideEffects.find((s) => s.id === args.sideEffectId);
         if (!se) fail('not_found', 'No such side effect.');
         const grade = String(args.grade);
@@ -651,7 +651,7 @@ export class MockBackend {
         return { id: sub.id };
       }
       case 'record_botox_count': {
-        this.requireUnlocked();
+        this.requireStaff();
         const p = this.participant(args.participant);
         this.requireStaffForm(String(args.timepoint), 'botox_count');
         const count = args.count;

@@ -66,7 +66,7 @@ impl App {
             .open_sessions()?
             .into_iter()
             .map(|s| OpenSession {
-                language: Language::from_code(&s.language).unwrap_or(Language::En),
+                language: stored_language(&s.language),
                 session_id: s.id,
                 participant: s.participant,
                 timepoint: s.timepoint,
@@ -99,7 +99,7 @@ impl App {
                 session_id: session.id.clone(),
                 participant: session.participant,
                 timepoint: session.timepoint,
-                language: Language::from_code(&session.language).unwrap_or(Language::En),
+                language: stored_language(&session.language),
                 forms,
             },
             submitted,
@@ -194,7 +194,7 @@ impl App {
         }
         let validated =
             validate(form, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
-        let language = Language::from_code(&session.language).unwrap_or(Language::En);
+        let language = stored_language(&session.language);
         let pack_language = pack_for(store, Instrument::from(instrument), language)?
             .language
             .clone();
@@ -252,6 +252,11 @@ impl App {
         self.patient_session = None;
         Ok(())
     }
+}
+
+/// A session's stored language code; English (the reference wording) for an unknown one.
+fn stored_language(code: &str) -> Language {
+    Language::from_code(code).unwrap_or(Language::En)
 }
 
 /// What the patient is asked at a time point, in protocol order.
