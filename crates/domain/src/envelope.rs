@@ -295,6 +295,25 @@ mod tests {
         assert_eq!(sent.check_body(), Err(EnvelopeError::NotCanonical));
     }
 
+    /// The wire form is pinned: canonical bytes and hash of one body, the hash computed outside
+    /// Rust (`printf %s BYTES | sha256sum`). A change here breaks every stored hash and signature
+    /// and needs a body version bump.
+    #[test]
+    fn a_body_encodes_to_the_pinned_canonical_bytes_and_hash() {
+        let bytes = body("NT-001", 3, 60).to_canonical().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, PINNED_BODY);
+        assert_eq!(canonical::sha256_hex(text.as_bytes()), PINNED_SHA256);
+    }
+
+    const PINNED_BODY: &str = concat!(
+        r#"{"content":{"answers":{"q1":3},"instrument":"saq","scores":{"total":48.888888888888886}},"#,
+        r#""kind":"questionnaire","participant":"NT-001","recorded_at":"2026-09-21T14:13:20.123Z","#,
+        r#""session_id":null,"staff_id":"staff-1","supersedes":null,"timepoint":"post_6m","#,
+        r#""utc_offset_minutes":60,"v":1}"#
+    );
+    const PINNED_SHA256: &str = "7dc4e13683444e9218214c0b6d2f43905271c5d3a2de6308c4fead00593f4af1";
+
     #[test]
     fn ids_must_be_uuid_v7() {
         assert_eq!(
@@ -321,9 +340,15 @@ mod tests {
         fn equal_submissions_hash_equal_and_different_ones_differ(
             a in 1u8..=5, b in 1u8..=5, offset in -720i32..=840
         ) {
-            let hash = |code, minutes| canonical::sha256_hex(&body("NT-001", code, minutes).to_canonical().unwrap());
-            prop_assert_eq!(hash(a, offset), hash(a, offset));
-            prop_assert_eq!(hash(a, offset) == hash(b, offset), a == b);
+            let hash = |body: &Body| canonical::sha256_hex(&body.to_canonical().unwrap());
+            // The same submission reached another way: its content parsed from text written in
+            // another key order and spacing, so equality cannot come from sharing one value.
+            let mut rebuilt = body("NT-001", a, offset);
+            rebuilt.content = serde_json::from_str(&format!(
+                r#"{{ "scores": {{"total": 48.888888888888886}}, "answers": {{ "q1": {a} }}, "instrument": "saq" }}"#
+            )).unwrap();
+            prop_assert_eq!(hash(&rebuilt), hash(&body("NT-001", a, offset)));
+            prop_assert_eq!(hash(&body("NT-001", a, offset)) == hash(&body("NT-001", b, offset)), a == b);
         }
 
         #[test]
