@@ -1,6 +1,7 @@
 //! A child process for the crash tests in `tests/crash.rs`: it does one kind of store work and
 //! prints a line after each durable step, so the parent can SIGKILL it at random moments and then
-//! check that everything printed is really there. Not a tool for anything else.
+//! check that everything printed is really there. `init` and `passphrase` print `starting` just
+//! before their operation, so the parent can aim its kill inside it. Not a tool for anything else.
 //!
 //! Usage: `store_child save-loop DIR PASS` · `store_child init DIR PASS` ·
 //! `store_child passphrase DIR OLD NEW` · `store_child save-then-wait DIR PASS N`
@@ -40,6 +41,13 @@ fn save(store: &mut Store, n: u64) -> String {
         .id
 }
 
+/// Tells the parent that the operation under test begins now, so its kill can aim inside it.
+fn started(out: &mut impl Write) {
+    writeln!(out, "starting")
+        .and_then(|()| out.flush())
+        .expect("stdout");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
@@ -68,11 +76,13 @@ fn main() {
             std::thread::sleep(std::time::Duration::from_secs(3600));
         }
         "init" => {
+            started(&mut out);
             Store::init(dir, "nurse", arg(3), KdfParams::INSECURE_FAST_FOR_TESTS).expect("init");
             writeln!(out, "initialized").expect("stdout");
         }
         "passphrase" => {
             let mut store = unlock(dir, arg(3));
+            started(&mut out);
             store
                 .change_passphrase(arg(4), KdfParams::INSECURE_FAST_FOR_TESTS)
                 .expect("change");

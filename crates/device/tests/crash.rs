@@ -95,17 +95,97 @@ fn saves_survive_200_random_sigkills_with_every_printed_id_present() {
     );
 }
 
+/// How long `args`' operation runs in the child, from its `starting` line to the line saying it
+/// finished: the median of five runs that are not killed (the longest is a load spike, and kills
+/// drawn from it would mostly land after the end). `prepare` makes a fresh setting for each run.
+fn time_the_operation(prepare: impl Fn() -> (tempfile::TempDir, Vec<String>)) -> Duration {
+    let mut lengths: Vec<Duration> = (0..5)
+        .map(|_| {
+            let (_dir, args) = prepare();
+            let mut child = Command::new(child_bin())
+                .args(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("child starts");
+            let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+            let mut line = || lines.next().and_then(Result::ok);
+            assert_eq!(line().as_deref(), Some("starting"), "{args:?} starts");
+            let start = Instant::now();
+            let done = line();
+            let length = start.elapsed();
+            assert!(done.is_some(), "{args:?} reports its end");
+            assert!(
+                child.wait().expect("child ends").success(),
+                "{args:?} works"
+            );
+            length
+        })
+        .collect();
+    lengths.sort();
+    lengths[2]
+}
+
+/// What one kill aimed inside the operation left: the child's lines after `starting`, or `None`
+/// when it was killed before it printed `starting`.
+fn kill_inside(args: &[&str], delay: Duration) -> Option<Vec<String>> {
+    let mut child = Command::new(child_bin())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("child starts");
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let started = rx.recv_timeout(Duration::from_secs(30)).ok();
+    if started.as_deref() == Some("starting") {
+        std::thread::sleep(delay);
+    }
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    reader.join().expect("reader");
+    (started.as_deref() == Some("starting")).then(|| rx.try_iter().collect())
+}
+
+/// A kill whose delay is drawn from the operation's measured length.
+fn delay_within(rng: &mut Rng, length: Duration) -> Duration {
+    let micros = u64::try_from(length.as_micros()).unwrap_or(u64::MAX).max(1);
+    Duration::from_micros(rng.below(micros))
+}
+
+/// At least this many of the 60 kills must land inside the operation, or the test proved nothing.
+const MIN_KILLS_INSIDE: usize = 12;
+
 #[test]
 fn init_killed_midway_leaves_a_working_store_or_remains_init_can_start_over() {
     let mut rng = Rng::from_time();
+    let length = time_the_operation(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let args = vec![
+            "init".into(),
+            dir.path().to_str().unwrap().into(),
+            PASS.into(),
+        ];
+        (dir, args)
+    });
+    let mut inside = 0;
     let mut outcomes = BTreeSet::new();
     for _ in 0..60 {
         let dir = tempfile::tempdir().unwrap();
         let dir_arg = dir.path().to_str().unwrap();
-        let printed = run_and_kill(
-            &["init", dir_arg, PASS],
-            Duration::from_millis(rng.below(40)),
-        );
+        let printed = kill_inside(&["init", dir_arg, PASS], delay_within(&mut rng, length))
+            .expect("the child reached init before the kill");
+        let finished = printed.iter().any(|l| l == "initialized");
+        if !finished {
+            inside += 1;
+        }
         match unlock(dir.path()) {
             Ok(store) => {
                 // init finished (its recovery key was at least about to be shown).
@@ -113,10 +193,7 @@ fn init_killed_midway_leaves_a_working_store_or_remains_init_can_start_over() {
                 outcomes.insert("store");
             }
             Err(Error::NotInitialized(_) | Error::InitInterrupted) => {
-                assert!(
-                    printed.is_empty(),
-                    "init reported success but left no usable store"
-                );
+                assert!(!finished, "init reported success but left no usable store");
                 // Nothing was saved: init runs again over the remains and works.
                 let (store, _) = Store::init(
                     dir.path(),
@@ -131,29 +208,53 @@ fn init_killed_midway_leaves_a_working_store_or_remains_init_can_start_over() {
             Err(other) => panic!("after a kill during init: {other}"),
         }
     }
-    eprintln!("outcomes: {outcomes:?}");
+    eprintln!("{inside} of 60 kills landed inside init ({length:?})");
+    assert!(
+        inside >= MIN_KILLS_INSIDE,
+        "only {inside} of 60 kills landed inside init (it takes {length:?})"
+    );
+    assert!(
+        outcomes.contains("nothing"),
+        "no kill left init unfinished ({outcomes:?})"
+    );
 }
 
 #[test]
 fn a_passphrase_change_killed_midway_leaves_exactly_the_old_or_the_new_passphrase() {
+    let length = time_the_operation(|| {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_store(dir.path()));
+        let args = vec![
+            "passphrase".into(),
+            dir.path().to_str().unwrap().into(),
+            PASS.into(),
+            "second-passphrase".into(),
+        ];
+        (dir, args)
+    });
     let dir = tempfile::tempdir().unwrap();
     drop(new_store(dir.path()));
     let dir_arg = dir.path().to_str().unwrap();
     let mut rng = Rng::from_time();
     let (mut current, mut next) = (PASS.to_owned(), "second-passphrase".to_owned());
-    let mut changed = 0;
+    let (mut inside, mut changed) = (0, 0);
     for _ in 0..60 {
-        let printed = run_and_kill(
+        let printed = kill_inside(
             &["passphrase", dir_arg, &current, &next],
-            Duration::from_millis(rng.below(30)),
-        );
+            delay_within(&mut rng, length),
+        )
+        .expect("the child unlocked and reached the change before the kill");
+        let reported = printed.iter().any(|l| l == "changed");
+        if !reported {
+            inside += 1;
+        }
         let old_works = Store::unlock(dir.path(), &staff(&current)).is_ok();
         let new_works = Store::unlock(dir.path(), &staff(&next)).is_ok();
         assert!(
             old_works != new_works,
             "exactly one passphrase opens the store"
         );
-        if printed.iter().any(|l| l == "changed") {
+        if reported {
             assert!(new_works, "a reported change took effect");
         }
         if new_works {
@@ -163,5 +264,13 @@ fn a_passphrase_change_killed_midway_leaves_exactly_the_old_or_the_new_passphras
         let store = Store::unlock(dir.path(), &staff(&current)).unwrap();
         assert!(store.verify().unwrap().ok);
     }
-    eprintln!("{changed} of 60 changes completed before the kill");
+    eprintln!("{inside} of 60 kills landed inside the change ({length:?})");
+    assert!(
+        inside >= MIN_KILLS_INSIDE,
+        "only {inside} of 60 kills landed inside the change (it takes {length:?})"
+    );
+    assert!(
+        changed < 60,
+        "every change completed before its kill: the kills never interrupted one"
+    );
 }
