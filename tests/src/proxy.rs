@@ -1,13 +1,15 @@
 //! A loopback TCP proxy that injects faults into HTTP exchanges (RELIABILITY.md, "Faults"):
 //! cut the connection after N bytes of the request, or forward the whole request and drop the
 //! server's reply (the server committed, the tablet never hears it). It also gives the tablet a
-//! stable address while the server behind it is killed and restarted on another port.
+//! stable address while the server behind it is killed and restarted on another port. A gate
+//! ([`Fault::HoldAfterReplies`]) holds the next request once a number of replies has passed, so a
+//! test can act between two batches of one sync instead of guessing with a sleep.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// What the proxy does to each new connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +20,24 @@ pub enum Fault {
     CutRequestAfter(usize),
     /// Forward the request; read the server's whole reply and drop it, closing on the client.
     DropReply,
+    /// Forward whole requests and replies one at a time; once this many replies (counted over
+    /// all connections since the fault was set) have reached the client, hold the next request
+    /// until [`Proxy::release`], then close that connection without forwarding it.
+    HoldAfterReplies(usize),
+}
+
+/// The gate's shared state: replies forwarded, whether a request is being held, released.
+#[derive(Debug, Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    replies: usize,
+    holding: bool,
+    released: bool,
 }
 
 /// A running proxy. Dropping it stops accepting.
@@ -25,6 +45,7 @@ pub enum Fault {
 pub struct Proxy {
     addr: SocketAddr,
     state: Arc<Mutex<(SocketAddr, Fault)>>,
+    gate: Arc<Gate>,
     stop: Arc<AtomicBool>,
 }
 
@@ -35,7 +56,8 @@ impl Proxy {
         let addr = listener.local_addr().expect("proxy addr");
         let state = Arc::new(Mutex::new((upstream, Fault::None)));
         let stop = Arc::new(AtomicBool::new(false));
-        let (state2, stop2) = (Arc::clone(&state), Arc::clone(&stop));
+        let gate = Arc::new(Gate::default());
+        let (state2, stop2, gate2) = (Arc::clone(&state), Arc::clone(&stop), Arc::clone(&gate));
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
@@ -43,12 +65,18 @@ impl Proxy {
                 }
                 let Ok(client) = client else { continue };
                 let (upstream, fault) = *state2.lock().expect("proxy state");
+                let gate = Arc::clone(&gate2);
                 std::thread::spawn(move || {
-                    let _ = handle(client, upstream, fault);
+                    let _ = handle(client, upstream, fault, &gate);
                 });
             }
         });
-        Proxy { addr, state, stop }
+        Proxy {
+            addr,
+            state,
+            gate,
+            stop,
+        }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -56,9 +84,34 @@ impl Proxy {
         format!("http://{}", self.addr)
     }
 
-    /// Fault for connections accepted from now on.
+    /// Fault for connections accepted from now on (a new gate starts counting from zero).
     pub fn set_fault(&self, fault: Fault) {
+        *self.gate.state.lock().expect("gate") = GateState::default();
         self.state.lock().expect("proxy state").1 = fault;
+    }
+
+    /// Wait until the gate holds a request; false when none arrived within `timeout`.
+    pub fn wait_until_held(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.gate.state.lock().expect("gate");
+        while !state.holding {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return false;
+            };
+            state = self.gate.changed.wait_timeout(state, left).expect("gate").0;
+        }
+        true
+    }
+
+    /// Replies the gate let through so far.
+    pub fn replies(&self) -> usize {
+        self.gate.state.lock().expect("gate").replies
+    }
+
+    /// Let the held request go: its connection is closed without forwarding it.
+    pub fn release(&self) {
+        self.gate.state.lock().expect("gate").released = true;
+        self.gate.changed.notify_all();
     }
 
     /// Point at a restarted server.
@@ -74,7 +127,12 @@ impl Drop for Proxy {
     }
 }
 
-fn handle(mut client: TcpStream, upstream: SocketAddr, fault: Fault) -> std::io::Result<()> {
+fn handle(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    fault: Fault,
+    gate: &Gate,
+) -> std::io::Result<()> {
     let mut server = TcpStream::connect(upstream)?;
     client.set_read_timeout(Some(Duration::from_secs(30)))?;
     server.set_read_timeout(Some(Duration::from_secs(30)))?;
@@ -111,6 +169,32 @@ fn handle(mut client: TcpStream, upstream: SocketAddr, fault: Fault) -> std::io:
             let _ = read_http_message(&mut server);
             let _ = client.shutdown(Shutdown::Both);
         }
+        Fault::HoldAfterReplies(limit) => loop {
+            let request = read_http_message(&mut client)?;
+            if request.is_empty() {
+                break;
+            }
+            {
+                let mut state = gate.state.lock().expect("gate");
+                if state.replies >= limit {
+                    state.holding = true;
+                    gate.changed.notify_all();
+                    while !state.released {
+                        state = gate.changed.wait(state).expect("gate");
+                    }
+                    drop(state);
+                    let _ = server.shutdown(Shutdown::Both);
+                    let _ = client.shutdown(Shutdown::Both);
+                    break;
+                }
+            }
+            server.write_all(&request)?;
+            let reply = read_http_message(&mut server)?;
+            // Counted before the client can read it: a client that answers at once must not slip
+            // its next request past the gate.
+            gate.state.lock().expect("gate").replies += 1;
+            client.write_all(&reply)?;
+        },
     }
     Ok(())
 }

@@ -149,18 +149,45 @@ fn a_reply_lost_after_the_server_committed_is_resent_and_counted_as_duplicate() 
     reconcile(&tablet, &server);
 }
 
+/// The kill lands between two batches of one sync: the proxy holds the second batch's request
+/// until the server has been SIGKILLed (a sleep used to guess, and the kill often landed before
+/// the first request). NL-1, NL-2.
 #[test]
 fn the_server_sigkilled_mid_sync_and_restarted_loses_nothing() {
     let (_root, mut server, proxy, tablet) = setup(1500);
+    proxy.set_fault(Fault::HoldAfterReplies(1));
+    let queued = tablet.status()["pending"].as_u64().unwrap();
     let dir = tablet.dir.clone();
     let syncing = std::thread::spawn(move || {
         let tablet = mimik_tests::harness::Tablet::reopen(&dir);
-        tablet.run(&["sync"], b"")
+        tablet.run(&["sync", "--max-attempts", "1"], b"")
     });
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    assert!(
+        proxy.wait_until_held(std::time::Duration::from_secs(60)),
+        "the sync sent a second request after the first reply"
+    );
+    assert_eq!(proxy.replies(), 1);
     server.kill_and_restart();
     proxy.set_upstream(server.addr);
-    let _ = syncing.join().unwrap();
+    proxy.release();
+    let interrupted = syncing.join().unwrap();
+    assert_eq!(
+        interrupted.status.code(),
+        Some(7),
+        "the interrupted sync says it did not finish: {}",
+        String::from_utf8_lossy(&interrupted.stdout)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&interrupted.stdout).unwrap();
+    assert_eq!(
+        summary["stored"], 500,
+        "one batch landed before the kill: {summary}"
+    );
+    assert_eq!(
+        summary["pending"].as_u64(),
+        Some(queued - 500),
+        "the rest is still queued: {summary}"
+    );
+    proxy.set_fault(Fault::None);
     let done = tablet.ok(&["sync", "--max-attempts", "3"], b"");
     assert_eq!(done["pending"], 0, "{done}");
     reconcile(&tablet, &server);
