@@ -114,11 +114,22 @@ impl Shared {
         interval: Duration,
         report: impl Fn(&SyncSummary) + Send + Sync + 'static,
     ) {
+        self.run_background_with(interval, RETRY, report).await;
+    }
+
+    /// [`Shared::run_background`] with its back-off after failures given (tests use short
+    /// ones).
+    pub async fn run_background_with(
+        self: Arc<Self>,
+        interval: Duration,
+        retry: Backoff,
+        report: impl Fn(&SyncSummary) + Send + Sync + 'static,
+    ) {
         let mut failures: u32 = 0;
         loop {
             let wait = match failures {
                 0 => interval,
-                n => RETRY.delay(n - 1, jitter()).max(interval),
+                n => retry.delay(n - 1, jitter()).max(interval),
             };
             tokio::time::sleep(wait).await;
             let ready = {

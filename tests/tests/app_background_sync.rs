@@ -1,0 +1,157 @@
+//! The app's background sync loop (`Shared::run_background_with`, what the Tauri shell spawns)
+//! against a real `mimik-server` on loopback, behind the fault proxy: it sends what was saved
+//! without anyone pressing "Sync now", keeps the queue while the server is unreachable and drains
+//! it once the network is back (NL-8), and does nothing while the tablet is locked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+use mimik_device::KdfParams;
+use mimik_device::app::dto::{NewParticipant, SyncSummary};
+use mimik_device::app::{App, Shared};
+use mimik_device::sync::Backoff;
+use mimik_tests::harness::Server;
+use mimik_tests::proxy::{Fault, Proxy};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const PIN: &str = "nurse-pin-1234";
+const INTERVAL: Duration = Duration::from_millis(200);
+const RETRY: Backoff = Backoff {
+    base: Duration::from_millis(200),
+    cap: Duration::from_millis(800),
+};
+
+fn participant(pseudonym: &str) -> NewParticipant {
+    NewParticipant {
+        pseudonym: pseudonym.into(),
+        inclusion_date: "2025-01-10".into(),
+        surgery_date: None,
+        botox_dates: Vec::new(),
+    }
+}
+
+/// A server, a proxy in front of it, and an unlocked app enrolled through the proxy, with the
+/// background loop running and every status it reports collected.
+struct Rig {
+    _root: tempfile::TempDir,
+    _server: Server,
+    proxy: Proxy,
+    shared: Arc<Shared>,
+    reports: Arc<Mutex<Vec<SyncSummary>>>,
+}
+
+async fn rig() -> Rig {
+    let root = tempfile::tempdir().unwrap();
+    let server = tokio::task::spawn_blocking({
+        let dir = root.path().join("server");
+        move || Server::start(&dir, None)
+    })
+    .await
+    .unwrap();
+    let proxy = Proxy::start(server.addr);
+    let mut app = App::new(
+        &root.path().join("tablet"),
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+        None,
+    );
+    app.init_store("anna.l", PIN).unwrap();
+    let shared = Arc::new(Shared::new(app));
+    shared
+        .enroll(&proxy.url(), &server.enrollment_code())
+        .await
+        .unwrap();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&reports);
+    tokio::spawn(
+        Arc::clone(&shared).run_background_with(INTERVAL, RETRY, move |status| {
+            sink.lock().unwrap().push(status.clone());
+        }),
+    );
+    Rig {
+        _root: root,
+        _server: server,
+        proxy,
+        shared,
+        reports,
+    }
+}
+
+/// Wait up to 20 s for the last reported status to satisfy `done`.
+async fn until(rig: &Rig, what: &str, done: impl Fn(&SyncSummary) -> bool) -> SyncSummary {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let last = rig.reports.lock().unwrap().last().cloned();
+        if let Some(last) = last.filter(|s| !s.syncing && done(s)) {
+            return last;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the background loop never reported {what}: {:?}",
+            rig.reports.lock().unwrap().last()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_loop_sends_a_save_without_sync_now_and_drains_once_the_network_is_back() {
+    let rig = rig().await;
+    rig.shared
+        .app()
+        .await
+        .add_participant(&participant("NT-001"))
+        .unwrap();
+    let sent = until(&rig, "an empty queue", |s| {
+        s.pending == 0 && s.acknowledged == 1
+    })
+    .await;
+    assert_eq!(sent.last_error, None);
+
+    // The network goes away: every connection is cut before a byte reaches the server.
+    rig.proxy.set_fault(Fault::CutRequestAfter(0));
+    rig.shared
+        .app()
+        .await
+        .add_participant(&participant("NT-002"))
+        .unwrap();
+    let failing = until(&rig, "a failure with the record kept", |s| {
+        s.pending == 1 && s.last_error.is_some()
+    })
+    .await;
+    assert_eq!(failing.acknowledged, 1, "{failing:?}");
+
+    // Back: the loop retries by itself (NL-8: the queue drains without staff doing anything).
+    rig.proxy.set_fault(Fault::None);
+    let drained = until(&rig, "the queue drained after the failure", |s| {
+        s.pending == 0 && s.last_error.is_none()
+    })
+    .await;
+    // Acknowledged means a receipt from the server that names the record and echoes its hash.
+    assert_eq!(drained.acknowledged, 2, "{drained:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_loop_does_nothing_while_the_tablet_is_locked_and_resumes_after_unlock() {
+    let rig = rig().await;
+    until(&rig, "a first pass", |s| s.pending == 0).await;
+    {
+        let mut app = rig.shared.app().await;
+        app.add_participant(&participant("NT-001")).unwrap();
+        app.lock();
+    }
+    // A pass that had already begun may still report its end.
+    tokio::time::sleep(INTERVAL * 2).await;
+    let passes_before = rig.reports.lock().unwrap().len();
+    tokio::time::sleep(INTERVAL * 6).await;
+    assert_eq!(
+        rig.reports.lock().unwrap().len(),
+        passes_before,
+        "no pass runs while the store's key is not in memory"
+    );
+    rig.shared.app().await.unlock(PIN).unwrap();
+    let resumed = until(&rig, "the queue drained after unlock", |s| {
+        s.pending == 0 && s.acknowledged == 1
+    })
+    .await;
+    assert_eq!(resumed.last_error, None);
+}
