@@ -24,9 +24,17 @@ fn canary_strings_appear_in_no_file_of_the_store_byte_by_byte() {
         "CANARY-7f3a-SIDE-EFFECT",
         "CANARY-9b1c-REASON",
         "KANARIE-åäö-ÖGA",
+        "CANARY-4d2e-DRAFT-WHILE-TYPING",
     ];
     {
         let mut store = new_store(dir.path());
+        // What a patient is still typing is kept as a draft: it must be as sealed as a sent text.
+        let session = store.start_session("NT-001", "post_12m", "sv").unwrap();
+        store
+            .save_side_effect_draft(&session.id, canaries[3])
+            .unwrap();
+        let drafts = store.drafts(&session.id).unwrap();
+        assert_eq!(drafts[0].answers["text"], canaries[3], "the draft is kept");
         store
             .save_side_effect("NT-001", "post_6m", canaries[0], None)
             .unwrap();
