@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 step "system packages (Rust build, Tauri app, Xvfb and WebKitWebDriver for the real-app tests)"
 apt_install build-essential pkg-config libssl-dev curl ca-certificates "${TAURI_PACKAGES[@]}" \
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver imagemagick
 ensure_rust
 command -v tauri-driver >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/tauri-driver" ] \
   || cargo install tauri-driver --locked --version 2.1.0
