@@ -24,6 +24,12 @@ pub struct Driver {
 impl Driver {
     /// Start tauri-driver on free ports; `env` reaches the app it launches.
     pub fn start(env: &[(&str, OsString)]) -> Driver {
+        Driver::start_logging(env, None)
+    }
+
+    /// [`Driver::start`], with what tauri-driver, WebKitWebDriver and the app print written to
+    /// `log` (tests search it for patient text).
+    pub fn start_logging(env: &[(&str, OsString)], log: Option<&Path>) -> Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the app needs an X display: run the tests under `xvfb-run -a`"
@@ -32,9 +38,18 @@ impl Driver {
         let mut command = Command::new(tauri_driver());
         command
             .args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .args(["--native-port", &native_port.to_string()]);
+        match log {
+            Some(log) => {
+                let file = std::fs::File::create(log).expect("driver log");
+                command
+                    .stdout(file.try_clone().expect("driver log"))
+                    .stderr(file);
+            }
+            None => {
+                command.stdout(Stdio::null()).stderr(Stdio::null());
+            }
+        }
         for (key, value) in env {
             command.env(key, value);
         }

@@ -17,6 +17,56 @@ use std::path::Path;
 /// The harness's `mimik` CLI unlocks with this passphrase: the app's staff uses it too.
 const PASS: &str = "tablet-passphrase";
 
+/// Side-effect texts typed in the app; afterwards no file the app, its web view or its drivers
+/// wrote (store, WebKitGTK data and cache, temp files, logs) may hold them in plain text.
+const CANARIES: [&str; 2] = [
+    "Lätt huvudvärk KANARIE-app-9e07",
+    "Stramhet i kinden KANARIE-app-5c1f",
+];
+
+/// Every file under `dir`, with its bytes.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(t) if t.is_file() => {
+                    if let Ok(bytes) = std::fs::read(&path) {
+                        found.push((path, bytes));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// `text` in `bytes` as UTF-8 or as UTF-16 (little or big endian: WebKit keeps web storage in
+/// UTF-16).
+fn holds(bytes: &[u8], text: &str) -> bool {
+    let utf16 = |big: bool| -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    [text.as_bytes().to_vec(), utf16(false), utf16(true)]
+        .iter()
+        .any(|needle| bytes.windows(needle.len()).any(|w| w == needle.as_slice()))
+}
+
 fn days_ago(days: u64) -> String {
     (chrono::Local::now().date_naive() - chrono::Days::new(days)).to_string()
 }
@@ -204,8 +254,7 @@ async fn leave_patient_mode(ui: &Screen) {
 /// Baseline asks the patient only about side effects: a one-step session.
 async fn baseline_session(ui: &Screen) {
     start_session(ui, "NT-001", "baseline").await;
-    ui.fill("#side-effects", "Lätt huvudvärk efter injektionen")
-        .await;
+    ui.fill("#side-effects", CANARIES[0]).await;
     ui.click("Next").await;
     ui.wait_text("Check your answers").await;
     ui.click("Send my answers").await;
@@ -281,8 +330,7 @@ async fn visit(ui: &Screen, pseudonym: &str, shots: &Path) {
     answer_items(ui, 9).await;
 
     ui.wait_text("Side effects, in your own words").await;
-    ui.fill("#side-effects", "Stramhet i kinden i två dagar")
-        .await;
+    ui.fill("#side-effects", CANARIES[1]).await;
     ui.click("Next").await;
 
     ui.wait_text("Check your answers").await;
@@ -323,11 +371,28 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
     let server = Server::start(&root.path().join("server"), None);
     let code = server.enrollment_code();
 
-    let driver = Driver::start(&[
-        ("MIMIK_DATA_DIR", OsString::from(&data)),
-        // No background sync during the visit: the test syncs with "Sync now".
-        ("MIMIK_SYNC_INTERVAL_S", OsString::from("3600")),
-    ]);
+    // The app's home, web-view data, caches and temp files all land under `app_home`, and what
+    // the drivers and the app print in `log`, so the canary search below sees all of them.
+    let app_home = root.path().join("app-home");
+    let xdg = |name: &str| {
+        let dir = app_home.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        OsString::from(dir)
+    };
+    let log = root.path().join("driver.log");
+    let driver = Driver::start_logging(
+        &[
+            ("MIMIK_DATA_DIR", OsString::from(&data)),
+            // No background sync during the visit: the test syncs with "Sync now".
+            ("MIMIK_SYNC_INTERVAL_S", OsString::from("3600")),
+            ("HOME", OsString::from(&app_home)),
+            ("XDG_DATA_HOME", xdg("data")),
+            ("XDG_CACHE_HOME", xdg("cache")),
+            ("XDG_CONFIG_HOME", xdg("config")),
+            ("TMPDIR", xdg("tmp")),
+        ],
+        Some(&log),
+    );
     let ui = Screen {
         client: driver.launch(&bin("mimik-app")).await,
     };
@@ -359,6 +424,28 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
         .expect("everything synced");
     ui.client.clone().close().await.unwrap();
     drop(driver);
+
+    // No plain patient text anywhere the app, its web view or its drivers wrote (the server's
+    // folder is the server's business).
+    let written = files_under(root.path());
+    assert!(
+        written
+            .iter()
+            .any(|(p, _)| p.starts_with(app_home.join("data"))),
+        "the web view wrote its data under the test's XDG folders (else this search proves nothing)"
+    );
+    for (path, bytes) in &written {
+        if path.starts_with(root.path().join("server")) {
+            continue;
+        }
+        for canary in CANARIES {
+            assert!(
+                !holds(bytes, canary),
+                "{canary:?} in plain text in {}",
+                path.display()
+            );
+        }
+    }
 
     // The CLI opens the same store with the same staff passphrase.
     let tablet = Tablet::reopen(&data);
