@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fantoccini::Locator;
+use mimik_domain::{Instrument, MissingMode, parse_answers_json, score};
 use mimik_tests::bin;
 use mimik_tests::harness::{Server, Tablet};
 use mimik_tests::webdriver::{Driver, Screen};
@@ -155,11 +156,40 @@ async fn sunnybrook(ui: &Screen, timepoint: &str, option: usize, shot: Option<&P
         .await
         .unwrap();
     assert_eq!(items.len(), 13);
+    let mut chosen = serde_json::Map::new();
     for item in items {
         let labels = item.find_all(Locator::Css("label")).await.unwrap();
-        labels[option.min(labels.len() - 1)].click().await.unwrap();
+        let label = &labels[option.min(labels.len() - 1)];
+        label.click().await.unwrap();
+        let code: u8 = label
+            .find(Locator::Css("strong"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let id = item.attr("data-item").await.unwrap().unwrap();
+        chosen.insert(id, code.into());
     }
     ui.wait_text("Composite score").await;
+    // The composite on screen is the one mimik-domain computes from the ratings chosen, with the
+    // screen's one decimal.
+    let answers = serde_json::json!({ "answers": chosen }).to_string();
+    let answers = parse_answers_json(Instrument::Sunnybrook, answers.as_bytes()).unwrap();
+    let composite = score(&answers, MissingMode::Strict)
+        .value("composite")
+        .expect("13 ratings give a composite");
+    let expected = format!("{}", (composite * 10.0).round() / 10.0);
+    ui.client
+        .wait()
+        .for_element(Locator::XPath(&format!(
+            "//dd[@data-score='composite'][normalize-space(.)='{expected}']"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("the screen shows the composite {expected}"));
     if let Some(path) = shot {
         ui.screenshot(path).await;
     }
