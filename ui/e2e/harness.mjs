@@ -13,7 +13,8 @@ const require = createRequire(import.meta.url);
 export const UI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const VITE = join(UI_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
 const OUT = 'dist-e2e';
-export const SCREENSHOT_DIR = join(UI_DIR, 'screenshots');
+// Tests write into an ignored folder; ui/screenshots/ holds copies updated on purpose (ui/README.md).
+export const SCREENSHOT_DIR = process.env.MIMIK_SCREENSHOT_DIR ?? join(UI_DIR, 'test-results', 'screenshots');
 export const MOCK_PASSPHRASE = 'mimik-e2e-pass';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
