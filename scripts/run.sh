@@ -14,7 +14,10 @@ apt_install build-essential pkg-config libssl-dev curl ca-certificates perl "${T
 ensure_rust
 step "building the UI (embedded in the app)"
 build_ui
-step "building mimik-app, mimik-server and the mimik CLI (release)"
+step "building mimik-app, mimik-server and the mimik CLI (release, optimised)"
+echo "    The first build compiles about 600 crates, SQLCipher with its own OpenSSL and WebKitGTK's"
+echo "    bindings; cargo is quiet for minutes during the last crates and the link. Later runs reuse"
+echo "    target/ and take seconds."
 cargo build --release --locked --bin mimik-app --bin mimik-server --bin mimik
 bin=target/release
 demo="${MIMIK_DEMO_DIR:-$PWD/.mimik-demo}"
@@ -41,7 +44,7 @@ code=$("${server[@]}" enrollment-code --site karolinska)
 cat <<MSG
 
 Mimik is running.
-  coordinator pages: $url/   (user: coordinator, password: \$MIMIK_SERVER_PASSWORD)
+  coordinator pages: $url/   (user: coordinator, password: $MIMIK_SERVER_PASSWORD)
   enroll the tablet: server address $url   one-time code $code
   tablet data:       $demo/tablet  (inspect with: $bin/mimik --data-dir $demo/tablet status)
   exports:           $bin/mimik-server --data-dir $demo/server export --format csv-wide
