@@ -162,3 +162,26 @@ fn user_add_takes_the_password_from_the_environment_and_refuses_a_second_one_of_
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }
+
+#[test]
+fn the_server_writes_no_colour_codes_into_a_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = server(&dir.path().join("data"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let response = http_get(first.trim_end_matches('\n'), "/health");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    drop(running);
+    let written = std::fs::read_to_string(&log_path).unwrap();
+    assert!(written.contains("serving"), "the log has lines: {written:?}");
+    assert!(!written.contains('\u{1b}'), "no ANSI escapes: {written:?}");
+}
