@@ -182,6 +182,9 @@ fn the_server_writes_no_colour_codes_into_a_log_file() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     drop(running);
     let written = std::fs::read_to_string(&log_path).unwrap();
-    assert!(written.contains("serving"), "the log has lines: {written:?}");
+    assert!(
+        written.contains("serving"),
+        "the log has lines: {written:?}"
+    );
     assert!(!written.contains('\u{1b}'), "no ANSI escapes: {written:?}");
 }
