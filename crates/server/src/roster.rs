@@ -3,9 +3,11 @@
 //!
 //! [decision] For each pseudonym the registration with the latest `recorded_at` wins; ties go to
 //! the higher `(device_id, device_seq)`. On one device `device_seq` order is save order, so the
-//! newest edit on a tablet wins; across tablets the one made last wins.
+//! newest edit on a tablet wins; across tablets the one made last wins. A registration dated
+//! later than its receipt allows ([`crate::export::trust`]) loses to any with a believable time.
 
 use crate::error::{Error, Result};
+use crate::export::trust::future_dated;
 use crate::storage::StoredSubmission;
 use mimik_domain::envelope::Body;
 use mimik_domain::protocol::{RosterDates, RosterEntry};
@@ -19,7 +21,17 @@ pub fn build(participant_submissions: &[StoredSubmission]) -> Result<Vec<RosterE
             .map_err(|e| Error::Corrupt(format!("submission {}: {e}", submission.id)))?;
         let dates: RosterDates = serde_json::from_value(body.content)
             .map_err(|e| Error::Corrupt(format!("submission {}: {e}", submission.id)))?;
-        let key = |s: &StoredSubmission| (s.recorded_at.clone(), s.device_id.clone(), s.device_seq);
+        // A row dated after its receipt (a tablet clock set to 2099) ranks below every row
+        // with a believable time: it cannot win every later update (issue 13 item 8).
+        let key = |s: &StoredSubmission| {
+            let believable = !future_dated(s);
+            (
+                believable,
+                s.recorded_at.clone(),
+                s.device_id.clone(),
+                s.device_seq,
+            )
+        };
         match latest.get(submission.participant.as_str()) {
             Some((current, _)) if key(current) >= key(submission) => {}
             _ => {

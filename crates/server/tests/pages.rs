@@ -14,33 +14,8 @@ async fn logged_in() -> (
     Option<tempfile::TempDir>,
 ) {
     let (storage, dir) = storage(Backend::Sqlite).await;
-    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
-    assert!(
-        storage
-            .add_user("coord", &hash, &mimik_server::now())
-            .await
-            .unwrap()
-    );
     let (app, state) = app(storage);
-    let form = "name=coord&password=a+long+password";
-    let reply = send(
-        &app,
-        Method::POST,
-        "/login",
-        &[("content-type", "application/x-www-form-urlencoded")],
-        form,
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    let cookie = reply.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    let session = cookie.split(';').next().unwrap().to_owned();
+    let session = login(&app, &state).await;
     (app, state, session, dir)
 }
 

@@ -1,6 +1,7 @@
 //! JSON: `{"submissions": [...]}`, every stored submission of every kind in id order (DESIGN.md
 //! §7). Field order is fixed by the struct; maps inside come from canonical bodies (sorted).
 
+use super::trust::{future_dated, untrusted_corrections};
 use super::{Parsed, natural_key_duplicates};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -32,6 +33,10 @@ struct Row<'a> {
     received_at: &'a str,
     body_sha256: &'a str,
     natural_key_duplicate: bool,
+    /// Its `recorded_at` or `created_at` is later than its receipt allows ([`super::trust`]).
+    future_dated: bool,
+    /// It names a submission it may not supersede, so it supersedes nothing.
+    untrusted_correction: bool,
 }
 
 /// Write the JSON export (pretty, trailing newline).
@@ -40,6 +45,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
         .into_values()
         .flatten()
         .collect();
+    let untrusted = untrusted_corrections(all);
     let null = Value::Null;
     let submissions = all
         .iter()
@@ -70,6 +76,8 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             received_at: &p.row.received_at,
             body_sha256: &p.row.body_sha256,
             natural_key_duplicate: flagged.contains(&p.row.id),
+            future_dated: future_dated(&p.row),
+            untrusted_correction: untrusted.contains_key(&p.row.id),
         })
         .collect();
     let mut bytes = serde_json::to_vec_pretty(&Document { submissions })

@@ -8,12 +8,15 @@
 mod csv_long;
 mod csv_wide;
 mod json;
+pub mod trust;
+
+pub use trust::superseded;
 
 use crate::error::{Error, Result};
 use crate::storage::{Storage, StoredSubmission};
 use mimik_domain::envelope::{Body, Kind};
 use mimik_domain::study::Study;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 /// An export format.
@@ -106,13 +109,6 @@ impl Parsed {
             self.row.instrument.clone().unwrap_or_default(),
         ))
     }
-}
-
-/// Ids that a later correction supersedes: they stay stored, but do not count as "latest".
-pub fn superseded(all: &[Parsed]) -> BTreeSet<String> {
-    all.iter()
-        .filter_map(|p| p.body.supersedes.as_ref().map(|s| s.id.to_string()))
-        .collect()
 }
 
 /// Natural-key duplicates (DESIGN.md §5): forms not superseded that share participant × time

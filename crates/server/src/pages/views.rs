@@ -3,6 +3,7 @@
 use super::auth::Coordinator;
 use super::page;
 use crate::api::{ApiError, AppState};
+use crate::export::trust::{future_dated, untrusted_corrections};
 use crate::export::{Format, Parsed, export, natural_key_duplicates};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -63,7 +64,7 @@ pub async fn revoke(
     if !state.storage.revoke_device(&id, &crate::now()).await? {
         return Err(ApiError::for_status(StatusCode::NOT_FOUND));
     }
-    tracing::info!(device_id = %id, user = %user, "device revoked from the devices page");
+    tracing::info!(device_id = ?id, user = %user, "device revoked from the devices page");
     Ok(Redirect::to("/devices").into_response())
 }
 
@@ -108,7 +109,8 @@ pub async fn side_effects(
     ))
 }
 
-/// `GET /review`: conflicts (kept, never applied) and natural-key duplicates (both kept).
+/// `GET /review`: conflicts (kept, never applied), natural-key duplicates (both kept), and what
+/// [`crate::export::trust`] flags.
 /// Rejected envelopes are not stored, so they appear in the tablet's quarantine, not here.
 pub async fn review(
     State(state): State<AppState>,
@@ -117,6 +119,8 @@ pub async fn review(
     let conflicts = state.storage.conflicts().await?;
     let all = Parsed::all(state.storage.submissions().await?)?;
     let duplicates = natural_key_duplicates(&all);
+    let untrusted = untrusted_corrections(&all);
+    let future: Vec<&Parsed> = all.iter().filter(|p| future_dated(&p.row)).collect();
     Ok(page(
         "Conflicts and duplicates",
         Some(&user),
@@ -146,6 +150,29 @@ pub async fn review(
                         td { (timepoint) }
                         td { (instrument) }
                         td { @for id in ids { code { (id) } " " } }
+                    }
+                }
+            }
+            h2 { "Corrections that supersede nothing" }
+            p { "A correction may only supersede a stored submission of the same participant, kind and instrument from a device of the same site. These name another one: both are kept and both count." }
+            table {
+                tr { th { "Correction" } th { "Names" } }
+                @for (id, named) in &untrusted {
+                    tr { td { code { (id) } } td { code { (named) } } }
+                }
+            }
+            h2 { "Dated in the future" }
+            p { "Recorded or created later than the server received them (beyond ten minutes of clock difference): kept as sent; a roster entry dated like this never wins over one with a believable date." }
+            table {
+                tr { th { "Submission" } th { "Kind" } th { "Participant" } th { "Recorded" } th { "Created" } th { "Received" } }
+                @for p in &future {
+                    tr {
+                        td { code { (p.row.id) } }
+                        td { (p.row.kind) }
+                        td { (p.row.participant) }
+                        td { (p.row.recorded_at) }
+                        td { (p.row.created_at) }
+                        td { (p.row.received_at) }
                     }
                 }
             }

@@ -8,6 +8,7 @@
 
 mod gaps;
 pub mod postgres;
+mod rows;
 mod sql;
 pub mod sqlite;
 
@@ -162,6 +163,8 @@ pub struct StoredSubmission {
     pub body: String,
     /// Its hash.
     pub body_sha256: String,
+    /// The site of the device that sent it (joined from `devices`, not stored per row).
+    pub site: String,
 }
 
 /// A conflict kept for review.

@@ -7,49 +7,6 @@
 //! this once over `DB: Database` hide the SQL under trait plumbing. The text below is the single
 //! source; `story` tests run it on both backends.
 
-/// Columns of a stored submission, in [`StoredSubmission`](super::StoredSubmission) order.
-pub(crate) const SUBMISSION_COLUMNS: &str = "id, device_id, device_seq, kind, participant, \
-    timepoint, instrument, algorithm, recorded_at, utc_offset_minutes, created_at, received_at, \
-    body, body_sha256";
-
-/// A submission row as sqlx decodes it.
-pub(crate) type SubmissionTuple = (
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-);
-
-/// Tuple → struct.
-pub(crate) fn submission_from(t: SubmissionTuple) -> super::StoredSubmission {
-    super::StoredSubmission {
-        id: t.0,
-        device_id: t.1,
-        device_seq: t.2,
-        kind: t.3,
-        participant: t.4,
-        timepoint: t.5,
-        instrument: t.6,
-        algorithm: t.7,
-        recorded_at: t.8,
-        utc_offset_minutes: t.9,
-        created_at: t.10,
-        received_at: t.11,
-        body: t.12,
-        body_sha256: t.13,
-    }
-}
-
 macro_rules! impl_storage {
     ($backend:ty, $database:ty) => {
         #[async_trait::async_trait]
@@ -304,22 +261,24 @@ macro_rules! impl_storage {
 
             async fn submissions(&self) -> $crate::Result<Vec<$crate::storage::StoredSubmission>> {
                 let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM submissions ORDER BY id",
-                    $crate::storage::sql::SUBMISSION_COLUMNS
+                    "SELECT {} FROM {} ORDER BY s.id",
+                    $crate::storage::rows::SUBMISSION_COLUMNS,
+                    $crate::storage::rows::SUBMISSIONS_WITH_SITE
                 ));
-                let rows: Vec<$crate::storage::sql::SubmissionTuple> =
+                let rows: Vec<$crate::storage::rows::SubmissionTuple> =
                     sqlx::query_as(sql).fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map($crate::storage::sql::submission_from).collect())
+                Ok(rows.into_iter().map($crate::storage::rows::submission_from).collect())
             }
 
             async fn submissions_of_kind(&self, kind: &str) -> $crate::Result<Vec<$crate::storage::StoredSubmission>> {
                 let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM submissions WHERE kind = $1 ORDER BY id",
-                    $crate::storage::sql::SUBMISSION_COLUMNS
+                    "SELECT {} FROM {} WHERE s.kind = $1 ORDER BY s.id",
+                    $crate::storage::rows::SUBMISSION_COLUMNS,
+                    $crate::storage::rows::SUBMISSIONS_WITH_SITE
                 ));
-                let rows: Vec<$crate::storage::sql::SubmissionTuple> =
+                let rows: Vec<$crate::storage::rows::SubmissionTuple> =
                     sqlx::query_as(sql).bind(kind).fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map($crate::storage::sql::submission_from).collect())
+                Ok(rows.into_iter().map($crate::storage::rows::submission_from).collect())
             }
 
             async fn conflicts(&self) -> $crate::Result<Vec<$crate::storage::ConflictRow>> {

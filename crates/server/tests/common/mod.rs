@@ -299,3 +299,34 @@ pub fn correcting(mut body: Body, of: &Envelope) -> Body {
     });
     body
 }
+
+/// Add the coordinator `coord` to `state`'s storage, log in through `/login`, and return the
+/// session cookie (`name=value`), checking that it is HttpOnly and SameSite=Strict.
+pub async fn login(app: &axum::Router, state: &AppState) -> String {
+    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
+    assert!(
+        state
+            .storage
+            .add_user("coord", &hash, &mimik_server::now())
+            .await
+            .unwrap()
+    );
+    let reply = send(
+        app,
+        Method::POST,
+        "/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        "name=coord&password=a+long+password",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let cookie = reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_owned()
+}
