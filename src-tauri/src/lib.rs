@@ -7,12 +7,14 @@
 //!   directory's `store/`, e.g. `~/.local/share/se.karolinska.mimik/store` on Linux;
 //!   app-private storage on Android/iOS);
 //! - `MIMIK_CA_CERT`: a PEM file with the study's own CA, trusted besides the system roots;
-//! - `MIMIK_SYNC_INTERVAL_S`: seconds between background syncs (default 30).
+//! - `MIMIK_SYNC_INTERVAL_S`: seconds between background syncs (default 30);
+//! - `MIMIK_SYNC_DEBOUNCE_S`: seconds after the latest save that the background sync sends it
+//!   (default 3).
 
 mod commands;
 
 use mimik_device::KdfParams;
-use mimik_device::app::{App, SYNC_INTERVAL, Shared};
+use mimik_device::app::{App, SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +40,12 @@ pub fn run() {
             app.manage(Arc::clone(&shared));
 
             let handle = app.handle().clone();
-            tauri::async_runtime::spawn(shared.run_background(sync_interval(), move |status| {
+            let timing = Timing {
+                interval: seconds_from_env("MIMIK_SYNC_INTERVAL_S").unwrap_or(SYNC_INTERVAL),
+                debounce: seconds_from_env("MIMIK_SYNC_DEBOUNCE_S").unwrap_or(SAVE_DEBOUNCE),
+                ..Timing::default()
+            };
+            tauri::async_runtime::spawn(shared.run_background_with(timing, move |status| {
                 // Nobody listening (window closing) is not an error worth reporting.
                 let _ = handle.emit(SYNC_EVENT, status);
             }));
@@ -107,11 +114,11 @@ fn software_rendering(webview: tauri::webview::PlatformWebview) {
     }
 }
 
-fn sync_interval() -> Duration {
-    std::env::var("MIMIK_SYNC_INTERVAL_S")
+fn seconds_from_env(name: &str) -> Option<Duration> {
+    std::env::var(name)
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
-        .map_or(SYNC_INTERVAL, Duration::from_secs)
+        .map(Duration::from_secs)
 }
 
 /// The web view may only show the app's own pages: no remote navigation, ever.

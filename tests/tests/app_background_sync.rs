@@ -1,13 +1,14 @@
 //! The app's background sync loop (`Shared::run_background_with`, what the Tauri shell spawns)
 //! against a real `mimik-server` on loopback, behind the fault proxy: it sends what was saved
 //! without anyone pressing "Sync now", keeps the queue while the server is unreachable and drains
-//! it once the network is back (NL-8), and does nothing while the tablet is locked.
+//! it once the network is back (NL-8), sends a save shortly after it is made whatever the
+//! interval, and does nothing while the tablet is locked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use mimik_device::KdfParams;
 use mimik_device::app::dto::{NewParticipant, SyncSummary};
-use mimik_device::app::{App, Shared};
+use mimik_device::app::{App, Shared, Timing};
 use mimik_device::sync::Backoff;
 use mimik_tests::harness::Server;
 use mimik_tests::proxy::{Fault, Proxy};
@@ -16,9 +17,13 @@ use std::time::{Duration, Instant};
 
 const PIN: &str = "nurse-pin-1234";
 const INTERVAL: Duration = Duration::from_millis(200);
-const RETRY: Backoff = Backoff {
-    base: Duration::from_millis(200),
-    cap: Duration::from_millis(800),
+const TIMING: Timing = Timing {
+    interval: INTERVAL,
+    retry: Backoff {
+        base: Duration::from_millis(200),
+        cap: Duration::from_millis(800),
+    },
+    debounce: Duration::from_millis(200),
 };
 
 fn participant(pseudonym: &str) -> NewParticipant {
@@ -41,6 +46,10 @@ struct Rig {
 }
 
 async fn rig() -> Rig {
+    rig_with(TIMING).await
+}
+
+async fn rig_with(timing: Timing) -> Rig {
     let root = tempfile::tempdir().unwrap();
     let server = tokio::task::spawn_blocking({
         let dir = root.path().join("server");
@@ -63,7 +72,7 @@ async fn rig() -> Rig {
     let reports = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&reports);
     tokio::spawn(
-        Arc::clone(&shared).run_background_with(INTERVAL, RETRY, move |status| {
+        Arc::clone(&shared).run_background_with(timing, move |status| {
             sink.lock().unwrap().push(status.clone());
         }),
     );
@@ -154,4 +163,29 @@ async fn the_background_loop_does_nothing_while_the_tablet_is_locked_and_resumes
     })
     .await;
     assert_eq!(resumed.last_error, None);
+}
+
+/// Issue 13: data left the tablet only at the next 30 s interval. With an interval of an hour, a
+/// save still reaches the server a moment after the visit's last save.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_is_sent_shortly_after_it_is_made_without_waiting_for_the_interval() {
+    let rig = rig_with(Timing {
+        interval: Duration::from_secs(3600),
+        debounce: Duration::from_millis(300),
+        ..TIMING
+    })
+    .await;
+    let saved = Instant::now();
+    rig.shared
+        .app()
+        .await
+        .add_participant(&participant("NT-001"))
+        .unwrap();
+    let sent = until(&rig, "the save sent", |s| s.acknowledged == 1).await;
+    assert_eq!((sent.pending, sent.last_error), (0, None));
+    assert!(
+        saved.elapsed() < Duration::from_secs(10),
+        "sent {:?} after the save",
+        saved.elapsed()
+    );
 }

@@ -415,6 +415,7 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
             ("MIMIK_DATA_DIR", OsString::from(&data)),
             // No background sync during the visit: the test syncs with "Sync now".
             ("MIMIK_SYNC_INTERVAL_S", OsString::from("3600")),
+            ("MIMIK_SYNC_DEBOUNCE_S", OsString::from("3600")),
             ("HOME", OsString::from(&app_home)),
             ("XDG_DATA_HOME", xdg("data")),
             ("XDG_CACHE_HOME", xdg("cache")),

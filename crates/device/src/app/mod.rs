@@ -21,7 +21,7 @@ pub mod typescript;
 mod visit;
 
 pub use error::CommandError;
-pub use sync::{SYNC_INTERVAL, Shared};
+pub use sync::{SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
 
 use crate::keys::{Credentials, KdfParams};
 use crate::store::{self, Store};

@@ -9,9 +9,18 @@ use crate::sync::Backoff;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
+use tokio::time::Instant;
 
 /// How often the background task syncs while all is well.
 pub const SYNC_INTERVAL: Duration = Duration::from_secs(30);
+
+/// How long after the latest save the background task sends it: a visit saves several forms in
+/// a row, and one pass then sends them together. Data should not wait for the next interval
+/// (issue 13: a questionnaire saved just before the nurse locked the tablet sat there all night).
+pub const SAVE_DEBOUNCE: Duration = Duration::from_secs(3);
+
+/// How often the background task looks for new saves (one status query on the store).
+const TICK: Duration = Duration::from_millis(500);
 
 /// After failures the background task waits longer, up to five minutes ("sync now" is always
 /// there for staff who know the network is back).
@@ -107,45 +116,96 @@ impl Shared {
         Ok((conn, app.ca_pem.clone()))
     }
 
-    /// Sync every `interval` while the tablet is unlocked and enrolled, backing off after
-    /// failures; `report` gets the queue state when a pass starts and when it ends.
+    /// Sync every `interval` while the tablet is unlocked and enrolled, and [`SAVE_DEBOUNCE`]
+    /// after the latest save, backing off after failures; `report` gets the queue state when a
+    /// pass starts and when it ends.
     pub async fn run_background(
         self: Arc<Self>,
         interval: Duration,
         report: impl Fn(&SyncSummary) + Send + Sync + 'static,
     ) {
-        self.run_background_with(interval, RETRY, report).await;
+        let timing = Timing {
+            interval,
+            ..Timing::default()
+        };
+        self.run_background_with(timing, report).await;
     }
 
-    /// [`Shared::run_background`] with its back-off after failures given (tests use short
-    /// ones).
+    /// [`Shared::run_background`] with every timing given (tests use short ones).
     pub async fn run_background_with(
         self: Arc<Self>,
-        interval: Duration,
-        retry: Backoff,
+        timing: Timing,
         report: impl Fn(&SyncSummary) + Send + Sync + 'static,
     ) {
+        let tick = TICK.min(timing.interval);
         let mut failures: u32 = 0;
+        let mut next_due: Option<Instant> = None;
+        let mut last_seq: Option<i64> = None;
+        let mut saved_at: Option<Instant> = None;
         loop {
-            let wait = match failures {
-                0 => interval,
-                n => retry.delay(n - 1, jitter()).max(interval),
+            tokio::time::sleep(tick).await;
+            let Some(seq) = self.last_saved_seq().await else {
+                // Locked or not enrolled: start over once it is both.
+                (failures, next_due, last_seq, saved_at) = (0, None, None, None);
+                continue;
             };
-            tokio::time::sleep(wait).await;
-            let ready = {
-                let app = self.app.lock().await;
-                app.store.is_some() && store::is_enrolled(&app.dir)
-            };
-            if !ready {
-                failures = 0;
+            let now = Instant::now();
+            let due = *next_due.get_or_insert(now + timing.interval);
+            if last_seq != Some(seq) {
+                // A new save (or the first look after unlocking, which may follow saves the
+                // loop has not seen): wait for the visit's next save before sending them together.
+                saved_at = Some(now);
+            }
+            last_seq = Some(seq);
+            let save_waiting = saved_at.is_some_and(|at| now >= at + timing.debounce);
+            if now < due && !save_waiting {
                 continue;
             }
+            saved_at = None;
             failures = match self.sync_pass(&report).await {
                 Ok(status) if status.last_error.is_none() => 0,
                 Ok(_) => failures.saturating_add(1),
-                // Locked meanwhile: start over once unlocked.
+                // Locked meanwhile: the next tick starts over.
                 Err(_) => 0,
             };
+            let wait = match failures {
+                0 => timing.interval,
+                n => timing.retry.delay(n - 1, jitter()).max(timing.interval),
+            };
+            next_due = Some(Instant::now() + wait);
+        }
+    }
+
+    /// The store's latest device sequence number while the tablet is unlocked and enrolled:
+    /// it grows with every save.
+    async fn last_saved_seq(&self) -> Option<i64> {
+        let app = self.app.lock().await;
+        let store = app.store.as_ref()?;
+        if !store::is_enrolled(&app.dir) {
+            return None;
+        }
+        store.status().ok().map(|s| s.last_device_seq)
+    }
+}
+
+/// When the background task syncs.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// Between passes while all is well.
+    pub interval: Duration,
+    /// After failures, waits grow like this (never below `interval`) ...
+    pub retry: Backoff,
+    /// ... but a save is sent this long after the latest one whatever the wait (a failed pass
+    /// then counts as one more failure).
+    pub debounce: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            interval: SYNC_INTERVAL,
+            retry: RETRY,
+            debounce: SAVE_DEBOUNCE,
         }
     }
 }
