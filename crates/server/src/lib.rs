@@ -17,6 +17,7 @@ pub mod api;
 pub mod catalog;
 pub mod error;
 pub mod export;
+pub mod listen;
 pub mod pages;
 pub mod secrets;
 pub mod storage;

@@ -32,9 +32,23 @@ enum Command {
         /// Seconds a request may take, body included.
         #[arg(long, default_value_t = 60)]
         request_timeout_s: u64,
-        /// Mark session cookies Secure (set when served behind HTTPS; implied by --tls-cert).
+        /// Seconds a client has for the TLS handshake and for each request's head.
+        #[arg(long, default_value_t = 10)]
+        header_read_timeout_s: u64,
+        /// Seconds a connection may stay open with nothing sent either way.
+        #[arg(long, default_value_t = 60)]
+        idle_timeout_s: u64,
+        /// Connections open at once; beyond them new clients wait until one closes.
+        #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Mark session cookies Secure (set when served behind HTTPS; implied by --tls-cert and
+        /// by an https --public-url).
         #[arg(long)]
         secure_cookies: bool,
+        /// The URL browsers reach this server at, when a TLS proxy in front serves it
+        /// (https://HOST[:PORT]): page forms are accepted only from this origin.
+        #[arg(long, env = "MIMIK_SERVER_PUBLIC_URL")]
+        public_url: Option<String>,
         /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -107,17 +121,31 @@ async fn run() -> Result<()> {
         Command::Serve {
             listen,
             request_timeout_s,
+            header_read_timeout_s,
+            idle_timeout_s,
+            max_connections,
             secure_cookies,
+            public_url,
             tls_cert,
             tls_key,
         } => {
+            let public_origin = public_url
+                .as_deref()
+                .map(mimik_server::api::guard::origin_of)
+                .transpose()
+                .map_err(anyhow::Error::msg)
+                .context("--public-url")?;
+            let https_public = public_origin
+                .as_deref()
+                .is_some_and(|o| o.starts_with("https://"));
             let tls = match (&tls_cert, &tls_key) {
                 (Some(cert), Some(key)) => Some(mimik_server::tls::server_config(cert, key)?),
                 _ => None,
             };
             let config = Config {
                 request_timeout: std::time::Duration::from_secs(request_timeout_s),
-                secure_cookies: secure_cookies || tls.is_some(),
+                secure_cookies: secure_cookies || tls.is_some() || https_public,
+                public_origin,
                 ..Config::default()
             };
             let state = AppState::new(storage, config)?;
@@ -133,28 +161,13 @@ async fn run() -> Result<()> {
             drop(stdout);
             tracing::info!(%address, scheme, "serving");
             let router = mimik_server::router(state);
-            match tls {
-                Some(tls) => {
-                    let handle = axum_server::Handle::new();
-                    let stopper = handle.clone();
-                    tokio::spawn(async move {
-                        shutdown().await;
-                        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-                    });
-                    axum_server::from_tcp_rustls(
-                        listener,
-                        axum_server::tls_rustls::RustlsConfig::from_config(tls),
-                    )?
-                    .handle(handle)
-                    .serve(router.into_make_service())
-                    .await?;
-                }
-                None => {
-                    axum::serve(tokio::net::TcpListener::from_std(listener)?, router)
-                        .with_graceful_shutdown(shutdown())
-                        .await?;
-                }
-            }
+            let limits = mimik_server::listen::Limits {
+                header_read_timeout: std::time::Duration::from_secs(header_read_timeout_s.max(1)),
+                idle_timeout: std::time::Duration::from_secs(idle_timeout_s.max(1)),
+                max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            };
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            mimik_server::listen::serve(listener, tls, router, limits, shutdown()).await?;
         }
         Command::EnrollmentCode { site, ttl_hours } => {
             let site = site.trim();

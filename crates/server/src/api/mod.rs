@@ -5,6 +5,7 @@
 pub mod enroll;
 mod error;
 pub mod extract;
+pub mod guard;
 pub mod study;
 pub mod submissions;
 
@@ -31,6 +32,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Mark session cookies `Secure` (when served behind HTTPS).
     pub secure_cookies: bool,
+    /// The origin browsers reach the pages at (`https://host[:port]`), when a proxy in front
+    /// makes it differ from the `Host` the server sees; state-changing page requests must come
+    /// from it ([`guard::same_origin_only`]).
+    pub public_origin: Option<String>,
     /// Failed coordinator logins for one name that lock it ...
     pub login_attempts: u32,
     /// ... within this long of the first failure, and for the rest of it.
@@ -42,6 +47,7 @@ impl Default for Config {
         Config {
             request_timeout: Duration::from_secs(60),
             secure_cookies: false,
+            public_origin: None,
             login_attempts: 5,
             login_lockout: Duration::from_secs(15 * 60),
         }
@@ -76,7 +82,8 @@ impl AppState {
     }
 }
 
-/// The whole server: API, coordinator pages, limits and the JSON error shape.
+/// The whole server: API, coordinator pages, limits, the JSON error shape and the guards of
+/// [`guard`].
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
@@ -86,12 +93,17 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/study", get(study::study))
         .merge(crate::pages::routes())
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::same_origin_only,
+        ))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
         .layer(middleware::map_response(json_error_bodies))
+        .layer(middleware::from_fn(guard::security_headers))
         .with_state(state)
 }
 

@@ -69,7 +69,7 @@ pub async fn submit(
                 receipts.push(None);
             }
             Err((id, reason)) => {
-                tracing::info!(device_id = %device.id, submission_id = %id, code = %reason.code, "envelope rejected");
+                tracing::info!(device_id = %device.id, submission_id = ?id, code = %reason.code, "envelope rejected");
                 receipts.push(Some(Receipt {
                     id,
                     status: ItemStatus::Rejected,

@@ -166,6 +166,7 @@ pub async fn participant(
     ))
 }
 
+/// The series colours; the legend's `series-N` classes in the stylesheet use the same ones.
 const COLOURS: [&str; 5] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"];
 
 fn chart(study: &Study, series: &[(String, Vec<(usize, f64)>)]) -> Markup {
@@ -192,6 +193,6 @@ fn chart(study: &Study, series: &[(String, Vec<(usize, f64)>)]) -> Markup {
                 }
             }
         }
-        ul { @for ((name, points), colour) in series.iter().zip(COLOURS) { li style={ "color:" (colour) } { (name) ": " (points.len()) " point(s)" } } }
+        ul { @for (index, (name, points)) in series.iter().take(COLOURS.len()).enumerate() { li class={ "series-" (index) } { (name) ": " (points.len()) " point(s)" } } }
     }
 }
