@@ -206,3 +206,90 @@ async fn every_page_renders_and_free_text_is_html_escaped() {
         StatusCode::SEE_OTHER
     );
 }
+
+/// Issue 13 item 9: `SameSite=Strict` let a page on another port of the same host revoke a
+/// device with the coordinator's cookie; a POST from another origin is now refused and changes
+/// nothing, while the server's own pages still work.
+#[tokio::test]
+async fn a_page_form_posted_from_another_origin_is_refused_and_revokes_nothing() {
+    let (app, state, session, _dir) = logged_in().await;
+    let mut tablet = Tablet::new(9);
+    tablet.enroll(&app, &state, "Site A").await;
+    let path = format!("/devices/{}/revoke", tablet.device_id);
+    let host = ("host", "127.0.0.1:8080");
+    let cookie = ("cookie", session.as_str());
+
+    for forged in [
+        vec![cookie, host, ("origin", "http://127.0.0.1:9999")],
+        vec![cookie, host, ("origin", "null")],
+        vec![cookie, host, ("sec-fetch-site", "same-site")],
+    ] {
+        let reply = send(&app, Method::POST, &path, &forged, "").await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{forged:?}");
+        assert_eq!(reply.json()["code"], "cross_origin_request");
+        assert_eq!(tablet.submit(&app, &[]).await.status, StatusCode::OK);
+    }
+
+    let own = [cookie, host, ("origin", "http://127.0.0.1:8080")];
+    let reply = send(&app, Method::POST, &path, &own, "").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        tablet.submit(&app, &[]).await.json()["code"],
+        "device_revoked"
+    );
+}
+
+/// Issue 13 item 6: pages, exports, the stylesheet and the API all carry the security headers,
+/// and the pages need no inline style.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_pages_use_only_the_served_stylesheet() {
+    let (app, _state, session, _dir) = logged_in().await;
+    let cookie = [("cookie", session.as_str())];
+    for path in [
+        "/devices",
+        "/exports/json",
+        "/style.css",
+        "/login",
+        "/v1/study",
+        "/nowhere",
+    ] {
+        let reply = send(&app, Method::GET, path, &cookie, "").await;
+        let header = |name: header::HeaderName| {
+            reply
+                .headers
+                .get(&name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header(header::CONTENT_SECURITY_POLICY).as_deref(),
+            Some(mimik_server::api::guard::CONTENT_SECURITY_POLICY),
+            "{path}"
+        );
+        assert_eq!(
+            header(header::X_CONTENT_TYPE_OPTIONS).as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header(header::REFERRER_POLICY).as_deref(),
+            Some("no-referrer"),
+            "{path}"
+        );
+        assert_eq!(
+            header(header::CACHE_CONTROL).as_deref(),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let page = send(&app, Method::GET, "/devices", &cookie, "")
+        .await
+        .text();
+    assert!(
+        page.contains(r#"href="/style.css""#)
+            && !page.contains("<style")
+            && !page.contains("style=")
+    );
+    let css = send(&app, Method::GET, "/style.css", &[], "").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.text().contains(".series-0{"));
+}

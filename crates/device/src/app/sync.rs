@@ -116,22 +116,9 @@ impl Shared {
         Ok((conn, app.ca_pem.clone()))
     }
 
-    /// Sync every `interval` while the tablet is unlocked and enrolled, and [`SAVE_DEBOUNCE`]
-    /// after the latest save, backing off after failures; `report` gets the queue state when a
-    /// pass starts and when it ends.
-    pub async fn run_background(
-        self: Arc<Self>,
-        interval: Duration,
-        report: impl Fn(&SyncSummary) + Send + Sync + 'static,
-    ) {
-        let timing = Timing {
-            interval,
-            ..Timing::default()
-        };
-        self.run_background_with(timing, report).await;
-    }
-
-    /// [`Shared::run_background`] with every timing given (tests use short ones).
+    /// Sync every `timing.interval` while the tablet is unlocked and enrolled, and
+    /// `timing.debounce` after the latest save, backing off after failures; `report` gets the
+    /// queue state when a pass starts and when it ends.
     pub async fn run_background_with(
         self: Arc<Self>,
         timing: Timing,
@@ -184,7 +171,7 @@ impl Shared {
         if !store::is_enrolled(&app.dir) {
             return None;
         }
-        store.status().ok().map(|s| s.last_device_seq)
+        store.last_device_seq().ok()
     }
 }
 

@@ -26,6 +26,18 @@ pub struct QueueStatus {
 }
 
 impl Store {
+    /// The highest device sequence number saved (0 before the first save): it grows with every
+    /// save, so a poller can see a new one with one indexed lookup.
+    pub fn last_device_seq(&self) -> Result<i64> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT COALESCE(MAX(device_seq), 0) FROM submissions",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
     /// The queue state now.
     pub fn status(&self) -> Result<QueueStatus> {
         self.read(|c| {
