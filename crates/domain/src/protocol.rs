@@ -16,6 +16,25 @@ pub const MAX_BATCH_ITEMS: usize = 500;
 /// At most this many bytes in one request body.
 pub const MAX_REQUEST_BYTES: usize = 8 << 20;
 
+/// The request limits a server enforces, advertised in `GET /v1/study` and in the details of a
+/// 413 (`body_too_large`, `batch_too_large`), so a tablet sizes its batches to fit (NL-8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// The largest request body, in bytes.
+    pub max_request_bytes: usize,
+    /// The most envelopes in one batch.
+    pub max_batch_items: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_request_bytes: MAX_REQUEST_BYTES,
+            max_batch_items: MAX_BATCH_ITEMS,
+        }
+    }
+}
+
 /// `POST /v1/enroll`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,6 +174,9 @@ pub struct StudyResponse {
     pub content_packs: Vec<PackFile>,
     /// When the server composed this answer.
     pub generated_at: DateTime<Utc>,
+    /// The server's request limits (absent from servers older than this field).
+    #[serde(default)]
+    pub limits: Option<Limits>,
 }
 
 /// Check an envelope's Ed25519 signature against the enrolled device key (hex).

@@ -41,6 +41,12 @@ enum Command {
         /// Connections open at once; beyond them new clients wait until one closes.
         #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
         max_connections: u32,
+        /// The largest request body in bytes (advertised to tablets, which size batches below it).
+        #[arg(long, default_value_t = 8 << 20, value_parser = clap::value_parser!(u32).range(16_384..=67_108_864))]
+        max_request_bytes: u32,
+        /// The most envelopes in one batch (advertised to tablets).
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=500))]
+        max_batch_items: u32,
         /// Mark session cookies Secure (set when served behind HTTPS; implied by --tls-cert and
         /// by an https --public-url).
         #[arg(long)]
@@ -124,6 +130,8 @@ async fn run() -> Result<()> {
             header_read_timeout_s,
             idle_timeout_s,
             max_connections,
+            max_request_bytes,
+            max_batch_items,
             secure_cookies,
             public_url,
             tls_cert,
@@ -146,6 +154,10 @@ async fn run() -> Result<()> {
                 request_timeout: std::time::Duration::from_secs(request_timeout_s),
                 secure_cookies: secure_cookies || tls.is_some() || https_public,
                 public_origin,
+                limits: mimik_domain::protocol::Limits {
+                    max_request_bytes: usize::try_from(max_request_bytes)?,
+                    max_batch_items: usize::try_from(max_batch_items)?,
+                },
                 ..Config::default()
             };
             let state = AppState::new(storage, config)?;

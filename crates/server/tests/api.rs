@@ -87,6 +87,52 @@ async fn a_body_over_the_limit_is_a_413_body_too_large() {
     )
     .await;
     assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+    // NL-8: the tablet learns the limits from the refusal itself.
+    assert_eq!(
+        reply.json()["details"],
+        json!({"max_request_bytes": MAX_REQUEST_BYTES, "max_batch_items": MAX_BATCH_ITEMS})
+    );
+}
+
+#[tokio::test]
+async fn a_batch_of_millions_of_tiny_values_is_counted_while_parsing_and_refused() {
+    // Issue 13 item 5: 8 MiB of `0,` used to be parsed into a Vec<Value> (about 80 MB) before
+    // the item check; now the envelopes past the limit are counted, never kept.
+    let (app, state, tablet, _dir) = enrolled().await;
+    let items = (MAX_REQUEST_BYTES - 64) / 2;
+    let body = format!("{{\"envelopes\":[{}0]}}", "0,".repeat(items - 1));
+    assert!(body.len() <= MAX_REQUEST_BYTES);
+    let auth = format!("Bearer {}", tablet.token);
+    let reply = send(
+        &app,
+        Method::POST,
+        "/v1/submissions",
+        &[("authorization", &auth)],
+        body,
+    )
+    .await;
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large");
+    assert_eq!(reply.json()["details"]["items"], items);
+    assert!(state.storage.submissions().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_study_answer_advertises_the_server_limits() {
+    let (app, _state, tablet, _dir) = enrolled().await;
+    let auth = format!("Bearer {}", tablet.token);
+    let reply = send(
+        &app,
+        Method::GET,
+        "/v1/study",
+        &[("authorization", &auth)],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.json()["limits"],
+        json!({"max_request_bytes": MAX_REQUEST_BYTES, "max_batch_items": MAX_BATCH_ITEMS})
+    );
 }
 
 #[tokio::test]
@@ -101,7 +147,12 @@ async fn a_batch_over_the_item_limit_is_a_413_batch_too_large_and_stores_nothing
     )
     .await;
     assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large");
-    assert_eq!(reply.json()["details"]["max_items"], MAX_BATCH_ITEMS);
+    assert_eq!(reply.json()["details"]["max_batch_items"], MAX_BATCH_ITEMS);
+    assert_eq!(
+        reply.json()["details"]["max_request_bytes"],
+        MAX_REQUEST_BYTES
+    );
+    assert_eq!(reply.json()["details"]["items"], MAX_BATCH_ITEMS + 1);
     assert!(state.storage.submissions().await.unwrap().is_empty());
 }
 

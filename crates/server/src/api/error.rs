@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mimik_domain::protocol;
+use mimik_domain::protocol::{self, Limits};
 use serde_json::Value;
 
 /// An HTTP error answer.
@@ -58,17 +58,31 @@ impl ApiError {
         )
     }
 
-    /// 413: the body is larger than the limit.
-    pub fn body_too_large() -> Self {
+    /// 413: the body is larger than the limit. The details carry the server's [`Limits`], so
+    /// a tablet learns them and splits its batch (NL-8).
+    pub fn body_too_large(limits: Limits) -> Self {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
             format!(
                 "the request body is larger than {} bytes: send fewer envelopes per batch",
-                protocol::MAX_REQUEST_BYTES
+                limits.max_request_bytes
             ),
         )
-        .with_details(serde_json::json!({ "max_bytes": protocol::MAX_REQUEST_BYTES }))
+        .with_details(limits_details(limits, None))
+    }
+
+    /// 413: more envelopes than the server takes in one batch.
+    pub fn batch_too_large(limits: Limits, items: usize) -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!(
+                "a batch holds at most {} envelopes: split it",
+                limits.max_batch_items
+            ),
+        )
+        .with_details(limits_details(limits, Some(items)))
     }
 
     /// The JSON error that replaces an empty-bodied error response from a layer (timeout,
@@ -84,7 +98,7 @@ impl ApiError {
                 "request_timeout",
                 "the request took too long: retry, with a smaller batch on a slow connection",
             ),
-            StatusCode::PAYLOAD_TOO_LARGE => return ApiError::body_too_large(),
+            StatusCode::PAYLOAD_TOO_LARGE => return ApiError::body_too_large(Limits::default()),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => (
                 "unsupported_media_type",
                 "send the body as application/json",
@@ -94,6 +108,15 @@ impl ApiError {
         };
         ApiError::new(status, code, message)
     }
+}
+
+/// `{"max_request_bytes", "max_batch_items"[, "items"]}`.
+fn limits_details(limits: Limits, items: Option<usize>) -> Value {
+    let mut details = serde_json::to_value(limits).unwrap_or_default();
+    if let (Some(items), Some(map)) = (items, details.as_object_mut()) {
+        map.insert("items".into(), items.into());
+    }
+    details
 }
 
 impl From<crate::Error> for ApiError {

@@ -1,6 +1,7 @@
 //! Request extractors that answer in the one error shape: a JSON body with size and syntax
 //! errors mapped to stable codes, and the device behind a bearer token.
 
+use super::batch::{self, RawBatch};
 use super::{ApiError, AppState};
 use crate::secrets::sha256_hex;
 use crate::storage::Device;
@@ -15,25 +16,50 @@ use serde::de::DeserializeOwned;
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::body_too_large()
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "unreadable_body",
-                    "the request body could not be read: retry",
-                )
-            }
-        })?;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req, state).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError::malformed_json(&e.to_string()))
     }
+}
+
+/// A `POST /v1/submissions` body, parsed by [`batch::parse`]: 413 `batch_too_large` with more
+/// envelopes than the server takes, counted while parsing.
+#[derive(Debug)]
+pub struct BatchBody(pub RawBatch);
+
+impl FromRequest<AppState> for BatchBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req, state).await?;
+        let limits = state.config.limits;
+        let batch = batch::parse(&bytes, limits.max_batch_items)
+            .map_err(|e| ApiError::malformed_json(&e.to_string()))?;
+        if batch.items > limits.max_batch_items {
+            return Err(ApiError::batch_too_large(limits, batch.items));
+        }
+        Ok(BatchBody(batch))
+    }
+}
+
+/// The whole body, within the server's byte limit.
+async fn body_bytes(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::body_too_large(state.config.limits)
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                "the request body could not be read: retry",
+            )
+        }
+    })
 }
 
 /// The enrolled, not revoked device whose token is in `Authorization: Bearer …`.

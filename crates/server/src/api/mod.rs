@@ -2,6 +2,7 @@
 //! coordinator pages. [`router`] builds everything from an [`AppState`], so tests drive it with
 //! `oneshot` and `main` serves the same value.
 
+pub mod batch;
 pub mod enroll;
 mod error;
 pub mod extract;
@@ -20,7 +21,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use mimik_domain::protocol::MAX_REQUEST_BYTES;
+use mimik_domain::protocol::Limits;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
@@ -36,6 +37,8 @@ pub struct Config {
     /// makes it differ from the `Host` the server sees; state-changing page requests must come
     /// from it ([`guard::same_origin_only`]).
     pub public_origin: Option<String>,
+    /// The largest request body and batch this server takes, advertised to tablets.
+    pub limits: Limits,
     /// Failed coordinator logins for one name that lock it ...
     pub login_attempts: u32,
     /// ... within this long of the first failure, and for the rest of it.
@@ -48,6 +51,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(60),
             secure_cookies: false,
             public_origin: None,
+            limits: Limits::default(),
             login_attempts: 5,
             login_lockout: Duration::from_secs(15 * 60),
         }
@@ -97,12 +101,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::same_origin_only,
         ))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(DefaultBodyLimit::max(state.config.limits.max_request_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .layer(middleware::map_response(json_error_bodies))
+        .layer(middleware::map_response_with_state(
+            state.clone(),
+            json_error_bodies,
+        ))
         .layer(middleware::from_fn(guard::security_headers))
         .with_state(state)
 }
@@ -119,10 +126,13 @@ async fn not_found() -> ApiError {
 
 /// Layers (timeout, method router) answer errors with an empty body; give those the one JSON
 /// error shape so a client never has to guess.
-async fn json_error_bodies(response: Response) -> Response {
+async fn json_error_bodies(State(state): State<AppState>, response: Response) -> Response {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
     if is_error && !response.headers().contains_key(header::CONTENT_TYPE) {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::body_too_large(state.config.limits).into_response();
+        }
         return ApiError::for_status(status).into_response();
     }
     response

@@ -41,6 +41,7 @@ pub async fn study(
         roster,
         content_packs: state.catalog.packs.clone(),
         generated_at: chrono::Utc::now(),
+        limits: Some(state.config.limits),
     };
     Ok((
         [(header::ETAG, tag_header), (header::CACHE_CONTROL, cache)],

@@ -5,7 +5,7 @@
 //! the rest of its batch (DESIGN.md §5). Only a body that is not a batch at all, or too big, fails
 //! the whole request.
 
-use super::extract::{AuthedDevice, JsonBody};
+use super::extract::{AuthedDevice, BatchBody};
 use super::{ApiError, AppState};
 use crate::storage::{Device, Incoming};
 use axum::Json;
@@ -13,39 +13,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mimik_domain::envelope::{Envelope, EnvelopeError, Kind};
 use mimik_domain::protocol::{
-    self, BatchResponse, ItemStatus, MAX_BATCH_ITEMS, Receipt, RecheckError, recheck,
-    verify_signature,
+    self, BatchResponse, ItemStatus, Receipt, RecheckError, recheck, verify_signature,
 };
 use mimik_domain::study::Study;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-/// [`protocol::BatchRequest`] with each envelope left raw, so that one bad envelope is rejected
-/// alone instead of failing the batch.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawBatch {
-    /// The envelopes, unparsed.
-    pub envelopes: Vec<Value>,
-}
-
-/// Receive a batch.
+/// Receive a batch (parsed by [`super::batch`], which also enforces the item limit).
 pub async fn submit(
     State(state): State<AppState>,
     AuthedDevice(device): AuthedDevice,
-    JsonBody(batch): JsonBody<RawBatch>,
+    BatchBody(batch): BatchBody,
 ) -> Result<Json<BatchResponse>, ApiError> {
-    if batch.envelopes.len() > MAX_BATCH_ITEMS {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "batch_too_large",
-            format!("a batch holds at most {MAX_BATCH_ITEMS} envelopes: split it"),
-        )
-        .with_details(serde_json::json!({
-            "max_items": MAX_BATCH_ITEMS,
-            "items": batch.envelopes.len(),
-        })));
-    }
     let mut receipts: Vec<Option<Receipt>> = Vec::with_capacity(batch.envelopes.len());
     let mut accepted: Vec<(usize, Incoming)> = Vec::new();
     // Hashing, signature checks and re-scoring are CPU work: off the async workers, and spread
@@ -117,7 +96,7 @@ fn conflict_reason(code: &str) -> protocol::ApiError {
 /// Every check of DESIGN.md §5 on one raw envelope, cheapest first. On failure: the id to put
 /// in the receipt (as sent, cut to 64 characters, when it is not a valid id) and the reason.
 /// [`check_envelope`] for every envelope, in order, on up to as many threads as there are cores.
-fn check_all(raws: Vec<Value>, device: &Device, study: &Study) -> Vec<Checked> {
+fn check_all(raws: Vec<Box<RawValue>>, device: &Device, study: &Study) -> Vec<Checked> {
     const SERIAL_BELOW: usize = 32;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -125,7 +104,7 @@ fn check_all(raws: Vec<Value>, device: &Device, study: &Study) -> Vec<Checked> {
     if workers == 1 || raws.len() < SERIAL_BELOW {
         return raws
             .into_iter()
-            .map(|raw| check_envelope(raw, device, study))
+            .map(|raw| check_envelope(&raw, device, study))
             .collect();
     }
     let per_worker = raws.len().div_ceil(workers);
@@ -142,7 +121,7 @@ fn check_all(raws: Vec<Value>, device: &Device, study: &Study) -> Vec<Checked> {
                 scope.spawn(move || {
                     chunk
                         .into_iter()
-                        .map(|raw| check_envelope(raw, device, study))
+                        .map(|raw| check_envelope(&raw, device, study))
                         .collect::<Vec<_>>()
                 })
             })
@@ -157,18 +136,13 @@ fn check_all(raws: Vec<Value>, device: &Device, study: &Study) -> Vec<Checked> {
 /// One envelope's check: ready to store, or its id and the reason it is rejected.
 pub type Checked = Result<Incoming, (String, protocol::ApiError)>;
 
-pub fn check_envelope(raw: Value, device: &Device, study: &Study) -> Checked {
-    let raw_id: String = raw
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .chars()
-        .take(64)
-        .collect();
-    let reject =
-        |code: &str, message: String| (raw_id.clone(), protocol::ApiError::new(code, message));
-    let envelope: Envelope = serde_json::from_value(raw)
-        .map_err(|e| reject("bad_envelope", format!("the envelope is not valid: {e}")))?;
+pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked {
+    let envelope: Envelope = serde_json::from_str(raw.get()).map_err(|e| {
+        (
+            raw_id(raw),
+            protocol::ApiError::new("bad_envelope", format!("the envelope is not valid: {e}")),
+        )
+    })?;
     let id = envelope.id.to_string();
     let reject = |code: &str, message: String| (id.clone(), protocol::ApiError::new(code, message));
     if envelope.device_id != device.id {
@@ -236,6 +210,24 @@ pub fn check_envelope(raw: Value, device: &Device, study: &Study) -> Checked {
         body_sha256: envelope.body_sha256,
         signature: envelope.signature,
     })
+}
+
+/// The id of an envelope that does not parse, for its receipt: its `id` as sent when that is a
+/// string, cut to 64 characters; empty otherwise.
+fn raw_id(raw: &RawValue) -> String {
+    #[derive(Deserialize)]
+    struct IdOnly {
+        #[serde(default)]
+        id: Option<Box<RawValue>>,
+    }
+    serde_json::from_str::<IdOnly>(raw.get())
+        .ok()
+        .and_then(|probe| probe.id)
+        .and_then(|id| serde_json::from_str::<String>(id.get()).ok())
+        .unwrap_or_default()
+        .chars()
+        .take(64)
+        .collect()
 }
 
 /// The stable receipt code of an envelope error.
