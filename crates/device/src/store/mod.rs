@@ -424,6 +424,7 @@ fn open_connection(
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
+    initialize_sqlcipher_once();
     let conn = Connection::open_with_flags(db, flags)?;
     if create {
         crate::fsutil::make_private(db).map_err(Error::io("the database file"))?;
@@ -447,6 +448,19 @@ fn open_connection(
     pragma(&conn, "PRAGMA temp_store = MEMORY")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
+}
+
+/// Let SQLCipher finish its process-wide set-up before any connection is keyed. SQLite marks
+/// itself initialised before it runs SQLCipher's part of the set-up, outside its lock, so a
+/// second thread opening its first connection meanwhile skips the wait and its `PRAGMA key` fails
+/// (seen in CI: two app instances unlocking at the same moment). Opening one throwaway in-memory
+/// connection inside a `Once` runs the whole set-up on one thread while every other opener waits.
+fn initialize_sqlcipher_once() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        // An error here resurfaces, with its cause, at the caller's own open.
+        let _ = Connection::open_in_memory();
+    });
 }
 
 /// Run a PRAGMA that may answer with a row.
