@@ -79,6 +79,12 @@ impl Server {
         self.kill_then_restart(|_| {});
     }
 
+    /// SIGKILL, then start again on the same database with other `serve` arguments (a new port).
+    pub fn kill_and_restart_with(&mut self, serve_args: &[String]) {
+        self.serve_args = serve_args.to_vec();
+        self.kill_then_restart(|_| {});
+    }
+
     /// SIGKILL, let `between` work on the stopped server's data directory (e.g. restore an
     /// older copy of its database), then start again (a new port).
     pub fn kill_then_restart(&mut self, between: impl FnOnce(&Path)) {

@@ -334,3 +334,128 @@ fn a_server_restored_from_an_older_backup_gets_back_what_it_lost_from_the_tablet
         (Value::from(0), Value::from(0))
     );
 }
+
+/// `count` side effects for NT-001 of `chars` four-byte characters each (UTF-8: 4 bytes apiece).
+fn save_side_effects(tablet: &Tablet, count: usize, chars: usize) {
+    let text = "\u{1F600}".repeat(chars);
+    for _ in 0..count {
+        let saved = tablet.ok(
+            &[
+                "side-effect",
+                "--participant",
+                "NT-001",
+                "--timepoint",
+                "post_6m",
+                "--text",
+                "-",
+            ],
+            text.as_bytes(),
+        );
+        assert!(saved["id"].is_string(), "{saved}");
+    }
+}
+
+fn server_with_limit(root: &tempfile::TempDir, max_request_bytes: u32) -> (Server, Tablet) {
+    let server = Server::start_with(
+        &root.path().join("server"),
+        None,
+        &[
+            "--max-request-bytes".to_owned(),
+            max_request_bytes.to_string(),
+        ],
+    );
+    let tablet = Tablet::new(&root.path().join("tablet"));
+    let code = server.enrollment_code();
+    tablet.ok(&["enroll", "--server", &server.url(), "--code", &code], b"");
+    (server, tablet)
+}
+
+#[test]
+fn a_queue_larger_than_one_request_drains_in_batches_that_fit_the_server_limit() {
+    // NL-8: 40 side effects of 16 KB each are 640 KB; this server takes 256 KiB per request.
+    let root = tempfile::tempdir().unwrap();
+    let (server, tablet) = server_with_limit(&root, 262_144);
+    save_side_effects(&tablet, 40, 4_000);
+    tablet.save_many(3);
+    let summary = tablet.ok(&["sync"], b"");
+    assert_eq!(
+        (summary["stored"].clone(), summary["quarantined"].clone()),
+        (Value::from(44), Value::from(0)),
+        "participant + 40 side effects + 3 SAQ: {summary}"
+    );
+    reconcile(&tablet, &server);
+}
+
+#[test]
+fn an_envelope_too_large_for_the_server_is_quarantined_and_the_rest_still_syncs() {
+    // 4,000 four-byte characters are more than this server's 16 KiB per request.
+    let root = tempfile::tempdir().unwrap();
+    let (server, tablet) = server_with_limit(&root, 16_384);
+    tablet.save_many(1);
+    save_side_effects(&tablet, 1, 4_000);
+    tablet.save_many(2);
+    let first = tablet.ok(&["sync"], b"");
+    assert_eq!(
+        (first["stored"].clone(), first["quarantined"].clone()),
+        (Value::from(4), Value::from(1)),
+        "participant + 3 SAQ stored, the side effect set aside: {first}"
+    );
+    let status = tablet.status();
+    assert_eq!(
+        (status["pending"].clone(), status["quarantined"].clone()),
+        (Value::from(0), Value::from(1)),
+        "{status}"
+    );
+    // Once the limit is known, a later oversize envelope is set aside before it is sent.
+    save_side_effects(&tablet, 1, 4_000);
+    tablet.save_many(1);
+    let second = tablet.ok(&["sync"], b"");
+    assert_eq!(
+        (second["stored"].clone(), second["quarantined"].clone()),
+        (Value::from(1), Value::from(1)),
+        "{second}"
+    );
+    let rows = server.export_json()["submissions"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        rows,
+        4 + 1,
+        "the participant and four questionnaires reached the server"
+    );
+}
+
+#[test]
+fn a_revoked_device_with_nothing_to_send_still_learns_it_is_revoked() {
+    let (_root, server, _proxy, tablet) = setup(1);
+    tablet.ok(&["sync"], b"");
+    let device = tablet.status()["device_id"].as_str().unwrap().to_owned();
+    assert!(server.cli(&["revoke", &device]).status.success());
+    let out = tablet.run(&["sync"], b"");
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    assert_eq!(summary["revoked"], true, "{summary}");
+    assert_eq!(tablet.status()["revoked"], true);
+}
+
+#[test]
+fn a_tablet_adapts_when_the_server_lowers_its_limits_after_enrollment() {
+    let root = tempfile::tempdir().unwrap();
+    let mut server = Server::start(&root.path().join("server"), None);
+    let proxy = Proxy::start(server.addr);
+    let tablet = Tablet::new(&root.path().join("tablet"));
+    let code = server.enrollment_code();
+    tablet.ok(&["enroll", "--server", &proxy.url(), "--code", &code], b"");
+    tablet.ok(&["sync"], b"");
+    // The tablet learnt 8 MiB at enrollment; the server now takes 64 KiB per request.
+    server.kill_and_restart_with(&["--max-request-bytes".to_owned(), "65536".to_owned()]);
+    proxy.set_upstream(server.addr);
+    save_side_effects(&tablet, 20, 4_000);
+    let done = tablet.ok(&["sync", "--max-attempts", "3"], b"");
+    assert_eq!(
+        (done["pending"].clone(), done["quarantined"].clone()),
+        (Value::from(0), Value::from(0)),
+        "{done}"
+    );
+    reconcile(&tablet, &server);
+}

@@ -115,6 +115,15 @@ pub enum Error {
         /// Its message.
         message: String,
     },
+    /// The server (or a proxy in front of it) refused a request as too large (HTTP 413), with
+    /// the server's limits when it said them.
+    #[error("the server refused the batch as too large ({code})")]
+    TooLarge {
+        /// `body_too_large`, `batch_too_large`, or `unknown` from a proxy.
+        code: String,
+        /// The limits from the answer's details.
+        limits: Option<mimik_domain::protocol::Limits>,
+    },
     /// The server answered something that is not a valid answer (never counted as success).
     #[error("the server's answer is not valid: {0}")]
     BadResponse(String),

@@ -16,8 +16,9 @@ pub const MAX_BATCH_ITEMS: usize = 500;
 /// At most this many bytes in one request body.
 pub const MAX_REQUEST_BYTES: usize = 8 << 20;
 
-/// The request limits a server enforces, advertised in `GET /v1/study` and in the details of a
-/// 413 (`body_too_large`, `batch_too_large`), so a tablet sizes its batches to fit (NL-8).
+/// The request limits a server enforces, advertised in the answers to enrollment, to every batch
+/// and to `GET /v1/study`, and in the details of a 413 (`body_too_large`, `batch_too_large`), so
+/// a tablet sizes its batches to fit (NL-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// The largest request body, in bytes.
@@ -54,6 +55,9 @@ pub struct EnrollResponse {
     pub token: String,
     /// The site the code was made for.
     pub site: String,
+    /// The server's request limits (`None` from a server that does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
 }
 
 /// `POST /v1/submissions` (with `Authorization: Bearer <token>`).
@@ -112,6 +116,11 @@ pub struct BatchResponse {
     /// an older backup has lost, so the tablet can send it again (RELIABILITY.md, "Faults").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_device_seq: Option<u64>,
+    /// The server's request limits (`None` from a server that does not say), so a tablet sizes
+    /// its next batch to fit before it sends it: a request refused as too large is cut off
+    /// mid-send, and the tablet may see only a broken connection, not the 413.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
 }
 
 /// Every error body: a stable code, a message for a person, details for a program.

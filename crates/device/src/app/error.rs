@@ -40,7 +40,7 @@ fn code(error: &Error) -> &'static str {
         Error::NotEnrolled => "not_enrolled",
         Error::DeviceRevoked | Error::Unauthorized => "device_revoked",
         Error::Network(_) => "network",
-        Error::Server { .. } | Error::BadResponse(_) => "server_error",
+        Error::Server { .. } | Error::TooLarge { .. } | Error::BadResponse(_) => "server_error",
         Error::StorageFull => "storage_full",
         Error::Tampered(_) | Error::Quarantined(_) => "integrity",
         Error::DatabaseMissing(_) | Error::InitInterrupted | Error::KeySlots(_) => "store_unusable",

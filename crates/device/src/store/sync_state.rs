@@ -169,6 +169,14 @@ impl Store {
         })
     }
 
+    /// Drop one meta value (a cache that may be stale).
+    pub(crate) fn forget_meta(&mut self, key: &str) -> Result<()> {
+        self.write(|tx, _| {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+            Ok(())
+        })
+    }
+
     /// Store one meta value (not audited: caches such as the study ETag).
     pub(crate) fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx, _| {

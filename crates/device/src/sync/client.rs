@@ -126,6 +126,13 @@ async fn parse<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
     match (status, error) {
         (StatusCode::FORBIDDEN, Some(e)) if e.code == "device_revoked" => Err(Error::DeviceRevoked),
         (StatusCode::UNAUTHORIZED, _) => Err(Error::Unauthorized),
+        // Any 413, even a proxy's without our error shape, means "send less" (NL-8).
+        (StatusCode::PAYLOAD_TOO_LARGE, e) => Err(Error::TooLarge {
+            limits: e
+                .as_ref()
+                .and_then(|e| serde_json::from_value(e.details.clone()).ok()),
+            code: e.map_or_else(|| "unknown".to_owned(), |e| e.code),
+        }),
         (status, Some(e)) => Err(Error::Server {
             status: status.as_u16(),
             code: e.code,

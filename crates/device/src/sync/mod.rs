@@ -12,7 +12,7 @@ pub use plan::{BATCH_SIZE, Backoff};
 use crate::error::{Error, Result};
 use crate::store::{Store, new_signing_key};
 use mimik_domain::canonical::hex;
-use mimik_domain::protocol::{BatchRequest, EnrollRequest, SeqGap};
+use mimik_domain::protocol::{BatchRequest, EnrollRequest, Limits, SeqGap};
 use serde::Serialize;
 
 /// What one sync did (the JSON `mimik sync` prints).
@@ -53,6 +53,10 @@ pub async fn enroll(
     };
     let answer = client.enroll(&request).await?;
     store.set_enrollment(server_url, &answer.device_id, &answer.token, &key)?;
+    match answer.limits.filter(valid_limits) {
+        Some(limits) => remember_limits(store, &limits)?,
+        None => store.forget_meta(LIMITS_META)?,
+    }
     Ok(answer.device_id)
 }
 
@@ -72,17 +76,11 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
             break;
         }
         // An empty batch asks the server what it holds of this device (gaps, last device_seq).
-        let probe = client
-            .submit(
-                &identity.token,
-                &BatchRequest {
-                    envelopes: Vec::new(),
-                },
-            )
-            .await;
+        let probe = client.submit(&identity.token, &EMPTY_BATCH).await;
         let response = match probe {
             Ok(response) => response,
             Err(error) => {
+                note_revoked(store, &mut summary, &error)?;
                 summary.error = Some(format!("could not check what the server holds: {error}"));
                 break;
             }
@@ -104,37 +102,94 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
         {
             Ok(Some((study, etag))) => {
                 summary.roster_updates = store.merge_roster(&study.roster)?;
+                if let Some(limits) = study.limits.filter(valid_limits) {
+                    remember_limits(store, &limits)?;
+                }
                 if let Some(etag) = etag {
                     store.set_meta("study_etag", &etag)?;
                 }
             }
             Ok(None) => {}
-            Err(error) => summary.error = Some(format!("roster not refreshed: {error}")),
+            Err(error) => {
+                note_revoked(store, &mut summary, &error)?;
+                summary.error = Some(format!("roster not refreshed: {error}"));
+            }
         }
     }
     summary.pending = store.status()?.pending;
     Ok(summary)
 }
 
-/// Send every pending item once, batch by batch; stop at the first failing batch.
+/// Send every pending item once, batch by batch, each within the server's limits; stop at the
+/// first failing batch. A 413 halves the batch; an envelope too large to go even alone is
+/// quarantined (kept here, shown to staff), so the rest always drains (NL-8).
 async fn send_pending(
     store: &mut Store,
     client: &Client,
     identity: &crate::store::DeviceIdentity,
     summary: &mut SyncSummary,
 ) -> Result<()> {
+    let mut learned = learned_limits(store)?;
+    let mut max_items = learned.map_or(BATCH_SIZE, |l| l.max_batch_items.clamp(1, BATCH_SIZE));
     let mut after = 0;
     loop {
-        let batch = store.pending(identity, after, BATCH_SIZE)?;
-        let Some(last) = batch.last() else { break };
-        after = last.device_seq;
+        let candidates = store.pending(identity, after, max_items)?;
+        let Some(first) = candidates.first() else {
+            break;
+        };
+        let limits = match learned {
+            Some(known) => known,
+            // Not known yet (first sync, or a server that does not say): ask with an empty batch
+            // before sending one that might be cut off as too large.
+            None => match client.submit(&identity.token, &EMPTY_BATCH).await {
+                Ok(response) => {
+                    let said = response.limits.filter(valid_limits);
+                    if let Some(said) = said {
+                        remember_limits(store, &said)?;
+                        max_items = max_items.min(said.max_batch_items);
+                    }
+                    *learned.insert(said.unwrap_or_default())
+                }
+                Err(error) => {
+                    note_revoked(store, summary, &error)?;
+                    summary.error = Some(error.to_string());
+                    break;
+                }
+            },
+        };
+        let sizes = candidates
+            .iter()
+            .map(|p| serde_json::to_vec(&p.envelope).map(|bytes| bytes.len()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::Tampered(format!("an envelope cannot be encoded: {e}")))?;
+        let count = match plan::take(&sizes, plan::byte_budget(&limits), max_items) {
+            plan::Take::Batch(count) => count,
+            plan::Take::Oversize => {
+                let why = format!(
+                    "too large to send ({} bytes; the server takes {} per request)",
+                    sizes[0], limits.max_request_bytes
+                );
+                quarantine_alone(store, identity, first.device_seq, why, summary)?;
+                after = first.device_seq;
+                continue;
+            }
+        };
+        let batch = &candidates[..count];
         let request = BatchRequest {
             envelopes: batch.iter().map(|p| p.envelope.clone()).collect(),
         };
         let seqs: Vec<i64> = batch.iter().map(|p| p.device_seq).collect();
         match client.submit(&identity.token, &request).await {
-            Ok(response) => match plan::judge(&batch, &response) {
+            Ok(response) => match plan::judge(batch, &response) {
                 Ok(judgement) => {
+                    after = seqs[seqs.len() - 1];
+                    if let Some(said) = response.limits.filter(valid_limits)
+                        && said != limits
+                    {
+                        remember_limits(store, &said)?;
+                        learned = Some(said);
+                        max_items = said.max_batch_items.clamp(1, BATCH_SIZE);
+                    }
                     store.record_outcomes(&identity.device_id, &judgement.outcomes)?;
                     summary.stored += judgement.stored;
                     summary.duplicates += judgement.duplicates;
@@ -157,20 +212,89 @@ async fn send_pending(
                     break;
                 }
             },
-            Err(Error::DeviceRevoked) => {
-                store.mark_revoked()?;
-                summary.revoked = true;
-                summary.error = Some(Error::DeviceRevoked.to_string());
-                break;
+            Err(Error::TooLarge {
+                code,
+                limits: advertised,
+            }) => {
+                let mut known = limits;
+                if let Some(advertised) = advertised.filter(valid_limits) {
+                    known = advertised;
+                    remember_limits(store, &known)?;
+                }
+                if count == 1 {
+                    let why = format!("the server refused it as too large even alone ({code})");
+                    quarantine_alone(store, identity, seqs[0], why, summary)?;
+                    after = seqs[0];
+                }
+                max_items = (count / 2).clamp(1, known.max_batch_items.max(1));
+                learned = Some(known);
             }
             Err(error) => {
-                store.record_failure(&seqs, &error.to_string())?;
+                if !note_revoked(store, summary, &error)? {
+                    store.record_failure(&seqs, &error.to_string())?;
+                    // A server that lowered its limits may cut a too-large request off before
+                    // its 413 is read: ask for the limits again before the next batch.
+                    store.forget_meta(LIMITS_META)?;
+                }
                 summary.error = Some(error.to_string());
                 break;
             }
         }
     }
     Ok(())
+}
+
+/// Quarantine one envelope that cannot be sent, so the queue behind it drains.
+fn quarantine_alone(
+    store: &mut Store,
+    identity: &crate::store::DeviceIdentity,
+    seq: i64,
+    reason: String,
+    summary: &mut SyncSummary,
+) -> Result<()> {
+    store.record_outcomes(
+        &identity.device_id,
+        &[(seq, crate::store::Outcome::Quarantined { reason })],
+    )?;
+    summary.quarantined += 1;
+    Ok(())
+}
+
+/// When `error` says the server revoked this device: record that, set the summary's flag, and
+/// return true (so the flag always says what the server said).
+fn note_revoked(store: &mut Store, summary: &mut SyncSummary, error: &Error) -> Result<bool> {
+    if !matches!(error, Error::DeviceRevoked) {
+        return Ok(false);
+    }
+    store.mark_revoked()?;
+    summary.revoked = true;
+    Ok(true)
+}
+
+const LIMITS_META: &str = "server_limits";
+
+/// An empty batch: asks the server what it holds of this device and what it accepts.
+const EMPTY_BATCH: BatchRequest = BatchRequest {
+    envelopes: Vec::new(),
+};
+
+/// The limits the server last advertised (`None` before it has said any).
+fn learned_limits(store: &Store) -> Result<Option<Limits>> {
+    Ok(store
+        .meta(LIMITS_META)?
+        .and_then(|text| serde_json::from_str::<Limits>(&text).ok())
+        .filter(valid_limits))
+}
+
+fn remember_limits(store: &mut Store, limits: &Limits) -> Result<()> {
+    let text = serde_json::to_string(limits)
+        .map_err(|e| Error::Tampered(format!("limits cannot be encoded: {e}")))?;
+    store.set_meta(LIMITS_META, &text)
+}
+
+/// Limits a tablet can work with: room for at least one small envelope.
+fn valid_limits(limits: &Limits) -> bool {
+    limits.max_request_bytes >= 4_096 && limits.max_batch_items >= 1
 }
 
 /// Sync until the queue drains or `attempts` passes have failed, backing off between them.

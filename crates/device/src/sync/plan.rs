@@ -2,12 +2,51 @@
 //! so every rule here is tested directly (atuin's plan/executor split).
 
 use crate::store::{Outcome, Pending};
-use mimik_domain::protocol::{BatchResponse, ItemStatus};
+use mimik_domain::protocol::{BatchResponse, ItemStatus, Limits};
 use std::time::Duration;
 
 /// How many envelopes go in one request: the server's limit, since every request costs a commit
 /// on each side (a backlog of 10,000 is 20 requests).
 pub const BATCH_SIZE: usize = mimik_domain::protocol::MAX_BATCH_ITEMS;
+
+/// The bytes of `{"envelopes":[` and `]}` around a batch's envelopes.
+const BATCH_FRAME_BYTES: usize = 16;
+
+/// The bytes a batch body may use under the server's limits: a sixteenth stays as headroom, so
+/// a server whose limit counts slightly differently still takes the batch.
+pub fn byte_budget(limits: &Limits) -> usize {
+    limits.max_request_bytes - limits.max_request_bytes / 16
+}
+
+/// What to send next from the front of the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    /// The first this many envelopes (at least one).
+    Batch(usize),
+    /// The first envelope alone is over the budget: quarantine it so the rest can drain.
+    Oversize,
+}
+
+/// The longest prefix of the queue (each envelope's encoded size in bytes, in order) that fits
+/// in `budget` bytes and `max_items` envelopes. `sizes` must not be empty.
+pub fn take(sizes: &[usize], budget: usize, max_items: usize) -> Take {
+    let mut used = BATCH_FRAME_BYTES;
+    let mut count = 0;
+    for size in sizes.iter().take(max_items.max(1)) {
+        // Every envelope after the first is preceded by a comma.
+        let cost = size + usize::from(count > 0);
+        if used + cost > budget {
+            break;
+        }
+        used += cost;
+        count += 1;
+    }
+    if count == 0 {
+        Take::Oversize
+    } else {
+        Take::Batch(count)
+    }
+}
 
 /// What one batch's answer means for each item.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -50,6 +50,7 @@ pub async fn enroll(
         device_id: device.id,
         token,
         site,
+        limits: Some(state.config.limits),
     }))
 }
 

@@ -81,6 +81,7 @@ pub async fn submit(
         receipts: receipts.into_iter().flatten().collect(),
         gaps: stored.gaps,
         last_device_seq: stored.last_seq,
+        limits: Some(state.config.limits),
     }))
 }
 

@@ -45,6 +45,7 @@ fn only_a_receipt_that_echoes_the_hash_acknowledges() {
         ],
         gaps: vec![],
         last_device_seq: None,
+        limits: None,
     };
     let judged = judge(&batch, &response).unwrap();
     assert_eq!((judged.stored, judged.duplicates), (1, 1));
@@ -69,6 +70,7 @@ fn rejected_and_conflict_are_quarantined_with_the_servers_reason_and_do_not_bloc
         ],
         gaps: vec![],
         last_device_seq: None,
+        limits: None,
     };
     let judged = judge(&batch, &response).unwrap();
     assert_eq!(
@@ -88,6 +90,7 @@ fn an_answer_that_does_not_line_up_with_the_batch_is_refused_whole() {
         receipts: vec![receipt(&batch[0], ItemStatus::Stored, Some("aa"))],
         gaps: vec![],
         last_device_seq: None,
+        limits: None,
     };
     assert!(judge(&batch, &short).is_err());
     let swapped = BatchResponse {
@@ -97,6 +100,7 @@ fn an_answer_that_does_not_line_up_with_the_batch_is_refused_whole() {
         ],
         gaps: vec![],
         last_device_seq: None,
+        limits: None,
     };
     assert!(judge(&batch, &swapped).is_err());
 }
@@ -116,4 +120,34 @@ fn backoff_doubles_with_jitter_up_to_the_cap() {
         let d = backoff.delay(attempt, 0.37);
         assert!(d <= backoff.cap && d >= Duration::from_millis(500));
     }
+}
+
+#[test]
+fn a_batch_takes_the_longest_prefix_that_fits_the_byte_budget_nl_8() {
+    // Frame 16 + 40 + (1 + 40) = 97 bytes fit in 100; a third envelope would not.
+    assert_eq!(take(&[40, 40, 40], 100, 500), Take::Batch(2));
+    assert_eq!(take(&[40, 40, 40], 1_000, 500), Take::Batch(3));
+    assert_eq!(take(&[40, 40, 40], 1_000, 2), Take::Batch(2));
+    assert_eq!(take(&[84], 100, 500), Take::Batch(1));
+}
+
+#[test]
+fn an_envelope_over_the_budget_alone_is_taken_out_so_the_rest_drains_nl_8() {
+    assert_eq!(take(&[85, 1, 1], 100, 500), Take::Oversize);
+    assert_eq!(
+        take(&[10], 100, 0),
+        Take::Batch(1),
+        "at least one item per batch"
+    );
+}
+
+#[test]
+fn the_byte_budget_keeps_headroom_below_the_server_limit() {
+    let limits = Limits {
+        max_request_bytes: 8 << 20,
+        max_batch_items: 500,
+    };
+    let budget = byte_budget(&limits);
+    assert!(budget < limits.max_request_bytes);
+    assert!(budget > limits.max_request_bytes * 9 / 10);
 }
