@@ -106,9 +106,7 @@ async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_p
     assert!(!locked.headers.contains_key(header::SET_COOKIE));
     assert!(locked.headers.contains_key(header::RETRY_AFTER));
     assert!(
-        locked
-            .text()
-            .contains("Too many failed logins for this name"),
+        locked.text().contains("Too many failed logins"),
         "{}",
         locked.text()
     );
@@ -120,6 +118,82 @@ async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_p
     let again = login("name=coord&password=a+long+password").await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     assert!(again.headers.contains_key(header::SET_COOKIE));
+}
+
+/// An app whose names lock after one failure (so an address after ten), with user `coord`.
+async fn strict_login_app() -> (axum::Router, Option<tempfile::TempDir>) {
+    let (storage, dir) = storage(Backend::Sqlite).await;
+    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
+    storage
+        .add_user("coord", &hash, &mimik_server::now())
+        .await
+        .unwrap();
+    let config = mimik_server::api::Config {
+        login_attempts: 1,
+        login_lockout: std::time::Duration::from_secs(600),
+        ..Default::default()
+    };
+    let app = mimik_server::router(mimik_server::AppState::new(storage, config).unwrap());
+    (app, dir)
+}
+
+const FORM: [(&str, &str); 1] = [("content-type", "application/x-www-form-urlencoded")];
+
+#[tokio::test]
+async fn one_client_address_guessing_many_names_is_locked_out_and_another_address_is_not() {
+    let (app, _dir) = strict_login_app().await;
+    let guesser = "192.0.2.7:40000";
+    for i in 0..10 {
+        let form = format!("name=guess-{i}&password=wrong");
+        let reply = send_from(&app, guesser, Method::POST, "/login", &FORM, form).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    let right = "name=coord&password=a+long+password";
+    let locked = send_from(&app, guesser, Method::POST, "/login", &FORM, right).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!locked.headers.contains_key(header::SET_COOKIE));
+    let elsewhere = send_from(
+        &app,
+        "192.0.2.8:40000",
+        Method::POST,
+        "/login",
+        &FORM,
+        right,
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_over_long_login_name_or_body_is_refused_before_anything_is_counted() {
+    let (app, _dir) = strict_login_app().await;
+    let client = "192.0.2.9:40000";
+    let long_name = format!("name={}&password=wrong", "n".repeat(129));
+    let huge = format!("name=coord&password={}", "p".repeat(5000));
+    for _ in 0..20 {
+        let reply = send_from(
+            &app,
+            client,
+            Method::POST,
+            "/login",
+            &FORM,
+            long_name.clone(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert!(reply.text().contains("too long"), "{}", reply.text());
+        let reply = send_from(&app, client, Method::POST, "/login", &FORM, huge.clone()).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(
+            reply.text().contains("<form"),
+            "the login form again: {}",
+            reply.text()
+        );
+    }
+    // Forty refusals counted nothing: the address and the name still log in.
+    let right = "name=coord&password=a+long+password";
+    let reply = send_from(&app, client, Method::POST, "/login", &FORM, right).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

@@ -1,16 +1,24 @@
 //! Login, logout and the session extractor.
 
 use super::page;
+use super::throttle::MAX_NAME_BYTES;
 use crate::api::{ApiError, AppState};
 use crate::secrets::{new_token, sha256_hex, verify_password};
 use axum::Form;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
+
+/// The largest `POST /login` body read (a name and a password fit many times over).
+pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+/// The longest password checked (in bytes); Argon2id of a longer one is not even started.
+const MAX_PASSWORD_BYTES: usize = 1024;
 
 const COOKIE: &str = "mimik_session";
 const SESSION_HOURS: i64 = 8;
@@ -69,6 +77,13 @@ fn login_form(problem: Option<&str>) -> Response {
     )
 }
 
+/// The login form again, with `problem` and `status`.
+fn refused(status: StatusCode, problem: &str) -> Response {
+    let mut response = login_form(Some(problem));
+    *response.status_mut() = status;
+    response
+}
+
 /// The login form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
@@ -76,18 +91,53 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The client's address, where the listener recorded it (`ConnectInfo`); `None` otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(ClientAddr(peer.map(|ConnectInfo(peer)| peer.ip())))
+    }
+}
+
 /// `POST /login`: a session cookie and a redirect, or the form again with 401 (429 while the
-/// name is locked after repeated failures).
+/// name or the client address is locked after repeated failures; 400 or 413 for a form that is
+/// not a name and a password of sensible length, refused before anything is counted or kept).
 pub async fn login(
     State(state): State<AppState>,
-    Form(form): Form<LoginForm>,
+    ClientAddr(address): ClientAddr,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
+    let form = match form {
+        Ok(Form(form))
+            if form.name.len() <= MAX_NAME_BYTES && form.password.len() <= MAX_PASSWORD_BYTES =>
+        {
+            form
+        }
+        Ok(_) => {
+            return Ok(refused(
+                StatusCode::BAD_REQUEST,
+                "The name or password is too long.",
+            ));
+        }
+        Err(rejection) => {
+            let status = match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return Ok(refused(status, "Enter a name and a password."));
+        }
+    };
     let throttle = &state.login_throttle;
-    if let Err(wait) = throttle.attempt(&form.name, Instant::now()) {
-        tracing::warn!("coordinator login refused: too many failures for the name");
+    if let Err(wait) = throttle.attempt(&form.name, address, Instant::now()) {
+        tracing::warn!("coordinator login refused: too many failures for the name or address");
         let minutes = wait.as_secs().div_ceil(60).max(1);
         let mut response = login_form(Some(&format!(
-            "Too many failed logins for this name. Try again in {minutes} minute{}.",
+            "Too many failed logins. Try again in {minutes} minute{}.",
             if minutes == 1 { "" } else { "s" }
         )));
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;

@@ -5,7 +5,8 @@
 //! `SameSite=Strict` cookie (its SHA-256 is stored). Every page but the login page needs it;
 //! state changes (revoke, logout) are POST forms, accepted only from the server's own origin
 //! ([`crate::api::guard`]).
-//! Repeated failed logins for a name lock it for a while (`throttle`).
+//! Repeated failed logins for a name, or from one client address, lock it for a while
+//! (`throttle`); `/login` reads at most 4 KiB and refuses over-long names before counting them.
 
 mod auth;
 mod completeness;
@@ -16,6 +17,7 @@ pub use throttle::LoginThrottle;
 
 use crate::api::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,7 +28,12 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/devices") }))
         .route("/style.css", get(stylesheet))
-        .route("/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/login",
+            get(auth::login_page)
+                .post(auth::login)
+                .layer(DefaultBodyLimit::max(auth::LOGIN_BODY_BYTES)),
+        )
         .route("/logout", post(auth::logout))
         .route("/devices", get(views::devices))
         .route("/devices/{id}/revoke", post(views::revoke))

@@ -94,15 +94,41 @@ pub async fn send(
     headers: &[(&str, &str)],
     body: impl Into<HttpBody>,
 ) -> Reply {
+    send_as(app, None, method, uri, headers, body).await
+}
+
+/// [`send`] from client address `peer`, as the listener records it (`ConnectInfo`).
+pub async fn send_from(
+    app: &axum::Router,
+    peer: &str,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<HttpBody>,
+) -> Reply {
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    send_as(app, Some(peer), method, uri, headers, body).await
+}
+
+async fn send_as(
+    app: &axum::Router,
+    peer: Option<std::net::SocketAddr>,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<HttpBody>,
+) -> Reply {
     let mut request = Request::builder().method(method).uri(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(body.into()).unwrap())
-        .await
-        .unwrap();
+    let mut request = request.body(body.into()).unwrap();
+    if let Some(peer) = peer {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+    }
+    let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response
