@@ -69,6 +69,11 @@ impl Server {
         }
     }
 
+    /// The server process's id (to read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `http://ADDR` or `https://ADDR`.
     pub fn url(&self) -> String {
         self.url.clone()
