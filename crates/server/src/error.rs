@@ -26,6 +26,9 @@ pub enum Error {
     /// Password hashing failed.
     #[error("password hashing failed: {0}")]
     Password(String),
+    /// The data directory, the database key file or the database file could not be set up.
+    #[error("{0}")]
+    DataDir(String),
     /// The operating system's random number generator failed.
     #[error("no randomness available from the operating system: {0}")]
     Random(String),

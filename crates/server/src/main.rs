@@ -18,6 +18,18 @@ struct Cli {
     /// in the data directory).
     #[arg(long, env = "MIMIK_SERVER_DB", global = true)]
     db: Option<String>,
+    /// A file holding the database URL (keeps a PostgreSQL password out of the process list).
+    #[arg(
+        long,
+        env = "MIMIK_SERVER_DB_URL_FILE",
+        global = true,
+        conflicts_with = "db"
+    )]
+    db_url_file: Option<PathBuf>,
+    /// The SQLite database's encryption key (64 hex digits, mode 0600); default:
+    /// DIR/mimik-server.key, made on first start.
+    #[arg(long, env = "MIMIK_SERVER_DB_KEY_FILE", global = true)]
+    db_key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -120,10 +132,36 @@ async fn run() -> Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let storage = mimik_server::open(&cli.data_dir, cli.db.as_deref())
-        .await
-        .context("cannot open the database (check --data-dir / --db)")?;
-    match cli.command {
+    let db = match &cli.db_url_file {
+        Some(file) => Some(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the database URL file {}", file.display()))?
+                .trim()
+                .to_owned(),
+        ),
+        None => cli.db.clone(),
+    };
+    if let Some(url) = &db {
+        warn_without_verified_tls(url);
+    }
+    let storage = mimik_server::storage::open_with_key_file(
+        &cli.data_dir,
+        db.as_deref(),
+        cli.db_key_file.as_deref(),
+    )
+    .await
+    .context("cannot open the database (check --data-dir / --db / --db-key-file)")?;
+    let outcome = execute(cli.command, std::sync::Arc::clone(&storage)).await;
+    // Every connection closed before exit (see `Storage::close`).
+    storage.close().await;
+    outcome
+}
+
+async fn execute(
+    command: Command,
+    storage: std::sync::Arc<dyn mimik_server::Storage>,
+) -> Result<()> {
+    match command {
         Command::Serve {
             listen,
             request_timeout_s,
@@ -204,7 +242,7 @@ async fn run() -> Result<()> {
             let bytes =
                 mimik_server::export::export(storage.as_ref(), &catalog.study, format).await?;
             match out {
-                Some(path) => std::fs::write(&path, bytes)
+                Some(path) => write_private(&path, &bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }
@@ -250,5 +288,41 @@ async fn shutdown() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// Write an export readable by its owner only (0600, also when the file already existed).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// PostgreSQL over the network should verify the server's certificate and name: sqlx's default,
+/// `sslmode=prefer`, accepts anyone in the middle. Say so at start (loopback and sockets aside).
+fn warn_without_verified_tls(url: &str) {
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    let host = url
+        .split_once('@')
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', ':'])
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("postgres://")
+        .trim_start_matches("postgresql://");
+    let local =
+        host.is_empty() || host == "localhost" || host.starts_with("127.") || host == "[::1]";
+    if postgres && !local && !url.contains("sslmode=verify-full") {
+        tracing::warn!(
+            "the PostgreSQL URL does not ask for sslmode=verify-full: the connection is not \
+             protected against someone in the middle (README, Security)"
+        );
     }
 }

@@ -11,6 +11,10 @@ macro_rules! impl_storage {
     ($backend:ty, $database:ty) => {
         #[async_trait::async_trait]
         impl $crate::storage::Storage for $backend {
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
             async fn health(&self) -> $crate::Result<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
                 Ok(())
