@@ -14,7 +14,13 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 async fn enrolled() -> (axum::Router, AppState, Tablet, Option<tempfile::TempDir>) {
-    let (storage, dir) = storage(Backend::Sqlite).await;
+    enrolled_on(Backend::Sqlite).await
+}
+
+async fn enrolled_on(
+    backend: Backend,
+) -> (axum::Router, AppState, Tablet, Option<tempfile::TempDir>) {
+    let (storage, dir) = storage(backend).await;
     let (app, state) = app(storage);
     let mut tablet = Tablet::new(3);
     tablet.enroll(&app, &state, "Karolinska").await;
@@ -30,8 +36,19 @@ fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
 }
 
 #[tokio::test]
-async fn malformed_json_is_a_400_with_serdes_message() {
-    let (app, _state, tablet, _dir) = enrolled().await;
+async fn malformed_json_is_a_400_with_serdes_message_on_sqlite() {
+    malformed_json_is_a_400_with_serdes_message(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_with_serdes_message_on_postgres() {
+    if postgres_url().is_some() {
+        malformed_json_is_a_400_with_serdes_message(Backend::Postgres).await;
+    }
+}
+
+async fn malformed_json_is_a_400_with_serdes_message(backend: Backend) {
+    let (app, _state, tablet, _dir) = enrolled_on(backend).await;
     let auth = format!("Bearer {}", tablet.token);
     for body in [
         "{",
@@ -157,8 +174,19 @@ async fn a_batch_over_the_item_limit_is_a_413_batch_too_large_and_stores_nothing
 }
 
 #[tokio::test]
-async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes() {
-    let (app, state, mut tablet, _dir) = enrolled().await;
+async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes_on_sqlite() {
+    bad_envelopes_are_rejected_one_by_one_with_stable_codes(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes_on_postgres() {
+    if postgres_url().is_some() {
+        bad_envelopes_are_rejected_one_by_one_with_stable_codes(Backend::Postgres).await;
+    }
+}
+
+async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes(backend: Backend) {
+    let (app, state, mut tablet, _dir) = enrolled_on(backend).await;
     let good = form("NT-002", "post_12m", Instrument::Saq, 2, 0);
     let mut cases: Vec<(Value, &str)> = Vec::new();
     cases.push((json!({"id": "x"}), "bad_envelope"));
@@ -232,8 +260,19 @@ async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes() {
 }
 
 #[tokio::test]
-async fn missing_and_unknown_tokens_are_401_with_a_bearer_challenge() {
-    let (app, _state, _tablet, _dir) = enrolled().await;
+async fn missing_and_unknown_tokens_are_401_with_a_bearer_challenge_on_sqlite() {
+    missing_and_unknown_tokens_are_401_with_a_bearer_challenge(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn missing_and_unknown_tokens_are_401_with_a_bearer_challenge_on_postgres() {
+    if postgres_url().is_some() {
+        missing_and_unknown_tokens_are_401_with_a_bearer_challenge(Backend::Postgres).await;
+    }
+}
+
+async fn missing_and_unknown_tokens_are_401_with_a_bearer_challenge(backend: Backend) {
+    let (app, _state, _tablet, _dir) = enrolled_on(backend).await;
     for auth in [
         None,
         Some("Bearer nope"),
@@ -248,8 +287,19 @@ async fn missing_and_unknown_tokens_are_401_with_a_bearer_challenge() {
 }
 
 #[tokio::test]
-async fn enrollment_refuses_a_bad_key_and_an_unknown_code() {
-    let (app, _state, tablet, _dir) = enrolled().await;
+async fn enrollment_refuses_a_bad_key_and_an_unknown_code_on_sqlite() {
+    enrollment_refuses_a_bad_key_and_an_unknown_code(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn enrollment_refuses_a_bad_key_and_an_unknown_code_on_postgres() {
+    if postgres_url().is_some() {
+        enrollment_refuses_a_bad_key_and_an_unknown_code(Backend::Postgres).await;
+    }
+}
+
+async fn enrollment_refuses_a_bad_key_and_an_unknown_code(backend: Backend) {
+    let (app, _state, tablet, _dir) = enrolled_on(backend).await;
     let reply = post_json(
         &app,
         "/v1/enroll",

@@ -13,15 +13,43 @@ async fn logged_in() -> (
     String,
     Option<tempfile::TempDir>,
 ) {
-    let (storage, dir) = storage(Backend::Sqlite).await;
+    logged_in_on(Backend::Sqlite).await
+}
+
+async fn logged_in_on(
+    backend: Backend,
+) -> (
+    axum::Router,
+    mimik_server::AppState,
+    String,
+    Option<tempfile::TempDir>,
+) {
+    let (storage, dir) = storage(backend).await;
     let (app, state) = app(storage);
     let session = login(&app, &state).await;
     (app, state, session, dir)
 }
 
 #[tokio::test]
-async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused() {
-    let (storage, _dir) = storage(Backend::Sqlite).await;
+async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused_on_sqlite() {
+    pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused(Backend::Sqlite)
+        .await;
+}
+
+#[tokio::test]
+async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused_on_postgres() {
+    if postgres_url().is_some() {
+        pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused(
+            Backend::Postgres,
+        )
+        .await;
+    }
+}
+
+async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refused(
+    backend: Backend,
+) {
+    let (storage, _dir) = storage(backend).await;
     let hash = mimik_server::secrets::hash_password("a long password").unwrap();
     storage
         .add_user("coord", &hash, &mimik_server::now())
@@ -67,8 +95,27 @@ async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refus
 }
 
 #[tokio::test]
-async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password() {
-    let (storage, _dir) = storage(Backend::Sqlite).await;
+async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password_on_sqlite()
+{
+    repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password(Backend::Sqlite)
+        .await;
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password_on_postgres()
+ {
+    if postgres_url().is_some() {
+        repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password(
+            Backend::Postgres,
+        )
+        .await;
+    }
+}
+
+async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_password(
+    backend: Backend,
+) {
+    let (storage, _dir) = storage(backend).await;
     let hash = mimik_server::secrets::hash_password("a long password").unwrap();
     for name in ["coord", "other"] {
         storage
@@ -197,8 +244,19 @@ async fn an_over_long_login_name_or_body_is_refused_before_anything_is_counted()
 }
 
 #[tokio::test]
-async fn every_page_renders_and_free_text_is_html_escaped() {
-    let (app, state, session, _dir) = logged_in().await;
+async fn every_page_renders_and_free_text_is_html_escaped_on_sqlite() {
+    every_page_renders_and_free_text_is_html_escaped(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_page_renders_and_free_text_is_html_escaped_on_postgres() {
+    if postgres_url().is_some() {
+        every_page_renders_and_free_text_is_html_escaped(Backend::Postgres).await;
+    }
+}
+
+async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
+    let (app, state, session, _dir) = logged_in_on(backend).await;
     let mut tablet = Tablet::new(5);
     tablet.enroll(&app, &state, "<b>Site</b>").await;
     let envelopes = vec![
