@@ -188,3 +188,66 @@ fn the_server_writes_no_colour_codes_into_a_log_file() {
     );
     assert!(!written.contains('\u{1b}'), "no ANSI escapes: {written:?}");
 }
+
+fn http_post(address: &str, path: &str, headers: &str, body: &str) -> String {
+    let host = address.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn an_envelope_id_with_a_line_break_cannot_forge_a_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let code = run(&data, &["enrollment-code", "--site", "Karolinska"]);
+    let code = String::from_utf8(code.stdout).unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = server(&data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let address = first.trim_end_matches('\n');
+    // The Ed25519 base point: a valid public key.
+    let key = format!("58{}", "66".repeat(31));
+    let enrolled = http_post(
+        address,
+        "/v1/enroll",
+        "",
+        &format!(r#"{{"code":"{}","public_key":"{key}"}}"#, code.trim()),
+    );
+    let token = enrolled
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{enrolled}"))
+        .to_owned();
+    let forged = "FORGED device_id=dev-admin: device enrolled";
+    let batch = format!(r#"{{"envelopes":[{{"id":"x\n{forged}\r\n{forged}"}}]}}"#);
+    let auth = format!("Authorization: Bearer {token}\r\n");
+    let answer = http_post(address, "/v1/submissions", &auth, &batch);
+    assert!(answer.contains("bad_envelope"), "{answer}");
+    drop(running);
+    let written = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        written.contains("envelope rejected"),
+        "it was logged: {written}"
+    );
+    for line in written.lines() {
+        assert!(!line.starts_with("FORGED"), "a forged log line: {written}");
+    }
+}
