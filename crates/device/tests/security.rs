@@ -185,6 +185,37 @@ fn repeated_wrong_passphrases_are_slowed_down() {
     ));
 }
 
+#[test]
+fn parallel_wrong_guesses_are_each_counted_and_no_more_than_the_free_ones_run_at_once() {
+    // The review's attack: six guesses at once were counted as four.
+    let dir = tempfile::tempdir().unwrap();
+    drop(new_store(dir.path()));
+    let outcomes: Vec<_> = std::thread::scope(|scope| {
+        let guesses: Vec<_> = (0..6)
+            .map(|i| {
+                let dir = dir.path();
+                scope.spawn(move || Store::unlock(dir, &staff(&format!("guess-number-{i}"))).err())
+            })
+            .collect();
+        guesses.into_iter().map(|g| g.join().unwrap()).collect()
+    });
+    let tried = outcomes
+        .iter()
+        .filter(|e| matches!(e, Some(Error::WrongPassphrase)))
+        .count();
+    let refused = outcomes
+        .iter()
+        .filter(|e| matches!(e, Some(Error::TooManyAttempts { .. })))
+        .count();
+    assert_eq!(tried + refused, 6, "{outcomes:?}");
+    assert!(
+        tried <= 4,
+        "at most the three free guesses and one after a 1 s wait: {tried}"
+    );
+    let counted = mimik_device::keys::Attempts::in_dir(dir.path()).failures();
+    assert_eq!(counted as usize, tried, "every guess that ran is counted");
+}
+
 /// Assert the store is quarantined and its file kept as it was when the damage was found.
 fn assert_quarantined_and_kept(dir: &Path, tampered: &[u8]) {
     let error = unlock(dir).unwrap_err();

@@ -14,7 +14,7 @@ mod kdf;
 mod recovery;
 mod slots;
 
-pub use attempts::Attempts;
+pub use attempts::{AttemptTime, Attempts};
 pub use kdf::KdfParams;
 pub use recovery::RecoveryKey;
 pub use slots::{Credentials, SlotFile, StoreState};

@@ -37,7 +37,9 @@ pub use verify::{Check, VerifyReport};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::keys::StoreState;
-use crate::keys::{Attempts, Credentials, DatabaseKey, KdfParams, RecoveryKey, SlotFile};
+use crate::keys::{
+    AttemptTime, Attempts, Credentials, DatabaseKey, KdfParams, RecoveryKey, SlotFile,
+};
 use mimik_domain::content_pack::ContentPack;
 use mimik_domain::study::Study;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -100,15 +102,17 @@ impl Store {
         check_not_quarantined(dir)?;
         let slots = load_slots(dir)?;
         let attempts = Attempts::in_dir(dir);
-        let now = unix_now();
-        attempts.check(now)?;
+        // Counted as a failure until the passphrase proves right (parallel guesses each count).
+        attempts.begin(&AttemptTime::now())?;
         let (key, actor) = match slots.unlock(credentials) {
             Ok(unlocked) => unlocked,
-            Err(e @ (Error::WrongPassphrase | Error::WrongRecoveryKey)) => {
-                attempts.record_failure(now)?;
+            Err(e) => {
+                if !matches!(e, Error::WrongPassphrase | Error::WrongRecoveryKey) {
+                    // Not a guess (a damaged slot file, …): it does not count against anyone.
+                    attempts.forget_one();
+                }
                 return Err(e);
             }
-            Err(e) => return Err(e),
         };
         attempts.reset();
         Store::open(dir, key, actor, slots, Encryption::On)
@@ -258,22 +262,22 @@ impl Store {
     /// same limit on failed attempts as unlocking. Returns the staff id it belongs to.
     pub fn confirm_staff(&self, passphrase: &str) -> Result<String> {
         let attempts = Attempts::in_dir(&self.dir);
-        let now = unix_now();
-        attempts.check(now)?;
+        let slots = load_slots(&self.dir)?;
+        attempts.begin(&AttemptTime::now())?;
         let credentials = Credentials::Staff {
             staff_id: None,
             passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
         };
-        match load_slots(&self.dir)?.unlock(&credentials) {
+        match slots.unlock(&credentials) {
             Ok((_key, staff)) => {
                 attempts.reset();
                 Ok(staff)
             }
-            Err(e @ Error::WrongPassphrase) => {
-                attempts.record_failure(now)?;
+            Err(e @ Error::WrongPassphrase) => Err(e),
+            Err(e) => {
+                attempts.forget_one();
                 Err(e)
             }
-            Err(e) => Err(e),
         }
     }
 
@@ -520,12 +524,6 @@ fn quarantine_on_integrity_failure(dir: &Path, error: Error) -> Error {
         let _ = crate::fsutil::write_atomic(&dir.join(QUARANTINE_FILE), reason.as_bytes());
     }
     error
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Whether a store exists in `dir` and finished its set-up.
