@@ -6,6 +6,8 @@ fn main() {
         "app_state",
         "init_store",
         "unlock",
+        "change_passphrase",
+        "set_pin",
         "lock",
         "enroll",
         "list_participants",

@@ -29,6 +29,16 @@ pub async fn unlock(state: Shell<'_>, passphrase: String) -> CommandResult<Staff
 }
 
 #[tauri::command]
+pub async fn change_passphrase(state: Shell<'_>, passphrase: String) -> CommandResult<()> {
+    state.app().await.change_passphrase(&passphrase)
+}
+
+#[tauri::command]
+pub async fn set_pin(state: Shell<'_>, pin: String) -> CommandResult<()> {
+    state.app().await.set_pin(&pin)
+}
+
+#[tauri::command]
 pub async fn lock(state: Shell<'_>) -> CommandResult<()> {
     state.app().await.lock();
     Ok(())

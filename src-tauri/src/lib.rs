@@ -69,6 +69,8 @@ pub fn run() {
             commands::app_state,
             commands::init_store,
             commands::unlock,
+            commands::change_passphrase,
+            commands::set_pin,
             commands::lock,
             commands::enroll,
             commands::list_participants,

@@ -2,7 +2,7 @@
 //! against a real `mimik-server` on loopback, behind the fault proxy: it sends what was saved
 //! without anyone pressing "Sync now", keeps the queue while the server is unreachable and drains
 //! it once the network is back (NL-8), sends a save shortly after it is made whatever the
-//! interval, and does nothing while the tablet is locked.
+//! interval, keeps draining behind a locked screen, and does nothing once the key is forgotten.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -15,7 +15,7 @@ use mimik_tests::proxy::{Fault, Proxy};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PIN: &str = "nurse-pin-1234";
+const PASSPHRASE: &str = "nurse-pin-1234";
 const INTERVAL: Duration = Duration::from_millis(200);
 const TIMING: Timing = Timing {
     interval: INTERVAL,
@@ -63,7 +63,7 @@ async fn rig_with(timing: Timing) -> Rig {
         KdfParams::INSECURE_FAST_FOR_TESTS,
         None,
     );
-    app.init_store("anna.l", PIN).unwrap();
+    app.init_store("anna.l", PASSPHRASE).unwrap();
     let shared = Arc::new(Shared::new(app));
     shared
         .enroll(&proxy.url(), &server.enrollment_code())
@@ -139,15 +139,46 @@ async fn the_background_loop_sends_a_save_without_sync_now_and_drains_once_the_n
     assert_eq!(drained.acknowledged, 2, "{drained:?}");
 }
 
+/// Issue 13 item 3: a questionnaire saved just before the nurse locked the tablet sat there all
+/// night. The screen lock keeps the key in memory, and the queue drains behind it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_background_loop_does_nothing_while_the_tablet_is_locked_and_resumes_after_unlock() {
+async fn a_save_made_just_before_the_screen_locks_reaches_the_server_behind_the_locked_screen() {
     let rig = rig().await;
     until(&rig, "a first pass", |s| s.pending == 0).await;
     {
         let mut app = rig.shared.app().await;
         app.add_participant(&participant("NT-001")).unwrap();
         app.lock();
+        assert!(app.app_state().unwrap().quick_unlock);
     }
+    let sent = until(&rig, "the save sent while locked", |s| {
+        s.pending == 0 && s.acknowledged == 1
+    })
+    .await;
+    assert_eq!(sent.last_error, None);
+    assert!(
+        !rig.shared.app().await.app_state().unwrap().unlocked,
+        "the screen stayed locked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_loop_stops_once_wrong_pins_drop_the_key_and_resumes_after_the_passphrase() {
+    let rig = rig().await;
+    until(&rig, "a first pass", |s| s.pending == 0).await;
+    rig.proxy.set_fault(Fault::CutRequestAfter(0));
+    {
+        let mut app = rig.shared.app().await;
+        app.set_pin("246810").unwrap();
+        app.add_participant(&participant("NT-001")).unwrap();
+        app.lock();
+        for _ in 0..mimik_device::app::MAX_WRONG_PINS {
+            assert!(app.unlock("135790").is_err());
+        }
+        let state = app.app_state().unwrap();
+        assert!(!state.unlocked && !state.quick_unlock, "the key is gone");
+    }
+    rig.proxy.set_fault(Fault::None);
     // A pass that had already begun may still report its end.
     tokio::time::sleep(INTERVAL * 2).await;
     let passes_before = rig.reports.lock().unwrap().len();
@@ -157,7 +188,8 @@ async fn the_background_loop_does_nothing_while_the_tablet_is_locked_and_resumes
         passes_before,
         "no pass runs while the store's key is not in memory"
     );
-    rig.shared.app().await.unlock(PIN).unwrap();
+    // The wrong PINs earned a one-second wait, long over by now.
+    rig.shared.app().await.unlock(PASSPHRASE).unwrap();
     let resumed = until(&rig, "the queue drained after unlock", |s| {
         s.pending == 0 && s.acknowledged == 1
     })

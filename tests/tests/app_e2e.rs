@@ -17,6 +17,7 @@ use std::path::Path;
 
 /// The harness's `mimik` CLI unlocks with this passphrase: the app's staff uses it too.
 const PASS: &str = "tablet-passphrase";
+const PIN: &str = "482917";
 
 /// Side-effect texts typed in the app; afterwards no file the app, its web view or its drivers
 /// wrote (store, WebKitGTK data and cache, temp files, logs) may hold them in plain text.
@@ -275,8 +276,21 @@ async fn hand_over(ui: &Screen) {
 }
 
 /// Leave patient mode with the staff PIN, back to the staff home.
+/// Issue 13 item 1: the nurse sets a PIN; it opens the screen she just locked (the key stayed in
+/// memory), and leaving patient mode takes it too.
+async fn quick_unlock_with_a_pin(ui: &Screen) {
+    ui.fill("#new-pin", PIN).await;
+    ui.tap("[data-testid=set-pin]").await;
+    ui.wait_text("PIN set.").await;
+    ui.tap("[data-testid=lock]").await;
+    ui.wait("#lock-pass:enabled").await;
+    ui.fill("#lock-pass", PIN).await;
+    ui.tap("[data-testid=unlock]").await;
+    ui.wait_text("Participants").await;
+}
+
 async fn leave_patient_mode(ui: &Screen) {
-    ui.fill("#leave-pass", PASS).await;
+    ui.fill("#leave-pass", PIN).await;
     ui.click("End session").await;
     ui.wait_text("Participants").await;
 }
@@ -429,6 +443,7 @@ async fn a_nurse_and_a_patient_do_a_whole_visit_in_the_real_app_and_it_reaches_t
     };
     first_run(&ui, &server.url(), &code).await;
     ui.wait_text("Participants").await;
+    quick_unlock_with_a_pin(&ui).await;
     register(&ui, "NT-001").await;
     ui.screenshot(&shots.join("app-staff-home.png")).await;
     visit(&ui, "NT-001", &shots).await;

@@ -421,15 +421,15 @@ describe('first run', () => {
     await page.getByRole('heading', { name: 'Set up this tablet' }).waitFor();
     await expectNoSeriousA11yViolations(page, 'first-run setup');
     await page.getByLabel('Staff ID, e.g. anna.l').fill('Karin Lund');
-    await page.getByLabel('Passphrase or PIN', { exact: true }).fill('lång-lösenfras-1');
-    await page.getByLabel('Repeat passphrase or PIN').fill('something else');
+    await page.getByLabel('Passphrase', { exact: true }).fill('lång-lösenfras-1');
+    await page.getByLabel('Repeat passphrase').fill('something else');
     await page.getByRole('button', { name: 'Create store' }).click();
     await page.getByText('Use 2–32 characters: a–z, 0–9, dot (.), dash (-) or underscore (_), e.g. anna.l.').waitFor();
     await page.getByText('The two passphrases are not the same.').waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'setup-name');
     await page.getByLabel('Staff ID, e.g. anna.l').fill('karin.l');
     assert.equal(await page.evaluate(() => window.__MIMIK_MOCK__.initialized), false);
-    await page.getByLabel('Repeat passphrase or PIN').fill('lång-lösenfras-1');
+    await page.getByLabel('Repeat passphrase').fill('lång-lösenfras-1');
     await page.getByRole('button', { name: 'Create store' }).click();
 
     await page.getByRole('heading', { name: 'Recovery key' }).waitFor();
@@ -686,8 +686,11 @@ describe('selectors for a WebDriver test of the real app', () => {
     await $('#setup-enroll-code').fill('ENROLL-1234');
     await $('[data-testid=setup-enroll-submit]').click();
 
+    // A quick-unlock PIN opens the screen the nurse just locked (the key stayed in memory).
+    await $('#new-pin').fill('246810');
+    await $('[data-testid=set-pin]').click();
     await $('[data-testid=lock]').click();
-    await $('#lock-pass').fill('pin-12345678');
+    await $('#lock-pass').fill('246810');
     await $('[data-testid=unlock]').click();
 
     await $('[data-testid=register-toggle]').click();

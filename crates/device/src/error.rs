@@ -35,6 +35,22 @@ pub enum Error {
     /// No such staff member.
     #[error("no staff member {0:?} on this tablet")]
     UnknownStaff(String),
+    /// A secret too weak to wrap the database key.
+    #[error(
+        "a passphrase that opens the store needs at least 10 characters and not only digits, because a copy of the tablet's files can be guessed against offline; a short PIN is only for the quick unlock of a running tablet"
+    )]
+    WeakPassphrase,
+    /// This staff member unlocked with a short secret from before PINs were split from
+    /// passphrases: they must choose a passphrase before anything else.
+    #[error(
+        "you unlocked with a short secret that a copy of the tablet's files can be guessed against: choose a passphrase of at least 10 characters, not only digits (`mimik staff passphrase`), before going on"
+    )]
+    PassphraseChangeRequired,
+    /// A PIN was given where only the passphrase opens the store.
+    #[error(
+        "a PIN only unlocks a tablet whose screen was locked while it ran; after a restart, a long lock or too many wrong PINs, enter your passphrase"
+    )]
+    PassphraseNeeded,
     /// Too many failed unlocks in a row.
     #[error("too many wrong passphrases: wait {retry_after_s} s, then try again")]
     TooManyAttempts {

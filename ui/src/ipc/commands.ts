@@ -72,6 +72,10 @@ export const unlock = (passphrase: string) => call<StaffMember>('unlock', { pass
 
 export const lock = () => call<null>('lock');
 
+export const changePassphrase = (passphrase: string) => call<null>('change_passphrase', { passphrase });
+
+export const setPin = (pin: string) => call<null>('set_pin', { pin });
+
 export const enroll = (serverUrl: string, code: string) =>
   call<EnrollResult>('enroll', { serverUrl, code });
 

@@ -25,7 +25,16 @@ id: string,
 /**
  * What the screens show: the staff id (the tablet keeps no names).
  */
-name: string, };
+name: string, 
+/**
+ * They unlocked with a short secret from an old store and must choose a passphrase
+ * (`change_passphrase`) before anything else.
+ */
+mustChangePassphrase: boolean, 
+/**
+ * They have a quick-unlock PIN.
+ */
+hasPin: boolean, };
 
 export type AppState = { 
 /**
@@ -43,7 +52,11 @@ enrolled: boolean,
 /**
  * Who unlocked it, while unlocked.
  */
-staff: StaffMember | null, };
+staff: StaffMember | null, 
+/**
+ * The screen is locked but the key is in memory: a staff PIN opens it.
+ */
+quickUnlock: boolean, };
 
 export type InitStoreResult = { 
 /**

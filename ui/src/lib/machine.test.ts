@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppState, Session } from '../ipc/types';
 import { initialState, isPatientScreen, locksOnInactivity, transition, type MachineState } from './machine';
 
-const staff = { id: 's1', name: 'Anna' };
+const staff = { id: 's1', name: 'Anna', mustChangePassphrase: false, hasPin: true };
 const session: Session = {
   sessionId: 'sess-1',
   participant: 'NT-001',
@@ -15,6 +15,7 @@ const app = (over: Partial<AppState> = {}): AppState => ({
   unlocked: true,
   enrolled: true,
   staff,
+  quickUnlock: false,
   ...over,
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MOCK_PASSPHRASE, MockBackend } from './backend';
+import { MAX_WRONG_PINS, MOCK_PASSPHRASE, MOCK_PIN, MockBackend } from './backend';
 import { mockContentPack } from './packs';
 import { SUNNYBROOK_KEYS } from './scoring';
 import { SEED_SUNNYBROOK } from './study';
@@ -202,5 +202,36 @@ describe('mock backend', () => {
     expect(() =>
       b.handle('correct_clinician_form', { language: 'en', supersedes: q.id, answers: SEED_SUNNYBROOK, reason: 'typo' }),
     ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+  });
+});
+
+describe('mock backend: PIN and passphrase (as app/mod.rs)', () => {
+  it('opens a locked screen with the PIN, and after three wrong ones only with the passphrase', () => {
+    const b = unlocked();
+    b.handle('lock');
+    expect((b.handle('app_state') as { quickUnlock: boolean }).quickUnlock).toBe(true);
+    expect(b.handle('unlock', { passphrase: MOCK_PIN })).toMatchObject({ id: 'anna.b', hasPin: true });
+    b.handle('lock');
+    for (let i = 1; i < MAX_WRONG_PINS; i++)
+      expect(() => b.handle('unlock', { passphrase: '111111' })).toThrow(
+        expect.objectContaining({ code: 'wrong_passphrase' }),
+      );
+    expect(() => b.handle('unlock', { passphrase: '111111' })).toThrow(
+      expect.objectContaining({ code: 'passphrase_needed' }),
+    );
+    expect(() => b.handle('unlock', { passphrase: MOCK_PIN })).toThrow(
+      expect.objectContaining({ code: 'passphrase_needed' }),
+    );
+    b.handle('unlock', { passphrase: MOCK_PASSPHRASE });
+  });
+
+  it('refuses a PIN or digits as the passphrase that opens the store', () => {
+    const b = new MockBackend({ firstRun: true });
+    expect(() => b.handle('init_store', { staffName: 'anna.l', passphrase: '12345678901' })).toThrow(
+      expect.objectContaining({ code: 'weak_passphrase' }),
+    );
+    b.handle('init_store', { staffName: 'anna.l', passphrase: 'a-long-passphrase' });
+    expect(() => b.handle('set_pin', { pin: '12345' })).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    b.handle('set_pin', { pin: '123456' });
   });
 });

@@ -24,6 +24,7 @@ import { CLAVIEN_DINDO_GRADES } from '../ipc/types';
 import { mockContentPack } from './packs';
 import { scoreFace, scoreFdi, scoreSaq, scoreSunnybrook } from './scoring';
 import { evaluateEligibility, historyOf, type MockSubmission } from './records';
+import { isPin, isStrongPassphrase } from '../lib/secrets';
 import {
   FORMS_BY_TIMEPOINT,
   MOCK_CRITERIA,
@@ -37,6 +38,10 @@ export { FORMS_BY_TIMEPOINT, MOCK_CRITERIA, STAFF_FORMS_BY_TIMEPOINT } from './s
 export type { MockKind, MockSubmission } from './records';
 
 export const MOCK_PASSPHRASE = 'mimik-e2e-pass';
+/** The seeded staff member's quick-unlock PIN (opens only a screen locked while running). */
+export const MOCK_PIN = '246810';
+/** Wrong secrets in a row on a locked screen before the key is dropped (app/mod.rs). */
+export const MAX_WRONG_PINS = 3;
 /** Staff ids are handles (the tablet keeps no names); `name` is the id too. */
 export const MOCK_STAFF = { id: 'anna.b', name: 'anna.b' };
 export const MOCK_RECOVERY_KEY = 'MIMIK-7Q4K-2M9X-HT3D-88PL-VC5A-KW2E-QJ6N';
@@ -86,9 +91,12 @@ export interface MockOptions {
 export class MockBackend {
   initialized = true;
   unlocked = false;
+  /** The backend holds the store's key (unlocked, or behind a locked screen: a PIN will do). */
+  keyHeld = false;
+  wrongSecrets = 0;
   enrolled = true;
-  staff: Array<{ id: string; name: string; passphrase: string }> = [
-    { ...MOCK_STAFF, passphrase: MOCK_PASSPHRASE },
+  staff: Array<{ id: string; name: string; passphrase: string; pin?: string; mustChange?: boolean }> = [
+    { ...MOCK_STAFF, passphrase: MOCK_PASSPHRASE, pin: MOCK_PIN },
   ];
   current: { id: string; name: string } | null = null;
   /** The session a patient holds the tablet for (the backend's patient mode). */
@@ -178,16 +186,48 @@ export class MockBackend {
     this.lastError = 'Server unreachable: connection timed out';
   }
 
-  /** The store is open (patient screens need no more). */
-  private requireOpen() {
+  /** The store is open (patient screens need no more); a short secret must be replaced first. */
+  private requireOpen(evenBeforeNewPassphrase = false) {
     if (!this.initialized) fail('not_initialized', 'The store has not been created yet.');
     if (!this.unlocked) fail('locked', 'The tablet is locked.');
+    if (!evenBeforeNewPassphrase && this.me().mustChange)
+      fail('passphrase_change_required', 'choose a passphrase before going on');
   }
 
   /** Staff work: refused while a patient holds the tablet, as in the backend. */
-  private requireStaff() {
-    this.requireOpen();
+  private requireStaff(evenBeforeNewPassphrase = false) {
+    this.requireOpen(evenBeforeNewPassphrase);
     if (this.patientSession) fail('locked', 'a patient session is in progress; a staff passphrase or PIN ends it');
+  }
+
+  private me() {
+    const me = this.staff.find((s) => s.id === this.current?.id);
+    if (!me) fail('locked', 'The tablet is locked.');
+    return me;
+  }
+
+  private staffMember() {
+    const me = this.me();
+    return { id: me.id, name: me.name, mustChangePassphrase: me.mustChange ?? false, hasPin: me.pin !== undefined };
+  }
+
+  /** A PIN or passphrase against the key in memory; too many wrong ones drop the key. */
+  private checkSecret(secret: string) {
+    const who = this.staff.find((s) => s.pin === secret || s.passphrase === secret);
+    if (who) {
+      this.wrongSecrets = 0;
+      return who;
+    }
+    this.wrongSecrets += 1;
+    if (this.wrongSecrets >= MAX_WRONG_PINS) {
+      this.keyHeld = false;
+      this.unlocked = false;
+      this.current = null;
+      this.patientSession = null;
+      this.wrongSecrets = 0;
+      fail('passphrase_needed', 'too many wrong PINs: enter your passphrase');
+    }
+    return undefined;
   }
 
   private participant(pseudonym: unknown): StoredParticipant {
@@ -326,34 +366,63 @@ export class MockBackend {
           initialized: this.initialized,
           unlocked: this.unlocked,
           enrolled: this.enrolled,
-          staff: this.unlocked ? this.current : null,
+          staff: this.unlocked ? this.staffMember() : null,
+          quickUnlock: this.keyHeld && !this.unlocked,
         } satisfies AppState;
       case 'init_store': {
         if (this.initialized) fail('already_initialized', 'The store already exists.');
         const id = String(args.staffName ?? '').trim();
         const passphrase = String(args.passphrase ?? '');
         if (!STAFF_ID.test(id)) fail('invalid_input', 'staff id: use 2–32 characters a–z, 0–9, . - _');
-        if (passphrase.length < 8) fail('invalid_input', 'passphrase is shorter than 8 characters');
+        if (!isStrongPassphrase(passphrase))
+          fail('weak_passphrase', 'a passphrase needs at least 10 characters and not only digits');
         this.initialized = true;
         this.staff = [{ id, name: id, passphrase }];
         this.current = { id, name: id };
         this.unlocked = true;
+        this.keyHeld = true;
         return { recoveryKey: MOCK_RECOVERY_KEY };
       }
       case 'unlock': {
         if (!this.initialized) fail('not_initialized', 'The store has not been created yet.');
-        const who = this.staff.find((s) => s.passphrase === args.passphrase);
-        if (!who) fail('wrong_passphrase', 'Wrong passphrase or PIN.');
+        const secret = String(args.passphrase ?? '');
+        // With the key in memory a PIN will do; without it only a passphrase opens the files.
+        const who = this.keyHeld
+          ? this.checkSecret(secret)
+          : this.staff.find((s) => s.passphrase === secret);
+        if (!who) {
+          if (!this.keyHeld && isPin(secret)) fail('passphrase_needed', 'a PIN cannot open the store');
+          fail('wrong_passphrase', 'Wrong passphrase or PIN.');
+        }
         this.unlocked = true;
+        this.keyHeld = true;
+        this.wrongSecrets = 0;
         this.current = { id: who.id, name: who.name };
         this.patientSession = null;
-        return this.current;
+        return this.staffMember();
       }
       case 'lock':
         this.unlocked = false;
         this.current = null;
         this.patientSession = null;
         return null;
+      case 'change_passphrase': {
+        this.requireStaff(true);
+        const passphrase = String(args.passphrase ?? '');
+        if (!isStrongPassphrase(passphrase))
+          fail('weak_passphrase', 'a passphrase needs at least 10 characters and not only digits');
+        const me = this.me();
+        me.passphrase = passphrase;
+        me.mustChange = false;
+        return null;
+      }
+      case 'set_pin': {
+        this.requireStaff();
+        const pin = String(args.pin ?? '');
+        if (!isPin(pin)) fail('invalid_input', 'a PIN is 6 to 12 digits');
+        this.me().pin = pin;
+        return null;
+      }
       case 'enroll': {
         this.requireStaff();
         const url = String(args.serverUrl ?? '');
@@ -539,8 +608,7 @@ export class MockBackend {
       }
       case 'end_session': {
         const s = this.liveSession(args.sessionId);
-        if (!this.staff.some((m) => m.passphrase === args.passphrase))
-          fail('wrong_passphrase', 'Wrong passphrase or PIN.');
+        if (!this.checkSecret(String(args.passphrase ?? ''))) fail('wrong_passphrase', 'Wrong passphrase or PIN.');
         s.ended = true;
         this.patientSession = null;
         this.markDoneIfComplete(s, true);

@@ -37,15 +37,22 @@ impl Language {
 
 /// The staff member who unlocked the tablet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct StaffMember {
     /// Staff id (`anna.l`).
     pub id: String,
     /// What the screens show: the staff id (the tablet keeps no names).
     pub name: String,
+    /// They unlocked with a short secret from an old store and must choose a passphrase
+    /// (`change_passphrase`) before anything else.
+    pub must_change_passphrase: bool,
+    /// They have a quick-unlock PIN.
+    pub has_pin: bool,
 }
 
 /// What the app shows first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct AppState {
     /// A store exists (otherwise: first-run set-up).
     pub initialized: bool,
@@ -55,6 +62,8 @@ pub struct AppState {
     pub enrolled: bool,
     /// Who unlocked it, while unlocked.
     pub staff: Option<StaffMember>,
+    /// The screen is locked but the key is in memory: a staff PIN opens it.
+    pub quick_unlock: bool,
 }
 
 /// The result of creating the store.

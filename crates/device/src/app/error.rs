@@ -34,6 +34,9 @@ fn code(error: &Error) -> &'static str {
             "wrong_passphrase"
         }
         Error::TooManyAttempts { .. } => "locked_out",
+        Error::WeakPassphrase => "weak_passphrase",
+        Error::PassphraseChangeRequired => "passphrase_change_required",
+        Error::PassphraseNeeded => "passphrase_needed",
         Error::InvalidAnswers(_) | Error::Invalid(_) | Error::BadServerUrl(_) => "invalid_input",
         Error::ParticipantExists(_) => "duplicate_participant",
         Error::UnknownParticipant(_) | Error::UnknownSubmission(_) => "not_found",

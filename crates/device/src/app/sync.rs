@@ -54,7 +54,7 @@ impl Shared {
     /// Enroll with a study server using a one-time code from its coordinator.
     pub async fn enroll(&self, server_url: &str, code: &str) -> CommandResult<EnrollResult> {
         self.app.lock().await.staff_only()?;
-        let (mut conn, ca) = self.second_connection().await?;
+        let (mut conn, ca) = self.second_connection(Caller::Staff).await?;
         match crate::sync::enroll(&mut conn, server_url.trim(), code, ca.as_deref()).await {
             Ok(device_id) => Ok(EnrollResult { device_id }),
             Err(Error::Server {
@@ -75,19 +75,20 @@ impl Shared {
     /// One sync pass now. A failure to reach the server is not an error of the command: it is
     /// in `lastError`, and everything stays queued.
     pub async fn sync_now(&self) -> CommandResult<SyncSummary> {
-        self.sync_pass(&|_| {}).await
+        self.sync_pass(Caller::Staff, &|_| {}).await
     }
 
     async fn sync_pass(
         &self,
+        by: Caller,
         report: &(dyn Fn(&SyncSummary) + Sync),
     ) -> CommandResult<SyncSummary> {
         let _one_at_a_time = self.sync_gate.lock().await;
-        let (mut conn, ca) = self.second_connection().await?;
+        let (mut conn, ca) = self.second_connection(by).await?;
         {
             let mut app = self.app.lock().await;
             app.last_sync.running = true;
-            if let Ok(status) = app.sync_status() {
+            if let Ok(status) = app.queue_summary() {
                 report(&status);
             }
         }
@@ -105,18 +106,23 @@ impl Shared {
             },
             Err(error) => app.last_sync.error = Some(error.to_string()),
         }
-        let status = app.sync_status()?;
+        let status = app.queue_summary()?;
         report(&status);
         Ok(status)
     }
 
-    async fn second_connection(&self) -> CommandResult<(Store, Option<Vec<u8>>)> {
+    async fn second_connection(&self, by: Caller) -> CommandResult<(Store, Option<Vec<u8>>)> {
         let app = self.app.lock().await;
-        let conn = app.store()?.another_connection()?;
-        Ok((conn, app.ca_pem.clone()))
+        let store = match by {
+            Caller::Staff => app.store()?,
+            // The key in memory is enough: the queue drains behind a locked screen too.
+            Caller::Background => app.held_store()?,
+        };
+        Ok((store.another_connection()?, app.ca_pem.clone()))
     }
 
-    /// Sync every `timing.interval` while the tablet is unlocked and enrolled, and
+    /// Sync every `timing.interval` while the tablet holds its key (unlocked, or behind a locked
+    /// screen) and is enrolled, and
     /// `timing.debounce` after the latest save, backing off after failures; `report` gets the
     /// queue state when a pass starts and when it ends.
     pub async fn run_background_with(
@@ -149,7 +155,7 @@ impl Shared {
                 continue;
             }
             saved_at = None;
-            failures = match self.sync_pass(&report).await {
+            failures = match self.sync_pass(Caller::Background, &report).await {
                 Ok(status) if status.last_error.is_none() => 0,
                 Ok(_) => failures.saturating_add(1),
                 // Locked meanwhile: the next tick starts over.
@@ -163,16 +169,25 @@ impl Shared {
         }
     }
 
-    /// The store's latest device sequence number while the tablet is unlocked and enrolled:
-    /// it grows with every save.
+    /// The store's latest device sequence number while the tablet holds its key and is
+    /// enrolled: it grows with every save. Forgets a key whose quick-unlock window ran out.
     async fn last_saved_seq(&self) -> Option<i64> {
-        let app = self.app.lock().await;
+        let mut app = self.app.lock().await;
+        app.expire_quick_unlock();
         let store = app.store.as_ref()?;
         if !store::is_enrolled(&app.dir) {
             return None;
         }
         store.last_device_seq().ok()
     }
+}
+
+/// Who asked for a connection: staff commands need an unlocked screen, the background task only
+/// the key in memory.
+#[derive(Debug, Clone, Copy)]
+enum Caller {
+    Staff,
+    Background,
 }
 
 /// When the background task syncs.
@@ -207,7 +222,13 @@ fn jitter() -> f64 {
 impl App {
     /// The queue now, with the outcome of this run's last sync attempt.
     pub fn sync_status(&self) -> CommandResult<SyncSummary> {
-        let store = self.store()?;
+        self.store()?;
+        self.queue_summary()
+    }
+
+    /// [`App::sync_status`] for the background task, behind a locked screen too.
+    fn queue_summary(&self) -> CommandResult<SyncSummary> {
+        let store = self.held_store()?;
         let status = store.status()?;
         let revoked = store.device_identity()?.is_some_and(|d| d.revoked);
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);

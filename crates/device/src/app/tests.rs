@@ -753,3 +753,161 @@ fn a_sunnybrook_correction_keeps_the_original_and_links_both_ways() {
         .unwrap_err();
     assert_eq!(refused.code, "invalid_input");
 }
+
+// Issue 13 item 1: a PIN is never a key slot; it opens only a running app that holds the key.
+
+const PIN: &str = "246810";
+
+#[test]
+fn a_locked_screen_opens_with_the_staff_pin_but_a_restarted_app_needs_the_passphrase() {
+    let (dir, mut app) = unlocked();
+    app.set_pin(PIN).unwrap();
+    app.lock();
+    assert!(app.app_state().unwrap().quick_unlock);
+    assert_eq!(app.list_participants(None).unwrap_err().code, "locked");
+    assert_eq!(app.unlock(PIN).unwrap().id, "anna.l");
+    assert!(app.app_state().unwrap().unlocked);
+
+    // A restart (a new App over the same files): the PIN offers nothing against the files.
+    drop(app);
+    let mut restarted = App::new(
+        &dir.path().join("data"),
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+        None,
+    );
+    assert!(!restarted.app_state().unwrap().quick_unlock);
+    assert_eq!(restarted.unlock(PIN).unwrap_err().code, "passphrase_needed");
+    assert_eq!(restarted.unlock(PASS).unwrap().id, "anna.l");
+}
+
+#[test]
+fn three_wrong_pins_on_the_lock_screen_drop_the_key_so_only_the_passphrase_opens_the_store() {
+    let (_dir, mut app) = unlocked();
+    app.set_pin(PIN).unwrap();
+    app.lock();
+    for _ in 1..MAX_WRONG_PINS {
+        assert_eq!(app.unlock("135790").unwrap_err().code, "wrong_passphrase");
+        assert!(
+            app.app_state().unwrap().quick_unlock,
+            "the key is still held"
+        );
+    }
+    assert_eq!(app.unlock("135790").unwrap_err().code, "passphrase_needed");
+    let state = app.app_state().unwrap();
+    assert!(!state.unlocked && !state.quick_unlock);
+    // The wrong PINs also counted against the files' unlock: the next try waits a second.
+    assert_eq!(app.unlock(PASS).unwrap_err().code, "locked_out");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(app.unlock(PASS).unwrap().id, "anna.l");
+}
+
+#[test]
+fn a_screen_locked_longer_than_the_quick_unlock_window_needs_the_passphrase() {
+    let (dir, _) = unlocked();
+    let mut app = App::new(
+        &dir.path().join("data"),
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+        None,
+    )
+    .with_quick_unlock_window(std::time::Duration::from_millis(200));
+    app.unlock(PASS).unwrap();
+    app.set_pin(PIN).unwrap();
+    app.lock();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !app.app_state().unwrap().quick_unlock,
+        "the key was dropped"
+    );
+    assert_eq!(app.unlock(PIN).unwrap_err().code, "passphrase_needed");
+}
+
+#[test]
+fn a_patient_guessing_the_pin_to_leave_patient_mode_gets_three_tries_then_the_key_is_dropped() {
+    let (_dir, mut app) = unlocked();
+    app.set_pin(PIN).unwrap();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::Sv)
+        .unwrap();
+    for _ in 1..MAX_WRONG_PINS {
+        assert_eq!(
+            app.end_session(&s.session_id, "111111").unwrap_err().code,
+            "wrong_passphrase"
+        );
+    }
+    assert_eq!(
+        app.end_session(&s.session_id, "111111").unwrap_err().code,
+        "passphrase_needed"
+    );
+    assert!(!app.app_state().unwrap().quick_unlock);
+    // Only the passphrase opens the store now (after the wait the wrong PINs earned), and the
+    // session is there to resume.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    app.unlock(PASS).unwrap();
+    assert_eq!(app.open_sessions().unwrap().len(), 1);
+    app.end_session(&s.session_id, PIN).unwrap();
+}
+
+#[test]
+fn a_pin_or_digits_only_secret_cannot_become_the_passphrase_that_opens_the_store() {
+    let (_dir, mut app) = fresh();
+    for weak in ["246810", "1234567890123", "short-one"] {
+        assert_eq!(
+            app.init_store("anna.l", weak).unwrap_err().code,
+            "weak_passphrase",
+            "{weak:?}"
+        );
+    }
+    app.init_store("anna.l", PASS).unwrap();
+    assert_eq!(
+        app.change_passphrase("987654321098").unwrap_err().code,
+        "weak_passphrase"
+    );
+    assert_eq!(app.set_pin("12345").unwrap_err().code, "invalid_input");
+    assert_eq!(app.set_pin("abcdef").unwrap_err().code, "invalid_input");
+}
+
+#[test]
+fn a_store_whose_slot_is_a_short_pin_opens_once_then_asks_for_a_passphrase_and_keeps_the_pin() {
+    let (dir, app) = unlocked();
+    drop(app);
+    let data = dir.path().join("data");
+    // A slot as stores made before this change have them: a 6-digit PIN wraps the key.
+    let mut slots = crate::keys::SlotFile::load(&data).unwrap().unwrap();
+    let (key, _) = slots
+        .unlock(&Credentials::Staff {
+            staff_id: None,
+            passphrase: Zeroizing::new(PASS.to_owned()),
+        })
+        .unwrap();
+    slots
+        .add_legacy_short_slot(&key, "anna.l", PIN, KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    slots.save(&data).unwrap();
+
+    let mut app = App::new(&data, KdfParams::INSECURE_FAST_FOR_TESTS, None);
+    let staff = app.unlock(PIN).unwrap();
+    assert!(staff.must_change_passphrase && staff.has_pin);
+    assert_eq!(
+        app.list_participants(None).unwrap_err().code,
+        "passphrase_change_required"
+    );
+    assert_eq!(
+        app.change_passphrase("654321").unwrap_err().code,
+        "weak_passphrase"
+    );
+    app.change_passphrase("a-long-new-passphrase").unwrap();
+    assert!(app.list_participants(None).unwrap().is_empty());
+
+    // The short slot is gone from the file; the old PIN still opens the locked screen.
+    let file = crate::keys::SlotFile::load(&data).unwrap().unwrap();
+    assert!(matches!(
+        file.unlock(&Credentials::Staff {
+            staff_id: None,
+            passphrase: Zeroizing::new(PIN.to_owned()),
+        }),
+        Err(crate::Error::WrongPassphrase)
+    ));
+    app.lock();
+    assert!(!app.unlock(PIN).unwrap().must_change_passphrase);
+}

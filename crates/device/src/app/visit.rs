@@ -236,9 +236,10 @@ impl App {
         if self.patient_session.is_some() {
             self.patient_only(session_id)?;
         }
+        let session = self.store()?.session(session_id)?;
+        let confirmed = self.store()?.confirm_staff(passphrase);
+        let confirmed_by = self.count_secret(confirmed)?;
         let store = self.store_mut()?;
-        let session = store.session(session_id)?;
-        let confirmed_by = store.confirm_staff(passphrase)?;
         if session.state == "open" {
             // A time point the study no longer has (after an update) still lets the session end.
             let planned = planned_forms(store, &session.timepoint).unwrap_or_default();

@@ -39,7 +39,8 @@ pub fn init(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<Outcome> {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum StaffCommand {
-    /// Add a staff member; their passphrase comes from MIMIK_NEW_PASSPHRASE or a prompt.
+    /// Add a staff member; their passphrase (10 characters or more, not only digits) comes from
+    /// MIMIK_NEW_PASSPHRASE or a prompt.
     Add {
         /// Staff id.
         id: String,
@@ -57,7 +58,10 @@ pub enum StaffCommand {
 }
 
 pub fn staff(ctx: &Ctx, command: &StaffCommand) -> anyhow::Result<Outcome> {
-    let mut store = ctx.unlock()?;
+    let mut store = match command {
+        StaffCommand::Passphrase => ctx.unlock_to_change_passphrase()?,
+        _ => ctx.unlock()?,
+    };
     match command {
         StaffCommand::Add { id } => {
             let passphrase = secrets::new_passphrase("MIMIK_NEW_PASSPHRASE")?;

@@ -122,7 +122,18 @@ impl Context {
         }
     }
 
+    /// Unlock; a staff member whose slot still holds a short secret is sent to
+    /// `mimik staff passphrase` first (issue 13: a short secret falls to offline guessing).
     fn unlock(&self) -> anyhow::Result<Store> {
+        let store = self.unlock_to_change_passphrase()?;
+        if store.must_change_passphrase() {
+            return Err(Error::PassphraseChangeRequired.into());
+        }
+        Ok(store)
+    }
+
+    /// Unlock even with a short secret: only to replace it.
+    fn unlock_to_change_passphrase(&self) -> anyhow::Result<Store> {
         let dir = self.data_dir()?;
         let credentials = secrets::credentials(self.staff.as_deref())?;
         Ok(Store::unlock(&dir, &credentials)?)
@@ -211,9 +222,12 @@ pub fn run() -> ExitCode {
 fn exit_status(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<Error>() {
         Some(Error::InvalidAnswers(_)) => EXIT_INVALID,
-        Some(Error::WrongPassphrase | Error::WrongRecoveryKey | Error::UnknownStaff(_)) => {
-            EXIT_CREDENTIALS
-        }
+        Some(
+            Error::WrongPassphrase
+            | Error::WrongRecoveryKey
+            | Error::UnknownStaff(_)
+            | Error::PassphraseNeeded,
+        ) => EXIT_CREDENTIALS,
         Some(Error::Tampered(_) | Error::Quarantined(_)) => EXIT_INTEGRITY,
         Some(Error::StorageFull) => EXIT_STORAGE_FULL,
         Some(Error::TooManyAttempts { .. }) => EXIT_LOCKED_OUT,

@@ -31,7 +31,10 @@ pub fn new_passphrase(var: &str) -> anyhow::Result<Zeroizing<String>> {
     if let Ok(value) = std::env::var(var) {
         return Ok(Zeroizing::new(value));
     }
-    let first = passphrase(var, "New passphrase or PIN: ")?;
+    let first = passphrase(
+        var,
+        "New passphrase (10 characters or more, not only digits): ",
+    )?;
     let second = passphrase(var, "Repeat it: ")?;
     if *first != *second {
         bail!("the two entries differ; nothing was changed");

@@ -7,11 +7,15 @@
 //! rewraps one slot; the database is never re-encrypted. A slot's AEAD tag tells a wrong
 //! passphrase apart from a damaged database: if the slot opens, the key is right.
 //!
+//! Only a strong passphrase or the recovery key ever wraps the key ([`rules`]); the short PIN
+//! for the quick unlock is checked inside the database (`store/pins.rs`).
+//!
 //! The slot file format is on disk: do not change it without a version bump.
 
 mod attempts;
 mod kdf;
 mod recovery;
+pub mod rules;
 mod slots;
 
 pub use attempts::{AttemptTime, Attempts};

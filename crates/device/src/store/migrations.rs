@@ -6,9 +6,14 @@ use rusqlite_migration::{M, Migrations};
 use std::sync::LazyLock;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!(
-        "../../../../migrations/device/0001_initial.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!(
+            "../../../../migrations/device/0001_initial.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/device/0002_staff_pins.sql"
+        )),
+    ])
 });
 
 /// Bring the schema to the latest version. Runs in one transaction: a crash leaves the old

@@ -19,6 +19,7 @@ mod export;
 mod migrations;
 mod outbox;
 mod participants;
+mod pins;
 mod sessions;
 mod submissions;
 mod sync_state;
@@ -29,6 +30,7 @@ pub use clock::Moment;
 pub use due::ParticipantDue;
 pub use outbox::QueueStatus;
 pub use participants::{NewParticipant, Participant};
+pub use pins::PIN_KDF;
 pub use sessions::{Draft, Session};
 pub use submissions::{Correction, Questionnaire, Saved, SubmissionRow};
 pub use sync_state::{DeviceIdentity, Outcome, Pending, QuarantinedItem, new_signing_key};
@@ -37,6 +39,7 @@ pub use verify::{Check, VerifyReport};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::keys::StoreState;
+use crate::keys::rules;
 use crate::keys::{
     AttemptTime, Attempts, Credentials, DatabaseKey, KdfParams, RecoveryKey, SlotFile,
 };
@@ -60,6 +63,8 @@ pub struct Store {
     slots: SlotFile,
     study: Study,
     packs: Vec<ContentPack>,
+    /// The actor unlocked with a short secret from before PINs were split from passphrases.
+    weak_secret: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -81,7 +86,7 @@ impl Store {
         kdf: KdfParams,
     ) -> Result<(Store, RecoveryKey)> {
         validate_staff_id(staff_id)?;
-        validate_passphrase(passphrase)?;
+        rules::check_passphrase(passphrase)?;
         crate::fsutil::create_private_dir(dir).map_err(Error::io("the data directory"))?;
         discard_interrupted_init(dir)?;
         if dir.join(DB_FILE).exists() || SlotFile::path(dir).exists() {
@@ -97,7 +102,10 @@ impl Store {
         Ok((store, recovery))
     }
 
-    /// Unlock with a staff passphrase or the recovery key.
+    /// Unlock with a staff passphrase or the recovery key. A staff member whose slot still holds
+    /// a short secret (a store from before PINs were split from passphrases) gets in, but
+    /// [`Store::must_change_passphrase`] then says so, and a PIN-shaped secret becomes their
+    /// quick-unlock PIN.
     pub fn unlock(dir: &Path, credentials: &Credentials) -> Result<Store> {
         check_not_quarantined(dir)?;
         let slots = load_slots(dir)?;
@@ -115,7 +123,27 @@ impl Store {
             }
         };
         attempts.reset();
-        Store::open(dir, key, actor, slots, Encryption::On)
+        let mut store = Store::open(dir, key, actor, slots, Encryption::On)?;
+        if let Credentials::Staff { passphrase, .. } = credentials {
+            store.note_slot_secret(passphrase)?;
+        }
+        Ok(store)
+    }
+
+    /// After a staff slot opened with `secret`: a short secret must be replaced by a passphrase,
+    /// and one shaped like a PIN keeps working as the quick-unlock PIN meanwhile.
+    fn note_slot_secret(&mut self, secret: &str) -> Result<()> {
+        self.weak_secret = !rules::is_strong_passphrase(secret);
+        if self.weak_secret && rules::is_pin_shaped(secret) && !self.has_pin()? {
+            self.set_pin(secret, PIN_KDF)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the unlocking staff member must choose a passphrase before anything else: they
+    /// unlocked with a short secret that still wraps the key in `keyslots.json`.
+    pub fn must_change_passphrase(&self) -> bool {
+        self.weak_secret
     }
 
     /// Open with a key already unwrapped (the app holds it while unlocked; benchmarks).
@@ -183,6 +211,7 @@ impl Store {
             slots,
             study: catalog::shipped_study().map_err(|e| Error::Invalid(e.to_string()))?,
             packs: catalog::shipped_packs().map_err(|e| Error::Invalid(e.to_string()))?,
+            weak_secret: false,
         };
         if !creating {
             store.check_store_id()?;
@@ -249,29 +278,58 @@ impl Store {
     pub fn another_connection(&self) -> Result<Store> {
         check_not_quarantined(&self.dir)?;
         let slots = load_slots(&self.dir)?;
-        Store::open(
+        let mut store = Store::open(
             &self.dir,
             self.key.duplicate(),
             self.actor.clone(),
             slots,
             Encryption::On,
-        )
+        )?;
+        store.weak_secret = self.weak_secret;
+        Ok(store)
     }
 
-    /// Check a staff passphrase or PIN while the store is open (leaving patient mode), with the
+    /// Check a staff PIN or passphrase while the store is open (leaving patient mode), with the
     /// same limit on failed attempts as unlocking. Returns the staff id it belongs to.
-    pub fn confirm_staff(&self, passphrase: &str) -> Result<String> {
+    pub fn confirm_staff(&self, secret: &str) -> Result<String> {
+        Ok(self.check_staff_secret(secret)?.0)
+    }
+
+    /// The quick unlock of a running app whose screen was locked: a staff member's PIN, or
+    /// their passphrase, makes them the actor of this store. The key never left memory.
+    pub fn quick_unlock(&mut self, secret: &str) -> Result<String> {
+        let (staff, by_slot) = self.check_staff_secret(secret)?;
+        self.actor.clone_from(&staff);
+        if by_slot {
+            self.note_slot_secret(secret)?;
+        } else {
+            self.weak_secret = false;
+        }
+        Ok(staff)
+    }
+
+    /// Whose PIN or passphrase `secret` is, and whether it opened a key slot (not a PIN), counted
+    /// like an unlock attempt.
+    fn check_staff_secret(&self, secret: &str) -> Result<(String, bool)> {
         let attempts = Attempts::in_dir(&self.dir);
         let slots = load_slots(&self.dir)?;
         attempts.begin(&AttemptTime::now())?;
-        let credentials = Credentials::Staff {
-            staff_id: None,
-            passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
-        };
-        match slots.unlock(&credentials) {
-            Ok((_key, staff)) => {
+        let checked = (|| {
+            if let Some(staff) = self.pin_owner(secret)? {
+                return Ok((staff, false));
+            }
+            let credentials = Credentials::Staff {
+                staff_id: None,
+                passphrase: zeroize::Zeroizing::new(secret.to_owned()),
+            };
+            slots
+                .unlock(&credentials)
+                .map(|(_key, staff)| (staff, true))
+        })();
+        match checked {
+            Ok(found) => {
                 attempts.reset();
-                Ok(staff)
+                Ok(found)
             }
             Err(e @ Error::WrongPassphrase) => Err(e),
             Err(e) => {
@@ -304,7 +362,7 @@ impl Store {
     /// Add a staff member with their own passphrase (rewraps the key into a new slot).
     pub fn add_staff(&mut self, staff_id: &str, passphrase: &str, kdf: KdfParams) -> Result<()> {
         validate_staff_id(staff_id)?;
-        validate_passphrase(passphrase)?;
+        rules::check_passphrase(passphrase)?;
         if self.slots.staff_ids().contains(&staff_id) {
             return Err(Error::Invalid(format!(
                 "staff member {staff_id:?} already exists"
@@ -337,6 +395,7 @@ impl Store {
                 "UPDATE staff SET removed_at = ?2 WHERE id = ?1",
                 (staff_id, ctx.moment.utc_text()),
             )?;
+            Store::delete_pin(tx, staff_id)?;
             audit::append(tx, ctx, "staff.removed", Some(staff_id), Some(reason))
         })?;
         self.save_slots(slots, staff_id)
@@ -361,7 +420,7 @@ impl Store {
 
     /// Change the unlocking staff member's passphrase: rewraps their slot, never re-encrypts.
     pub fn change_passphrase(&mut self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
-        validate_passphrase(new_passphrase)?;
+        rules::check_passphrase(new_passphrase)?;
         let staff_id = self.actor.clone();
         if !self.slots.staff_ids().contains(&staff_id.as_str()) {
             return Err(Error::Invalid(
@@ -372,6 +431,7 @@ impl Store {
         slots.add_staff(&self.key, &staff_id, new_passphrase, kdf)?;
         slots.save(&self.dir)?;
         self.slots = slots;
+        self.weak_secret = false;
         self.write(|tx, ctx| {
             audit::append(tx, ctx, "staff.passphrase_changed", Some(&staff_id), None)
         })
@@ -547,17 +607,6 @@ pub fn validate_staff_id(id: &str) -> Result<()> {
     } else {
         Err(Error::Invalid(
             "a staff id is 2–32 characters of a–z, 0–9, '.', '-' or '_'".into(),
-        ))
-    }
-}
-
-/// A passphrase or PIN of at least 6 characters.
-pub fn validate_passphrase(passphrase: &str) -> Result<()> {
-    if passphrase.chars().count() >= 6 {
-        Ok(())
-    } else {
-        Err(Error::Invalid(
-            "a passphrase or PIN needs at least 6 characters".into(),
         ))
     }
 }

@@ -536,3 +536,69 @@ fn a_passphrase_change_is_audited_before_the_key_slot_changes() {
     };
     assert!(Store::unlock(dir.path(), &new).is_ok());
 }
+
+/// Issue 13 item 1: a PIN never wraps the key. Setting one leaves `keyslots.json` as it was, a
+/// PIN does not unlock the files, and its verifier is a row of the encrypted database.
+#[test]
+fn a_pin_is_never_a_key_slot_and_cannot_open_the_store_from_its_files() {
+    let (dir, mut store) = store();
+    let slots_before = std::fs::read(SlotFile::path(dir.path())).unwrap();
+    store
+        .set_pin("246810", KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    assert!(store.has_pin().unwrap());
+    assert_eq!(
+        std::fs::read(SlotFile::path(dir.path())).unwrap(),
+        slots_before
+    );
+    assert_eq!(store.confirm_staff("246810").unwrap(), "nurse");
+    assert_eq!(store.confirm_staff(PASS).unwrap(), "nurse");
+    assert!(matches!(
+        store.confirm_staff("135790"),
+        Err(Error::WrongPassphrase)
+    ));
+    drop(store);
+    let pin = Credentials::Staff {
+        staff_id: None,
+        passphrase: zeroize::Zeroizing::new("246810".into()),
+    };
+    assert!(matches!(
+        Store::unlock(dir.path(), &pin),
+        Err(Error::WrongPassphrase)
+    ));
+}
+
+#[test]
+fn a_removed_staff_members_pin_no_longer_confirms_anything() {
+    let (_dir, mut store) = store();
+    store
+        .add_staff("bo", "bo-passphrase", KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    store
+        .set_pin("246810", KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    store
+        .add_staff("cay", "cay-passphrase", KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    store.remove_staff("nurse", "left the clinic").unwrap();
+    assert!(matches!(
+        store.confirm_staff("246810"),
+        Err(Error::WrongPassphrase)
+    ));
+}
+
+#[test]
+fn the_store_itself_refuses_a_short_or_digits_only_passphrase_for_a_key_slot() {
+    let (_dir, mut store) = store();
+    for weak in ["12345678", "1234567890123", "too-short"] {
+        assert!(matches!(
+            store.add_staff("bo", weak, KdfParams::INSECURE_FAST_FOR_TESTS),
+            Err(Error::WeakPassphrase)
+        ));
+        assert!(matches!(
+            store.change_passphrase(weak, KdfParams::INSECURE_FAST_FOR_TESTS),
+            Err(Error::WeakPassphrase)
+        ));
+    }
+    assert!(!store.slots.staff_ids().contains(&"bo"));
+}
