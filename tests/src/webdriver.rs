@@ -3,6 +3,7 @@
 //! run under `xvfb-run -a`.
 
 use fantoccini::elements::Element;
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::ffi::OsString;
@@ -57,10 +58,14 @@ impl Driver {
             .spawn()
             .expect("tauri-driver starts (install it with `cargo install tauri-driver --locked`)");
         let driver = Driver { child, port };
+        // tauri-driver listens before the WebKitWebDriver it starts does, and a session request
+        // forwarded in between is answered with a closed connection: wait for both.
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen");
-            std::thread::sleep(Duration::from_millis(50));
+        for (listener, what) in [(port, "tauri-driver"), (native_port, "WebKitWebDriver")] {
+            while TcpStream::connect(("127.0.0.1", listener)).is_err() {
+                assert!(started.elapsed() < PATIENCE, "{what} did not listen");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         driver
     }
@@ -72,11 +77,23 @@ impl Driver {
             "tauri:options".into(),
             json!({ "application": app.to_string_lossy() }),
         );
-        ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session with the app")
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let mut attempt = 1;
+        loop {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return client,
+                // A connection closed before the answer (the native driver still starting) is
+                // worth another try; a refused session is not.
+                Err(NewSessionError::Lost(_) | NewSessionError::FailedC(_)) if attempt < 3 => {}
+                Err(error) => panic!("a WebDriver session with the app: {error:?}"),
+            }
+            attempt += 1;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
 }
 
