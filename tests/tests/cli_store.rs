@@ -275,7 +275,12 @@ fn a_second_staff_member_unlocks_with_their_own_passphrase_and_is_audited_as_the
         .unwrap()
         .clone();
     assert_eq!(row["staff_id"], "bo");
-    json_of(&mimik(dir.path(), &["staff", "remove", "bo"], b""));
+    let slots_before = std::fs::read(dir.path().join("keyslots.json")).unwrap();
+    let removal = json_of(&mimik(dir.path(), &["staff", "remove", "bo"], b""));
+    assert_eq!(
+        removal,
+        serde_json::json!({"removed": "bo", "rekeyed": true})
+    );
     let removed = mimik_with(
         dir.path(),
         &[("MIMIK_PASSPHRASE", "bo-passphrase")],
@@ -283,4 +288,60 @@ fn a_second_staff_member_unlocks_with_their_own_passphrase_and_is_audited_as_the
         b"",
     );
     assert_eq!(removed.status.code(), Some(3));
+    // Issue 13 item 1: the store was re-keyed, so bo's copy of the old slot file opens nothing.
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.path().join("mimik.db"), copy.path().join("mimik.db")).unwrap();
+    std::fs::write(copy.path().join("keyslots.json"), &slots_before).unwrap();
+    let with_old_slots = mimik_with(
+        copy.path(),
+        &[("MIMIK_PASSPHRASE", "bo-passphrase")],
+        &["status"],
+        b"",
+    );
+    assert!(!with_old_slots.status.success());
+    json_of(&mimik(dir.path(), &["status"], b""));
+}
+
+/// Issue 13 item 1: the CLI refuses a PIN-like passphrase for a key slot and says why, and
+/// `staff passphrase --rekey` gives the database a new key.
+#[test]
+fn a_digits_only_passphrase_is_refused_and_passphrase_rekey_gives_the_store_a_new_key() {
+    let (dir, _) = initialized();
+    let weak = mimik_with(
+        dir.path(),
+        &[
+            ("MIMIK_PASSPHRASE", PASS),
+            ("MIMIK_NEW_PASSPHRASE", "12345678901"),
+        ],
+        &["staff", "add", "bo"],
+        b"",
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&weak.stderr);
+    assert!(
+        stderr.contains("at least 10 characters and not only digits"),
+        "{stderr}"
+    );
+
+    let slots_before = std::fs::read(dir.path().join("keyslots.json")).unwrap();
+    let changed = json_of(&mimik_with(
+        dir.path(),
+        &[
+            ("MIMIK_PASSPHRASE", PASS),
+            ("MIMIK_NEW_PASSPHRASE", "another-passphrase"),
+        ],
+        &["staff", "passphrase", "--rekey"],
+        b"",
+    ));
+    assert_eq!(changed["rekeyed"], true);
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.path().join("mimik.db"), copy.path().join("mimik.db")).unwrap();
+    std::fs::write(copy.path().join("keyslots.json"), &slots_before).unwrap();
+    assert!(!mimik(copy.path(), &["status"], b"").status.success());
+    json_of(&mimik_with(
+        dir.path(),
+        &[("MIMIK_PASSPHRASE", "another-passphrase")],
+        &["status"],
+        b"",
+    ));
 }

@@ -4,7 +4,8 @@
 //! before their operation, so the parent can aim its kill inside it. Not a tool for anything else.
 //!
 //! Usage: `store_child save-loop DIR PASS` · `store_child init DIR PASS` ·
-//! `store_child passphrase DIR OLD NEW` · `store_child save-then-wait DIR PASS N`
+//! `store_child passphrase DIR OLD NEW` · `store_child rekey DIR PASS` ·
+//! `store_child save-then-wait DIR PASS N`
 
 use mimik_device::store::Questionnaire;
 use mimik_device::{Credentials, KdfParams, Store};
@@ -87,6 +88,13 @@ fn main() {
                 .change_passphrase(arg(4), KdfParams::INSECURE_FAST_FOR_TESTS)
                 .expect("change");
             writeln!(out, "changed").expect("stdout");
+        }
+        "rekey" => {
+            let mut store = unlock(dir, arg(3));
+            started(&mut out);
+            let done = store.rekey("crash test").expect("rekey");
+            assert_eq!(done, mimik_device::store::Rekey::Done);
+            writeln!(out, "rekeyed").expect("stdout");
         }
         other => panic!("unknown mode {other:?}"),
     }

@@ -35,6 +35,12 @@ pub enum Error {
     /// No such staff member.
     #[error("no staff member {0:?} on this tablet")]
     UnknownStaff(String),
+    /// A re-key cannot reach these format-1 slots yet.
+    #[error(
+        "the store cannot be re-keyed yet: {} predate sealed key slots; each must unlock once (staff with their passphrase, recovery with MIMIK_RECOVERY_KEY), then re-key. Nothing was changed",
+        .0.join(", ")
+    )]
+    RekeyBlocked(Vec<String>),
     /// A secret too weak to wrap the database key.
     #[error(
         "a passphrase that opens the store needs at least 10 characters and not only digits, because a copy of the tablet's files can be guessed against offline; a short PIN is only for the quick unlock of a running tablet"

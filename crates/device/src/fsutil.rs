@@ -45,6 +45,12 @@ fn sync_parent(path: &Path) -> io::Result<()> {
     File::open(path.parent().unwrap_or(Path::new(".")))?.sync_all()
 }
 
+/// Rename `from` to `to` (replacing it) and make the rename durable.
+pub fn rename_durably(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)?;
+    sync_parent(to)
+}
+
 /// Create `path` with `bytes`, failing if it exists; durable before it returns.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = write_temporary(path, bytes)?;

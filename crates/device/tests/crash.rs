@@ -274,3 +274,74 @@ fn a_passphrase_change_killed_midway_leaves_exactly_the_old_or_the_new_passphras
         "every change completed before its kill: the kills never interrupted one"
     );
 }
+
+/// Whether the slot file `slots` (bytes of a keyslots.json) opens the database now in `dir`:
+/// tried on copies in a scratch folder, so a failure quarantines nothing real.
+fn slots_open_the_database(slots: &[u8], dir: &std::path::Path) -> bool {
+    let scratch = tempfile::tempdir().unwrap();
+    for name in ["mimik.db", "mimik.db-wal"] {
+        if dir.join(name).exists() {
+            std::fs::copy(dir.join(name), scratch.path().join(name)).unwrap();
+        }
+    }
+    std::fs::write(scratch.path().join("keyslots.json"), slots).unwrap();
+    Store::unlock(scratch.path(), &staff(PASS)).is_ok()
+}
+
+/// Issue 13 item 1: a re-key killed anywhere leaves a store that opens with exactly one key, and
+/// the slot file from before opens the database only if the re-key did not happen.
+#[test]
+fn a_rekey_killed_midway_leaves_a_store_that_opens_with_exactly_one_key() {
+    let length = time_the_operation(|| {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_store(dir.path()));
+        let args = vec![
+            "rekey".into(),
+            dir.path().to_str().unwrap().into(),
+            PASS.into(),
+        ];
+        (dir, args)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    drop(new_store(dir.path()));
+    let dir_arg = dir.path().to_str().unwrap();
+    let mut rng = Rng::from_time();
+    let (mut inside, mut kept_the_old_key) = (0, 0);
+    for _ in 0..60 {
+        let before = std::fs::read(dir.path().join("keyslots.json")).unwrap();
+        let printed = kill_inside(&["rekey", dir_arg, PASS], delay_within(&mut rng, length))
+            .expect("the child unlocked and reached the re-key before the kill");
+        let reported = printed.iter().any(|l| l == "rekeyed");
+        if !reported {
+            inside += 1;
+        }
+        // The store opens (finishing or undoing the interrupted re-key) and is whole.
+        let store = Store::unlock(dir.path(), &staff(PASS)).expect("the store opens after a kill");
+        assert!(store.verify().unwrap().ok);
+        drop(store);
+        let now = std::fs::read(dir.path().join("keyslots.json")).unwrap();
+        assert!(slots_open_the_database(&now, dir.path()));
+        let old_opens = slots_open_the_database(&before, dir.path());
+        if reported {
+            assert!(!old_opens, "a reported re-key left the old key working");
+        }
+        if old_opens {
+            kept_the_old_key += 1;
+            assert_eq!(
+                now, before,
+                "the old key works, so the slot file is the old one"
+            );
+        }
+    }
+    eprintln!(
+        "{inside} of 60 kills landed inside the re-key ({length:?}); {kept_the_old_key} left the old key"
+    );
+    assert!(
+        inside >= MIN_KILLS_INSIDE,
+        "only {inside} of 60 kills landed inside the re-key (it takes {length:?})"
+    );
+    assert!(
+        kept_the_old_key > 0,
+        "no kill landed before the re-key's commit point: the undo path was never exercised"
+    );
+}

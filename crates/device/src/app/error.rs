@@ -35,6 +35,7 @@ fn code(error: &Error) -> &'static str {
         }
         Error::TooManyAttempts { .. } => "locked_out",
         Error::WeakPassphrase => "weak_passphrase",
+        Error::RekeyBlocked(_) => "invalid_input",
         Error::PassphraseChangeRequired => "passphrase_change_required",
         Error::PassphraseNeeded => "passphrase_needed",
         Error::InvalidAnswers(_) | Error::Invalid(_) | Error::BadServerUrl(_) => "invalid_input",

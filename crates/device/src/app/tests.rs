@@ -881,7 +881,7 @@ fn a_store_whose_slot_is_a_short_pin_opens_once_then_asks_for_a_passphrase_and_k
         })
         .unwrap();
     slots
-        .add_legacy_short_slot(&key, "anna.l", PIN, KdfParams::INSECURE_FAST_FOR_TESTS)
+        .add_format_1_slot(&key, "anna.l", PIN, KdfParams::INSECURE_FAST_FOR_TESTS)
         .unwrap();
     slots.save(&data).unwrap();
 

@@ -1,6 +1,7 @@
 //! `mimik init` and `mimik staff …`.
 
 use super::{Context as Ctx, Outcome, secrets};
+use mimik_device::store::Rekey;
 use mimik_device::{KdfParams, Store};
 use serde_json::json;
 
@@ -54,12 +55,17 @@ pub enum StaffCommand {
         reason: String,
     },
     /// Change the unlocking staff member's passphrase (MIMIK_NEW_PASSPHRASE or a prompt).
-    Passphrase,
+    Passphrase {
+        /// Also give the database a new key (after a suspected compromise): old copies of
+        /// keyslots.json then open nothing.
+        #[arg(long)]
+        rekey: bool,
+    },
 }
 
 pub fn staff(ctx: &Ctx, command: &StaffCommand) -> anyhow::Result<Outcome> {
     let mut store = match command {
-        StaffCommand::Passphrase => ctx.unlock_to_change_passphrase()?,
+        StaffCommand::Passphrase { .. } => ctx.unlock_to_change_passphrase()?,
         _ => ctx.unlock()?,
     };
     match command {
@@ -69,13 +75,36 @@ pub fn staff(ctx: &Ctx, command: &StaffCommand) -> anyhow::Result<Outcome> {
             Ok(Outcome::Json(json!({"added": id})))
         }
         StaffCommand::Remove { id, reason } => {
-            store.remove_staff(id, reason)?;
-            Ok(Outcome::Json(json!({"removed": id})))
+            let rekey = store.remove_staff(id, reason)?;
+            if let Rekey::Blocked(slots) = &rekey {
+                eprintln!(
+                    "mimik: {id} was removed, but the store could not be re-keyed yet: {} must unlock once first, then run `mimik staff passphrase --rekey`",
+                    slots.join(", ")
+                );
+            }
+            Ok(Outcome::Json(json!({
+                "removed": id,
+                "rekeyed": rekey == Rekey::Done,
+            })))
         }
-        StaffCommand::Passphrase => {
+        StaffCommand::Passphrase { rekey } => {
+            let own = format!("staff:{}", store.actor());
+            let blocked: Vec<String> = store
+                .unsealed_slots()
+                .into_iter()
+                .filter(|slot| *slot != own)
+                .collect();
+            if *rekey && !blocked.is_empty() {
+                return Err(mimik_device::Error::RekeyBlocked(blocked).into());
+            }
             let passphrase = secrets::new_passphrase("MIMIK_NEW_PASSPHRASE")?;
             store.change_passphrase(&passphrase, KdfParams::INTERACTIVE)?;
-            Ok(Outcome::Json(json!({"passphrase_changed": store.actor()})))
+            let rekeyed =
+                *rekey && store.rekey("requested with staff passphrase --rekey")? == Rekey::Done;
+            Ok(Outcome::Json(json!({
+                "passphrase_changed": store.actor(),
+                "rekeyed": rekeyed,
+            })))
         }
     }
 }

@@ -8,7 +8,9 @@
 //! passphrase apart from a damaged database: if the slot opens, the key is right.
 //!
 //! Only a strong passphrase or the recovery key ever wraps the key ([`rules`]); the short PIN
-//! for the quick unlock is checked inside the database (`store/pins.rs`).
+//! for the quick unlock is checked inside the database (`store/pins.rs`). Each slot's passphrase
+//! unwraps an X25519 private key to which the database key is sealed (`sealed.rs`), so a re-key
+//! (`store/rekey.rs`) reaches every remaining slot without anyone's passphrase.
 //!
 //! The slot file format is on disk: do not change it without a version bump.
 
@@ -16,6 +18,7 @@ mod attempts;
 mod kdf;
 mod recovery;
 pub mod rules;
+mod sealed;
 mod slots;
 
 pub use attempts::{AttemptTime, Attempts};

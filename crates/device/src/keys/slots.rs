@@ -1,5 +1,11 @@
 //! `keyslots.json`: the database key, wrapped once per staff member and once for recovery.
+//!
+//! Format 2 (sealed slots): each slot holds an X25519 key pair whose private half is wrapped by
+//! the slot's passphrase (or the recovery key), and the database key sealed to its public half
+//! (`sealed.rs`), so a re-key reaches every slot without anyone's passphrase. Format-1 slots (the
+//! key wrapped directly) still open, and become sealed at their owner's next unlock.
 
+use super::sealed::{self, KeyPair, Sealed};
 use super::{DatabaseKey, KdfParams, RecoveryKey, random};
 use crate::error::{Error, Result};
 use crate::fsutil::{write_atomic, write_new};
@@ -12,7 +18,9 @@ use zeroize::Zeroizing;
 
 /// The file name inside the data directory.
 pub const FILE_NAME: &str = "keyslots.json";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
+/// Files of this format are read too; they are written as [`FORMAT_VERSION`].
+const OLDEST_FORMAT_READ: u32 = 1;
 
 /// How an unlock is attempted.
 pub enum Credentials {
@@ -67,7 +75,14 @@ struct Slot {
     kind: SlotKind,
     salt: String,
     nonce: String,
+    /// Format 1: the database key. Sealed slots: the slot's X25519 private key.
     wrapped_key: String,
+    /// Sealed slots: the X25519 public key the database key is sealed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public_key: Option<String>,
+    /// Sealed slots: the database key, sealed to `public_key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed_key: Option<Sealed>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,18 +114,25 @@ impl SlotFile {
             slots: Vec::new(),
         };
         file.add_staff(key, staff_id, passphrase, kdf)?;
+        file.set_recovery(key, recovery)?;
+        Ok(file)
+    }
+
+    /// (Re)make the recovery slot, sealed.
+    fn set_recovery(&mut self, key: &DatabaseKey, recovery: &RecoveryKey) -> Result<()> {
         let salt = random::<16>()?;
         let wrapping = recovery.wrapping_key(&salt);
         let slot = seal(
-            store_id,
+            &self.store_id,
             "recovery",
             SlotKind::Recovery,
             &salt,
             &wrapping,
             key,
         )?;
-        file.slots.push(slot);
-        Ok(file)
+        self.slots.retain(|s| s.id != "recovery");
+        self.slots.push(slot);
+        Ok(())
     }
 
     /// Read the slot file of `dir`; `None` when there is none.
@@ -123,9 +145,9 @@ impl SlotFile {
         };
         let file: SlotFile = serde_json::from_slice(&bytes)
             .map_err(|e| Error::KeySlots(format!("keyslots.json is damaged: {e}")))?;
-        if file.version != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_READ..=FORMAT_VERSION).contains(&file.version) {
             return Err(Error::KeySlots(format!(
-                "keyslots.json has format {}, this Mimik reads {FORMAT_VERSION}",
+                "keyslots.json has format {}, this Mimik reads {OLDEST_FORMAT_READ} to {FORMAT_VERSION}",
                 file.version
             )));
         }
@@ -148,8 +170,72 @@ impl SlotFile {
         write_atomic(&Self::path(dir), &self.to_bytes()?).map_err(Error::io("the key slot file"))
     }
 
-    fn to_bytes(&self) -> Result<Vec<u8>> {
-        serde_json::to_vec_pretty(self).map_err(|e| Error::KeySlots(e.to_string()))
+    /// The file's bytes, always in the current format.
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut current = self.clone();
+        current.version = FORMAT_VERSION;
+        serde_json::to_vec_pretty(&current).map_err(|e| Error::KeySlots(e.to_string()))
+    }
+
+    /// Slots whose key is wrapped directly (format 1): a re-key cannot reach them.
+    pub fn unsealed_slots(&self) -> Vec<String> {
+        self.slots
+            .iter()
+            .filter(|s| s.public_key.is_none())
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    /// The same slots with `new_key` sealed to each; fails on an unsealed slot.
+    pub fn resealed(&self, new_key: &DatabaseKey) -> Result<SlotFile> {
+        let mut next = self.clone();
+        for slot in &mut next.slots {
+            let public = slot.public_key.as_deref().ok_or_else(|| {
+                Error::KeySlots(format!("slot {} predates sealed slots", slot.id))
+            })?;
+            slot.sealed_key = Some(sealed::seal(&next.store_id, &slot.id, public, new_key)?);
+        }
+        Ok(next)
+    }
+
+    /// After `credentials` opened a format-1 slot: make it sealed (same secret). Returns whether
+    /// anything changed; a staff secret too weak for a slot is left for its owner to replace.
+    pub fn seal_unsealed(
+        &mut self,
+        key: &DatabaseKey,
+        credentials: &Credentials,
+        staff: &str,
+    ) -> Result<bool> {
+        let slot_id = match credentials {
+            Credentials::Staff { .. } => format!("staff:{staff}"),
+            Credentials::Recovery(_) => "recovery".to_owned(),
+        };
+        let unsealed = self
+            .slots
+            .iter()
+            .find(|s| s.id == slot_id)
+            .is_some_and(|s| s.public_key.is_none());
+        if !unsealed {
+            return Ok(false);
+        }
+        match credentials {
+            Credentials::Staff { passphrase, .. } => {
+                if !super::rules::is_strong_passphrase(passphrase) {
+                    return Ok(false);
+                }
+                let kdf = self
+                    .slots
+                    .iter()
+                    .find_map(|s| match &s.kind {
+                        SlotKind::Staff { staff_id, kdf } if *staff_id == staff => Some(*kdf),
+                        _ => None,
+                    })
+                    .unwrap_or(KdfParams::INTERACTIVE);
+                self.add_staff(key, staff, passphrase, kdf)?;
+            }
+            Credentials::Recovery(recovery) => self.set_recovery(key, recovery)?,
+        }
+        Ok(true)
     }
 
     /// Staff members with a slot.
@@ -186,10 +272,10 @@ impl SlotFile {
         Ok(())
     }
 
-    /// A slot with a short secret, as stores made before PINs were split from passphrases have
-    /// them: only for the tests of their migration.
+    /// A format-1 slot (the key wrapped directly, any secret), as stores made before sealed slots
+    /// and before PINs were split from passphrases have them: only for tests of their migration.
     #[cfg(test)]
-    pub(crate) fn add_legacy_short_slot(
+    pub(crate) fn add_format_1_slot(
         &mut self,
         key: &DatabaseKey,
         staff_id: &str,
@@ -203,7 +289,7 @@ impl SlotFile {
             staff_id: staff_id.to_owned(),
             kdf,
         };
-        let slot = seal(&self.store_id, &slot_id, kind, &salt, &wrapping, key)?;
+        let slot = seal_format_1(&self.store_id, &slot_id, kind, &salt, &wrapping, key)?;
         self.slots.retain(|s| s.id != slot_id);
         self.slots.push(slot);
         Ok(())
@@ -275,7 +361,47 @@ fn associated_data(store_id: &str, slot_id: &str) -> Vec<u8> {
     format!("mimik-keyslot-v1\n{store_id}\n{slot_id}").into_bytes()
 }
 
+/// A sealed slot: a new key pair, its private half wrapped by `wrapping`, `key` sealed to it.
 fn seal(
+    store_id: &str,
+    slot_id: &str,
+    kind: SlotKind,
+    salt: &[u8],
+    wrapping: &[u8; 32],
+    key: &DatabaseKey,
+) -> Result<Slot> {
+    let pair = KeyPair::generate()?;
+    let nonce = random::<24>()?;
+    let cipher = XChaCha20Poly1305::new(wrapping.into());
+    let aad = associated_data_sealed(store_id, slot_id);
+    let wrapped = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: pair.secret_bytes().as_slice(),
+                aad: &aad,
+            },
+        )
+        .map_err(|_| Error::KeySlots("could not wrap the key".into()))?;
+    let public = pair.public_hex();
+    Ok(Slot {
+        id: slot_id.to_owned(),
+        kind,
+        salt: HEXLOWER.encode(salt),
+        nonce: HEXLOWER.encode(&nonce),
+        wrapped_key: HEXLOWER.encode(&wrapped),
+        sealed_key: Some(sealed::seal(store_id, slot_id, &public, key)?),
+        public_key: Some(public),
+    })
+}
+
+/// A sealed slot's private key is bound to its store and slot like a format-1 key.
+fn associated_data_sealed(store_id: &str, slot_id: &str) -> Vec<u8> {
+    format!("mimik-keyslot-v2\n{store_id}\n{slot_id}").into_bytes()
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+fn seal_format_1(
     store_id: &str,
     slot_id: &str,
     kind: SlotKind,
@@ -301,6 +427,8 @@ fn seal(
         salt: HEXLOWER.encode(salt),
         nonce: HEXLOWER.encode(&nonce),
         wrapped_key: HEXLOWER.encode(&wrapped),
+        public_key: None,
+        sealed_key: None,
     })
 }
 
@@ -311,6 +439,28 @@ fn open(store_id: &str, slot: &Slot, wrapping: &[u8; 32]) -> Result<Option<Datab
         return Err(Error::KeySlots(format!("slot {} is malformed", slot.id)));
     }
     let cipher = XChaCha20Poly1305::new(wrapping.into());
+    if let (Some(public), Some(sealed_key)) = (&slot.public_key, &slot.sealed_key) {
+        let aad = associated_data_sealed(store_id, &slot.id);
+        let Ok(private) = cipher.decrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: &decode(&slot.wrapped_key)?,
+                aad: &aad,
+            },
+        ) else {
+            return Ok(None);
+        };
+        let private = Zeroizing::new(private);
+        let bytes: [u8; 32] = private
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::KeySlots(format!("slot {} is malformed", slot.id)))?;
+        let pair = KeyPair::from_secret_bytes(Zeroizing::new(bytes))?;
+        if pair.public_hex() != *public {
+            return Err(Error::KeySlots(format!("slot {} is malformed", slot.id)));
+        }
+        return sealed::open(store_id, &slot.id, &pair, sealed_key).map(Some);
+    }
     let aad = associated_data(store_id, &slot.id);
     let Ok(plain) = cipher.decrypt(
         XNonce::from_slice(&nonce),

@@ -20,6 +20,7 @@ mod migrations;
 mod outbox;
 mod participants;
 mod pins;
+mod rekey;
 mod sessions;
 mod submissions;
 mod sync_state;
@@ -31,6 +32,7 @@ pub use due::ParticipantDue;
 pub use outbox::QueueStatus;
 pub use participants::{NewParticipant, Participant};
 pub use pins::PIN_KDF;
+pub use rekey::Rekey;
 pub use sessions::{Draft, Session};
 pub use submissions::{Correction, Questionnaire, Saved, SubmissionRow};
 pub use sync_state::{DeviceIdentity, Outcome, Pending, QuarantinedItem, new_signing_key};
@@ -127,7 +129,18 @@ impl Store {
         if let Credentials::Staff { passphrase, .. } = credentials {
             store.note_slot_secret(passphrase)?;
         }
+        store.seal_own_slot(credentials)?;
         Ok(store)
+    }
+
+    /// A format-1 slot that just opened becomes sealed, so that a later re-key reaches it.
+    fn seal_own_slot(&mut self, credentials: &Credentials) -> Result<()> {
+        let mut slots = self.slots.clone();
+        if slots.seal_unsealed(&self.key, credentials, &self.actor)? {
+            slots.save(&self.dir)?;
+            self.slots = slots;
+        }
+        Ok(())
     }
 
     /// After a staff slot opened with `secret`: a short secret must be replaced by a passphrase,
@@ -385,8 +398,10 @@ impl Store {
         Ok(())
     }
 
-    /// Remove a staff member's slot; their past actions stay attributed to them.
-    pub fn remove_staff(&mut self, staff_id: &str, reason: &str) -> Result<()> {
+    /// Remove a staff member's slot, then re-key so that an old copy of the slot file opens
+    /// nothing; their past actions stay attributed to them. A removal is never held up by a
+    /// re-key that cannot run yet ([`Rekey::Blocked`] says who must unlock first).
+    pub fn remove_staff(&mut self, staff_id: &str, reason: &str) -> Result<Rekey> {
         let mut slots = self.slots.clone();
         slots.remove_staff(staff_id)?;
         // Audit first, then the slot file: a key change is never without its audit row.
@@ -398,7 +413,8 @@ impl Store {
             Store::delete_pin(tx, staff_id)?;
             audit::append(tx, ctx, "staff.removed", Some(staff_id), Some(reason))
         })?;
-        self.save_slots(slots, staff_id)
+        self.save_slots(slots, staff_id)?;
+        self.rekey(&format!("staff member {staff_id} removed"))
     }
 
     /// Save changed key slots; if that fails after the audit row was written, say so in the
@@ -536,6 +552,7 @@ fn pragma(conn: &Connection, sql: &str) -> Result<()> {
 }
 
 fn load_slots(dir: &Path) -> Result<SlotFile> {
+    rekey::finish_interrupted(dir)?;
     match SlotFile::load(dir)? {
         Some(slots) if slots.state == StoreState::Initializing => Err(Error::InitInterrupted),
         Some(slots) => Ok(slots),

@@ -602,3 +602,146 @@ fn the_store_itself_refuses_a_short_or_digits_only_passphrase_for_a_key_slot() {
     }
     assert!(!store.slots.staff_ids().contains(&"bo"));
 }
+
+/// Copies of `dir`'s database with `slots` beside them: whether `credentials` open it.
+fn copy_opens(dir: &Path, slots: &[u8], credentials: &Credentials) -> bool {
+    let scratch = tempfile::tempdir().unwrap();
+    for name in [DB_FILE, "mimik.db-wal"] {
+        if dir.join(name).exists() {
+            std::fs::copy(dir.join(name), scratch.path().join(name)).unwrap();
+        }
+    }
+    std::fs::write(SlotFile::path(scratch.path()), slots).unwrap();
+    Store::unlock(scratch.path(), credentials).is_ok()
+}
+
+fn staff_secret(passphrase: &str) -> Credentials {
+    Credentials::Staff {
+        staff_id: None,
+        passphrase: zeroize::Zeroizing::new(passphrase.into()),
+    }
+}
+
+/// Issue 13 item 1: removing a staff member re-keys the store, so a copy of keyslots.json taken
+/// before opens nothing, while the remaining staff and the recovery key need nothing new.
+#[test]
+fn removing_a_staff_member_rekeys_so_an_old_copy_of_the_slot_file_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, recovery) = Store::init(
+        dir.path(),
+        "nurse",
+        PASS,
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+    )
+    .unwrap();
+    store
+        .add_staff("bo", "bo-passphrase", KdfParams::INSECURE_FAST_FOR_TESTS)
+        .unwrap();
+    store
+        .add_participant(&participant("NT-001", Some((2026, 5, 1))))
+        .unwrap();
+    saq(&mut store, "post_6m").unwrap();
+    let old_slots = std::fs::read(SlotFile::path(dir.path())).unwrap();
+    assert!(copy_opens(
+        dir.path(),
+        &old_slots,
+        &staff_secret("bo-passphrase")
+    ));
+
+    assert_eq!(
+        store.remove_staff("bo", "left the clinic").unwrap(),
+        Rekey::Done
+    );
+    drop(store);
+    assert!(!copy_opens(
+        dir.path(),
+        &old_slots,
+        &staff_secret("bo-passphrase")
+    ));
+    assert!(!copy_opens(dir.path(), &old_slots, &staff_secret(PASS)));
+    let store = Store::unlock(dir.path(), &staff_secret(PASS)).unwrap();
+    assert!(store.verify().unwrap().ok);
+    assert_eq!(
+        counts(&store).0,
+        2,
+        "the registration and the SAQ are still there"
+    );
+    drop(store);
+    Store::unlock(dir.path(), &Credentials::Recovery(recovery)).unwrap();
+}
+
+/// A store from before sealed slots: each format-1 slot becomes sealed at its owner's next
+/// unlock; until then a re-key is refused, naming who must unlock, and changes nothing.
+#[test]
+fn format_1_slots_are_sealed_at_their_next_unlock_and_a_rekey_waits_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, recovery) = Store::init(
+        dir.path(),
+        "nurse",
+        PASS,
+        KdfParams::INSECURE_FAST_FOR_TESTS,
+    )
+    .unwrap();
+    let mut slots = store.slots.clone();
+    slots
+        .add_format_1_slot(
+            &store.key,
+            "nurse",
+            PASS,
+            KdfParams::INSECURE_FAST_FOR_TESTS,
+        )
+        .unwrap();
+    slots
+        .add_format_1_slot(
+            &store.key,
+            "bo",
+            "bo-passphrase",
+            KdfParams::INSECURE_FAST_FOR_TESTS,
+        )
+        .unwrap();
+    slots.save(dir.path()).unwrap();
+    drop(store);
+
+    let mut store = Store::unlock(dir.path(), &staff_secret(PASS)).unwrap();
+    assert_eq!(store.unsealed_slots(), ["staff:bo"]);
+    let before = std::fs::read(SlotFile::path(dir.path())).unwrap();
+    assert_eq!(
+        store.rekey("test").unwrap(),
+        Rekey::Blocked(vec!["staff:bo".into()])
+    );
+    assert_eq!(std::fs::read(SlotFile::path(dir.path())).unwrap(), before);
+    drop(store);
+
+    Store::unlock(dir.path(), &staff_secret("bo-passphrase")).unwrap();
+    let mut store = Store::unlock(dir.path(), &Credentials::Recovery(recovery)).unwrap();
+    assert!(store.unsealed_slots().is_empty());
+    assert_eq!(store.rekey("test").unwrap(), Rekey::Done);
+    drop(store);
+    Store::unlock(dir.path(), &staff_secret("bo-passphrase")).unwrap();
+}
+
+/// The two states a kill can leave a re-key in, made exactly: before its commit point (a copy
+/// and next slots beside the untouched store) it is undone; after it (the new database in place,
+/// the old slot file, the next slots beside it) it is finished.
+#[test]
+fn an_interrupted_rekey_is_undone_before_its_commit_point_and_finished_after_it() {
+    let (dir, mut store) = store();
+    let old_slots = std::fs::read(SlotFile::path(dir.path())).unwrap();
+    drop(store);
+    std::fs::write(dir.path().join("mimik.db.rekey"), b"half a copy").unwrap();
+    std::fs::write(dir.path().join("keyslots.next.json"), b"{}").unwrap();
+    store = Store::unlock(dir.path(), &staff_secret(PASS)).unwrap();
+    assert!(!dir.path().join("mimik.db.rekey").exists());
+    assert!(!dir.path().join("keyslots.next.json").exists());
+    assert_eq!(std::fs::read(SlotFile::path(dir.path())).unwrap(), old_slots);
+
+    assert_eq!(store.rekey("test").unwrap(), Rekey::Done);
+    drop(store);
+    let new_slots = std::fs::read(SlotFile::path(dir.path())).unwrap();
+    std::fs::write(dir.path().join("keyslots.next.json"), &new_slots).unwrap();
+    std::fs::write(SlotFile::path(dir.path()), &old_slots).unwrap();
+    let store = Store::unlock(dir.path(), &staff_secret(PASS)).unwrap();
+    assert!(store.verify().unwrap().ok);
+    assert!(!dir.path().join("keyslots.next.json").exists());
+    assert_eq!(std::fs::read(SlotFile::path(dir.path())).unwrap(), new_slots);
+}
