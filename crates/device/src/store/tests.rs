@@ -733,7 +733,10 @@ fn an_interrupted_rekey_is_undone_before_its_commit_point_and_finished_after_it(
     store = Store::unlock(dir.path(), &staff_secret(PASS)).unwrap();
     assert!(!dir.path().join("mimik.db.rekey").exists());
     assert!(!dir.path().join("keyslots.next.json").exists());
-    assert_eq!(std::fs::read(SlotFile::path(dir.path())).unwrap(), old_slots);
+    assert_eq!(
+        std::fs::read(SlotFile::path(dir.path())).unwrap(),
+        old_slots
+    );
 
     assert_eq!(store.rekey("test").unwrap(), Rekey::Done);
     drop(store);
@@ -743,5 +746,8 @@ fn an_interrupted_rekey_is_undone_before_its_commit_point_and_finished_after_it(
     let store = Store::unlock(dir.path(), &staff_secret(PASS)).unwrap();
     assert!(store.verify().unwrap().ok);
     assert!(!dir.path().join("keyslots.next.json").exists());
-    assert_eq!(std::fs::read(SlotFile::path(dir.path())).unwrap(), new_slots);
+    assert_eq!(
+        std::fs::read(SlotFile::path(dir.path())).unwrap(),
+        new_slots
+    );
 }
