@@ -324,18 +324,20 @@ describe('staff and patient flows in English', () => {
     await context.close();
   });
 
-  test('a time point without patient forms (before surgery) is not offered for a session', async () => {
+  test('a time point with nothing to collect on the tablet (before surgery) is neither listed nor offered', async () => {
     const { page, context, problems } = await openApp(browser, server.url);
     await useEnglish(page);
     await unlock(page);
-    // Surgery in 10 days: "Before surgery" and baseline are both due.
+    // Surgery in 10 days: "Before surgery" would be open, but the tablet collects nothing then
+    // (EMG is recorded elsewhere); baseline is due.
     await page.getByRole('button', { name: 'Register participant' }).click();
     await page.getByLabel('Pseudonym', { exact: true }).fill('NT-102');
     await page.getByLabel('Surgery date').fill(isoDaysAgo(-10));
     await page.getByRole('button', { name: 'Register', exact: true }).click();
     await page.getByText('Participant NT-102 registered.').waitFor();
     const card = page.getByTestId('participant-NT-102');
-    assert.equal((await card.locator('[data-timepoint=pre_surgery] .chip').textContent()).trim(), 'Due');
+    assert.equal((await card.locator('[data-timepoint=baseline] .chip').textContent()).trim(), 'Due');
+    assert.equal(await card.locator('[data-timepoint=pre_surgery]').count(), 0);
     await page.getByRole('button', { name: 'Start session for NT-102' }).click();
     await page.getByRole('heading', { name: 'Start a patient session' }).waitFor();
     await page.getByRole('radio', { name: /Baseline/ }).waitFor();

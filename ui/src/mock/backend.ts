@@ -79,6 +79,14 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const parse = (d: string) => Date.parse(`${d}T00:00:00Z`);
 
+/** `ms` (a UTC midnight) plus `months` calendar months, the day clamped to the month's last. */
+function addMonths(ms: number, months: number): number {
+  const d = new Date(ms);
+  const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months + 1, 0)).getUTCDate();
+  return first + (Math.min(d.getUTCDate(), last) - 1) * DAY;
+}
+
 export interface MockOptions {
   /** Start uninitialised (first-run setup). */
   firstRun?: boolean;
@@ -243,30 +251,42 @@ export class MockBackend {
     return s;
   }
 
+  // The windows of studies/nct05191719.toml, as crates/domain's schedule computes them: months are
+  // calendar months, clamped to the end of a shorter month (31 Aug + 6 months = 28 Feb).
   private window(p: StoredParticipant, tp: string): [number, number] | null {
     const lastBotox = p.botoxDates.length ? Math.max(...p.botoxDates.map(parse)) : null;
     const surgery = p.surgeryDate ? parse(p.surgeryDate) : null;
     const inclusion = parse(p.inclusionDate);
+    const around = (target: number, before: number, after: number): [number, number] => [
+      target - before * DAY,
+      target + after * DAY,
+    ];
     switch (tp) {
       case 'baseline':
-        return [inclusion, inclusion + 14 * DAY];
+        return around(inclusion, 0, 14);
       case 'botox_max_effect':
-        return lastBotox === null ? null : [lastBotox + 14 * DAY, lastBotox + 28 * DAY];
+        return lastBotox === null ? null : around(lastBotox + 14 * DAY, 0, 14);
       case 'botox_no_effect':
-        return lastBotox === null ? null : [lastBotox + 106 * DAY, lastBotox + 134 * DAY];
+        return lastBotox === null ? null : around(addMonths(lastBotox, 4), 14, 14);
       case 'pre_surgery':
-        return surgery === null ? null : [surgery - 30 * DAY, surgery];
+        return surgery === null ? null : around(surgery, 30, 0);
       case 'post_6m':
-        return surgery === null ? null : [surgery + 152 * DAY, surgery + 212 * DAY];
+        return surgery === null ? null : around(addMonths(surgery, 6), 30, 30);
       case 'post_12m':
-        return surgery === null ? null : [surgery + 335 * DAY, surgery + 395 * DAY];
+        return surgery === null ? null : around(addMonths(surgery, 12), 30, 30);
     }
     return null;
   }
 
   private view(p: StoredParticipant): Participant {
     const today = this.today();
-    const timepoints: TimepointState[] = TIMEPOINTS.map((tp) => {
+    // As crates/device's due list: a time point with no tablet form at all (pre_surgery) is not
+    // listed; side effects and their grading are optional there.
+    const collected = (tp: string) =>
+      [...FORMS_BY_TIMEPOINT[tp], ...STAFF_FORMS_BY_TIMEPOINT[tp]].some(
+        (f) => f !== 'side_effects' && f !== 'clavien_dindo',
+      );
+    const timepoints: TimepointState[] = TIMEPOINTS.filter(collected).map((tp) => {
       const w = this.window(p, tp);
       let status: TimepointState['status'] = 'not_yet_due';
       if (p.done.has(tp)) status = 'done';
@@ -615,6 +635,8 @@ export class MockBackend {
         return null;
       }
       case 'sync_status':
+        // As in the backend: the queue is staff information, hidden behind the lock.
+        this.requireOpen(true);
         return this.syncSummary();
       case 'sync_now':
         this.requireStaff();
@@ -624,6 +646,7 @@ export class MockBackend {
         const instrument = String(args.instrument);
         const answers = (args.answers ?? {}) as Answers;
         if (instrument === 'sunnybrook') return scoreSunnybrook(answers);
+        this.validateAnswers(instrument as PatientInstrument, answers);
         const scores =
           instrument === 'face' ? scoreFace(answers) : instrument === 'fdi' ? scoreFdi(answers) : scoreSaq(answers);
         return { scores, notes: {} };

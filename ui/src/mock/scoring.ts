@@ -102,6 +102,7 @@ export function scoreSunnybrook(a: Answers): ScorePreview {
     notes,
   };
   // Trial inclusion "Sunnybrook < 61" means composite ≤ 60 (instruments.md).
-  if (composite !== null) preview.eligible = composite <= 60;
+  // A negative composite (more at rest and synkinesis than movement) gets no verdict, as in Rust.
+  if (composite !== null && composite >= 0) preview.eligible = composite <= 60;
   return preview;
 }

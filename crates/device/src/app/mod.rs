@@ -326,4 +326,6 @@ fn staff_member(store: &Store) -> StaffMember {
 }
 
 #[cfg(test)]
+mod scenarios;
+#[cfg(test)]
 mod tests;
