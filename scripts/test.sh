@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-step "system packages (Rust build, Tauri app, Xvfb and WebKitWebDriver for the real-app tests)"
+step "system packages (Rust build, Tauri app, Xvfb and WebKitWebDriver for the real-app tests, a software TPM for the keystore slot)"
 apt_install build-essential pkg-config libssl-dev curl ca-certificates "${TAURI_PACKAGES[@]}" \
-  xvfb xauth webkit2gtk-driver imagemagick
+  xvfb xauth webkit2gtk-driver imagemagick swtpm tpm2-tools libtss2-tcti-swtpm0
 ensure_rust
 command -v tauri-driver >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/tauri-driver" ] \
   || cargo install tauri-driver --locked --version 2.1.0

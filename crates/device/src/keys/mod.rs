@@ -16,6 +16,7 @@
 
 mod attempts;
 mod kdf;
+pub mod keystore;
 mod recovery;
 pub mod rules;
 mod sealed;

@@ -5,6 +5,7 @@
 //! (`sealed.rs`), so a re-key reaches every slot without anyone's passphrase. Format-1 slots (the
 //! key wrapped directly) still open, and become sealed at their owner's next unlock.
 
+use super::keystore::Keystore;
 use super::sealed::{self, KeyPair, Sealed};
 use super::{DatabaseKey, KdfParams, RecoveryKey, random};
 use crate::error::{Error, Result};
@@ -83,13 +84,23 @@ struct Slot {
     /// Sealed slots: the database key, sealed to `public_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sealed_key: Option<Sealed>,
+    /// Keystore slots: the wrapping key, sealed by the device's keystore (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    keystore_blob: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum SlotKind {
-    Staff { staff_id: String, kdf: KdfParams },
+    Staff {
+        staff_id: String,
+        kdf: KdfParams,
+    },
     Recovery,
+    /// The device's own keystore (`keystore.rs`): no person's secret.
+    Keystore {
+        backend: String,
+    },
 }
 
 impl SlotFile {
@@ -244,7 +255,7 @@ impl SlotFile {
             .iter()
             .filter_map(|slot| match &slot.kind {
                 SlotKind::Staff { staff_id, .. } => Some(staff_id.as_str()),
-                SlotKind::Recovery => None,
+                SlotKind::Recovery | SlotKind::Keystore { .. } => None,
             })
             .collect()
     }
@@ -295,6 +306,35 @@ impl SlotFile {
         Ok(())
     }
 
+    /// Add (or replace) a slot held by the device's keystore.
+    pub fn add_keystore(&mut self, key: &DatabaseKey, keystore: &dyn Keystore) -> Result<()> {
+        let wrapping = Zeroizing::new(random::<32>()?);
+        let blob = keystore.seal(&wrapping)?;
+        let slot_id = format!("keystore:{}", keystore.backend());
+        let kind = SlotKind::Keystore {
+            backend: keystore.backend().to_owned(),
+        };
+        let mut slot = seal(&self.store_id, &slot_id, kind, &[], &wrapping, key)?;
+        slot.keystore_blob = Some(HEXLOWER.encode(&blob));
+        self.slots.retain(|s| s.id != slot_id);
+        self.slots.push(slot);
+        Ok(())
+    }
+
+    /// Unwrap the database key with the device's keystore.
+    pub fn unlock_keystore(&self, keystore: &dyn Keystore) -> Result<DatabaseKey> {
+        let slot_id = format!("keystore:{}", keystore.backend());
+        let slot = self
+            .slots
+            .iter()
+            .find(|s| s.id == slot_id)
+            .ok_or_else(|| Error::KeySlots(format!("there is no {slot_id} slot")))?;
+        let blob = decode(slot.keystore_blob.as_deref().unwrap_or_default())?;
+        let wrapping = keystore.unseal(&blob)?;
+        open(&self.store_id, slot, &wrapping)?
+            .ok_or_else(|| Error::KeySlots(format!("the keystore's key does not open {slot_id}")))
+    }
+
     /// Remove a staff member's slot. The last staff slot cannot be removed.
     pub fn remove_staff(&mut self, staff_id: &str) -> Result<()> {
         let slot_id = format!("staff:{staff_id}");
@@ -323,7 +363,7 @@ impl SlotFile {
                     .filter(|slot| match (&slot.kind, staff_id) {
                         (SlotKind::Staff { staff_id: id, .. }, Some(wanted)) => id == wanted,
                         (SlotKind::Staff { .. }, None) => true,
-                        (SlotKind::Recovery, _) => false,
+                        (SlotKind::Recovery | SlotKind::Keystore { .. }, _) => false,
                     })
                     .collect();
                 if let (Some(wanted), true) = (staff_id, candidates.is_empty()) {
@@ -392,6 +432,7 @@ fn seal(
         wrapped_key: HEXLOWER.encode(&wrapped),
         sealed_key: Some(sealed::seal(store_id, slot_id, &public, key)?),
         public_key: Some(public),
+        keystore_blob: None,
     })
 }
 
@@ -429,6 +470,7 @@ fn seal_format_1(
         wrapped_key: HEXLOWER.encode(&wrapped),
         public_key: None,
         sealed_key: None,
+        keystore_blob: None,
     })
 }
 

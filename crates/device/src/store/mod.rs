@@ -16,6 +16,7 @@ mod audit;
 mod clock;
 mod due;
 mod export;
+mod keystore_slot;
 mod migrations;
 mod outbox;
 mod participants;
@@ -619,7 +620,7 @@ pub fn validate_staff_id(id: &str) -> Result<()> {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if ok && id != "recovery" {
+    if ok && id != "recovery" && id != keystore_slot::KEYSTORE_ACTOR {
         Ok(())
     } else {
         Err(Error::Invalid(
