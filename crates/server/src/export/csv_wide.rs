@@ -11,7 +11,7 @@ use mimik_domain::answers::{StrictMap, validate};
 use mimik_domain::envelope::Kind;
 use mimik_domain::study::Study;
 use mimik_domain::{Instrument, MissingMode, score};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// The score keys of an instrument, in its scoring order (read off a scoring of a complete
 /// form, so a new score key of `mimik-domain` becomes a column without an edit here).
@@ -61,24 +61,27 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
             .position(|t| t.id == tp)
             .unwrap_or(usize::MAX)
     };
-    let mut cells: BTreeSet<(String, usize, String)> = BTreeSet::new();
+    // One pass to group rows by participant × time point (a filter per row was quadratic: 7 s
+    // for 110,000 study-shaped submissions), and each instrument's score keys worked out once.
+    let mut cells: BTreeMap<(&str, usize, &str), Vec<&Parsed>> = BTreeMap::new();
     for p in &current {
         if let Some(tp) = &p.row.timepoint {
-            cells.insert((p.row.participant.clone(), order(tp), tp.clone()));
+            cells
+                .entry((p.row.participant.as_str(), order(tp), tp.as_str()))
+                .or_default()
+                .push(p);
         }
     }
+    let keys: Vec<(Instrument, Vec<&str>)> = Instrument::ALL
+        .into_iter()
+        .map(|instrument| (instrument, score_keys(instrument)))
+        .collect();
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header()).map_err(csv_error)?;
-    for (participant, _, timepoint) in cells {
-        let here: Vec<&&Parsed> = current
-            .iter()
-            .filter(|p| {
-                p.row.participant == participant && p.row.timepoint.as_deref() == Some(&timepoint)
-            })
-            .collect();
-        let mut record = vec![participant.clone(), timepoint.clone()];
-        for instrument in Instrument::ALL {
-            let mut forms: Vec<&&&Parsed> = here
+    for ((participant, _, timepoint), here) in cells {
+        let mut record = vec![participant.to_owned(), timepoint.to_owned()];
+        for (instrument, instrument_keys) in &keys {
+            let mut forms: Vec<&&Parsed> = here
                 .iter()
                 .filter(|p| p.is_form() && p.row.instrument.as_deref() == Some(instrument.id()))
                 .collect();
@@ -86,10 +89,10 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
                 (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id))
             });
             let latest = forms.last();
-            for key in score_keys(instrument) {
+            for key in instrument_keys {
                 record.push(
                     latest
-                        .map(|p| cell(&p.body.content["scores"][key]))
+                        .map(|p| cell(&p.body.content["scores"][*key]))
                         .unwrap_or_default(),
                 );
             }
