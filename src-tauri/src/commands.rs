@@ -1,8 +1,8 @@
-//! The Tauri commands: each takes the shared state and calls one `mimik_device::app` method.
+//! The Tauri commands: each takes the shared state and calls one `mimik_tablet` method.
 //! Argument names are the UI's camelCase keys in snake_case (Tauri maps them).
 
-use mimik_device::app::dto::*;
-use mimik_device::app::{CommandResult, Shared};
+use mimik_tablet::dto::*;
+use mimik_tablet::{CommandResult, Shared};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tauri::State;

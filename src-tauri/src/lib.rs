@@ -1,6 +1,6 @@
-//! The Mimik tablet app: a Tauri 2 shell around `mimik-device`. It holds the shared state,
+//! The Mimik tablet app: a Tauri 2 shell around `mimik-tablet`. It holds the shared state,
 //! starts the background sync and opens one window on the embedded UI; everything a command
-//! does is in `mimik_device::app`, where `cargo test` reaches it.
+//! does is in `mimik_tablet`, where `cargo test` reaches it.
 //!
 //! Environment (all optional):
 //! - `MIMIK_DATA_DIR`: where the encrypted store lives (default: the platform's app data
@@ -13,8 +13,8 @@
 
 mod commands;
 
-use mimik_device::KdfParams;
-use mimik_device::app::{App, SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
+use mimik_tablet::KdfParams;
+use mimik_tablet::{App, SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //!
 //! `cargo bench -p mimik-tests --bench save_latency` (`MIMIK_BENCH_SAVES` saves, default 20)
 //!
-//! A bench binary that drives the tablet app's logic (`mimik_device::app`, what the Tauri shell
+//! A bench binary that drives the tablet app's logic (`mimik_tablet`, what the Tauri shell
 //! runs) with its production timing (30 s interval, 3 s debounce after a save) against a real
 //! `mimik-server` on loopback. Each save is a participant registration (a signed submission like
 //! any other); half are followed at once by a screen lock, as when the nurse locks the tablet
@@ -14,8 +14,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench: a panic is a failed run
 
 use mimik_device::KdfParams;
-use mimik_device::app::dto::NewParticipant;
-use mimik_device::app::{App, Shared, Timing};
+use mimik_tablet::dto::NewParticipant;
+use mimik_tablet::{App, Shared, Timing};
 use mimik_tests::harness::Server;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -7,9 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use mimik_device::KdfParams;
-use mimik_device::app::dto::{NewParticipant, SyncSummary};
-use mimik_device::app::{App, Shared, Timing};
 use mimik_device::sync::Backoff;
+use mimik_tablet::dto::{NewParticipant, SyncSummary};
+use mimik_tablet::{App, Shared, Timing};
 use mimik_tests::harness::Server;
 use mimik_tests::proxy::{Fault, Proxy};
 use std::sync::{Arc, Mutex};
@@ -172,7 +172,7 @@ async fn the_background_loop_stops_once_wrong_pins_drop_the_key_and_resumes_afte
         app.set_pin("246810").unwrap();
         app.add_participant(&participant("NT-001")).unwrap();
         app.lock();
-        for _ in 0..mimik_device::app::MAX_WRONG_PINS {
+        for _ in 0..mimik_tablet::MAX_WRONG_PINS {
             assert!(app.unlock("135790").is_err());
         }
         let state = app.app_state().unwrap();

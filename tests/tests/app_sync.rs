@@ -1,12 +1,12 @@
-//! The app's sync commands (`mimik_device::app::Shared`, what the Tauri shell calls) against a
+//! The app's sync commands (`mimik_tablet::Shared`, what the Tauri shell calls) against a
 //! real `mimik-server` on loopback: a revoked tablet says so in its sync status, keeps its queue,
 //! and enrolls again from the app.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use mimik_device::KdfParams;
-use mimik_device::app::dto::NewParticipant;
-use mimik_device::app::{App, Shared};
+use mimik_tablet::dto::NewParticipant;
+use mimik_tablet::{App, Shared};
 use mimik_tests::harness::Server;
 
 fn participant(pseudonym: &str) -> NewParticipant {

@@ -1,5 +1,5 @@
-// Generated from crates/device/src/app/dto.rs by ts-rs. Do not edit: change the Rust
-// types, then run `MIMIK_WRITE_TS=1 cargo test -p mimik-device --lib typescript`.
+// Generated from crates/tablet/src/dto.rs by ts-rs. Do not edit: change the Rust
+// types, then run `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript`.
 
 export type CommandError = { 
 /**

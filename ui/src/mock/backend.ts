@@ -2,7 +2,7 @@
 // It mimics the contract of the Rust side (argument names, result shapes, error codes) closely
 // enough to drive every screen; it is not a reference for validation or scheduling rules.
 // Where it imitates one (scores, windows, eligibility, secrets, locks), scenarios.json holds it to
-// the Rust App: both run that table (scenarios.test.ts, crates/device/src/app/scenarios.rs).
+// the Rust App: both run that table (scenarios.test.ts, crates/tablet/src/scenarios.rs).
 //
 // MOCK PASSPHRASE: the seeded staff member `anna.b` unlocks with `mimik-e2e-pass`
 // (MOCK_PASSPHRASE below). In first-run mode the passphrase is whatever setup chose.

@@ -1,5 +1,5 @@
 // The scenarios of scenarios.json, run against the mock backend. The Rust App runs the same file
-// (crates/device/src/app/scenarios.rs): a rule the mock imitates that drifts from Rust fails one
+// (crates/tablet/src/scenarios.rs): a rule the mock imitates that drifts from Rust fails one
 // of the two (issue 13).
 import { describe, expect, it } from 'vitest';
 import { MockBackend } from './backend';

@@ -285,8 +285,8 @@ impl SlotFile {
 
     /// A format-1 slot (the key wrapped directly, any secret), as stores made before sealed slots
     /// and before PINs were split from passphrases have them: only for tests of their migration.
-    #[cfg(test)]
-    pub(crate) fn add_format_1_slot(
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn add_format_1_slot(
         &mut self,
         key: &DatabaseKey,
         staff_id: &str,

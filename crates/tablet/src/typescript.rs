@@ -1,6 +1,6 @@
 //! The TypeScript declarations of the app's IPC types, rendered with ts-rs into
 //! `ui/src/ipc/generated.ts`. A test fails when the committed file is stale; regenerate with
-//! `MIMIK_WRITE_TS=1 cargo test -p mimik-device --lib typescript`.
+//! `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript`.
 
 use super::dto::*;
 use ts_rs::TS;
@@ -49,8 +49,8 @@ pub fn declarations() -> String {
         HistoryEntry::decl(),
     ];
     let mut out = String::from(
-        "// Generated from crates/device/src/app/dto.rs by ts-rs. Do not edit: change the Rust\n\
-         // types, then run `MIMIK_WRITE_TS=1 cargo test -p mimik-device --lib typescript`.\n",
+        "// Generated from crates/tablet/src/dto.rs by ts-rs. Do not edit: change the Rust\n\
+         // types, then run `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript`.\n",
     );
     for decl in decls {
         out.push('\n');
@@ -80,7 +80,7 @@ mod tests {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == wanted,
-            "{} is stale: run `MIMIK_WRITE_TS=1 cargo test -p mimik-device --lib typescript` and commit it",
+            "{} is stale: run `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript` and commit it",
             GENERATED_FILE
         );
     }

@@ -1,4 +1,5 @@
-//! What the tablet app (`src-tauri`) does, as plain Rust: each Tauri command extracts the
+//! `mimik-tablet`: what the tablet app (`src-tauri`) does, as plain Rust over the `mimik-device`
+//! engine: each Tauri command extracts the
 //! shared [`Shared`] state and calls one method here, so everything the app does is reachable
 //! by `cargo test`. Types crossing the IPC boundary are in [`dto`]; failures are one
 //! [`CommandError`].
@@ -25,6 +26,8 @@ pub mod typescript;
 mod visit;
 
 pub use error::CommandError;
+/// The key-derivation cost the shell picks at start-up (production or a test's fast one).
+pub use mimik_device::KdfParams;
 pub use sync::{SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
 
 /// Wrong PINs or passphrases in a row on a locked screen before the key is dropped.
@@ -34,9 +37,9 @@ pub const MAX_WRONG_PINS: u32 = 3;
 /// passphrase is needed (one clinic day). Moves into the study bundle with issue 12.
 pub const QUICK_UNLOCK_WINDOW: Duration = Duration::from_secs(12 * 60 * 60);
 
-use crate::keys::{Credentials, KdfParams};
-use crate::store::{self, Store};
 use dto::{AppState, InitStoreResult, StaffMember};
+use mimik_device::keys::Credentials;
+use mimik_device::store::{self, Store};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -164,8 +167,10 @@ impl App {
         let store = match Store::unlock(&self.dir, &credentials) {
             Ok(store) => store,
             // A PIN cannot open the files: say what is needed instead of "wrong".
-            Err(crate::Error::WrongPassphrase) if crate::keys::rules::is_pin_shaped(secret) => {
-                return Err(crate::Error::PassphraseNeeded.into());
+            Err(mimik_device::Error::WrongPassphrase)
+                if mimik_device::keys::rules::is_pin_shaped(secret) =>
+            {
+                return Err(mimik_device::Error::PassphraseNeeded.into());
             }
             Err(e) => return Err(e.into()),
         };
@@ -179,13 +184,13 @@ impl App {
 
     /// Count a PIN or passphrase checked against the open store: [`MAX_WRONG_PINS`] wrong in a
     /// row drop the key, so guessing a short PIN gets no further than a few tries.
-    fn count_secret<T>(&mut self, checked: crate::Result<T>) -> CommandResult<T> {
+    fn count_secret<T>(&mut self, checked: mimik_device::Result<T>) -> CommandResult<T> {
         match checked {
             Ok(value) => {
                 self.wrong_secrets = 0;
                 Ok(value)
             }
-            Err(crate::Error::WrongPassphrase) => {
+            Err(mimik_device::Error::WrongPassphrase) => {
                 self.wrong_secrets += 1;
                 if self.wrong_secrets >= MAX_WRONG_PINS {
                     self.forget_key();
@@ -194,7 +199,7 @@ impl App {
                         "too many wrong PINs: the tablet locked and forgot its key; enter your passphrase",
                     ));
                 }
-                Err(crate::Error::WrongPassphrase.into())
+                Err(mimik_device::Error::WrongPassphrase.into())
             }
             Err(e) => Err(e.into()),
         }
@@ -240,7 +245,7 @@ impl App {
     /// Set the unlocked staff member's quick-unlock PIN.
     pub fn set_pin(&mut self, pin: &str) -> CommandResult<()> {
         self.staff_store_mut()?
-            .set_pin(pin, crate::store::PIN_KDF)?;
+            .set_pin(pin, mimik_device::store::PIN_KDF)?;
         Ok(())
     }
 
@@ -249,7 +254,7 @@ impl App {
     fn store(&self) -> CommandResult<&Store> {
         let store = self.unlocked_store()?;
         if store.must_change_passphrase() {
-            return Err(crate::Error::PassphraseChangeRequired.into());
+            return Err(mimik_device::Error::PassphraseChangeRequired.into());
         }
         Ok(store)
     }

@@ -8,7 +8,7 @@ use super::dto::{
 use super::participants::{domain_instrument, pack_for};
 use super::staff_forms::scores_of;
 use super::{App, CommandError, CommandResult};
-use crate::store::{self, Questionnaire};
+use mimik_device::store::{self, Questionnaire};
 use mimik_domain::MissingMode;
 use mimik_domain::answers::{StrictMap, validate};
 use mimik_domain::study::Form;
@@ -193,7 +193,7 @@ impl App {
             ));
         }
         let validated =
-            validate(form, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
+            validate(form, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let language = stored_language(&session.language);
         let pack_language = pack_for(store, Instrument::from(instrument), language)?
             .language

@@ -2,7 +2,7 @@
 
 use super::dto::*;
 use super::*;
-use crate::keys::KdfParams;
+use mimik_device::keys::KdfParams;
 use std::collections::BTreeMap;
 
 const PASS: &str = "nurse-pin-1234";
@@ -873,7 +873,7 @@ fn a_store_whose_slot_is_a_short_pin_opens_once_then_asks_for_a_passphrase_and_k
     drop(app);
     let data = dir.path().join("data");
     // A slot as stores made before this change have them: a 6-digit PIN wraps the key.
-    let mut slots = crate::keys::SlotFile::load(&data).unwrap().unwrap();
+    let mut slots = mimik_device::keys::SlotFile::load(&data).unwrap().unwrap();
     let (key, _) = slots
         .unlock(&Credentials::Staff {
             staff_id: None,
@@ -900,13 +900,13 @@ fn a_store_whose_slot_is_a_short_pin_opens_once_then_asks_for_a_passphrase_and_k
     assert!(app.list_participants(None).unwrap().is_empty());
 
     // The short slot is gone from the file; the old PIN still opens the locked screen.
-    let file = crate::keys::SlotFile::load(&data).unwrap().unwrap();
+    let file = mimik_device::keys::SlotFile::load(&data).unwrap().unwrap();
     assert!(matches!(
         file.unlock(&Credentials::Staff {
             staff_id: None,
             passphrase: Zeroizing::new(PIN.to_owned()),
         }),
-        Err(crate::Error::WrongPassphrase)
+        Err(mimik_device::Error::WrongPassphrase)
     ));
     app.lock();
     assert!(!app.unlock(PIN).unwrap().must_change_passphrase);

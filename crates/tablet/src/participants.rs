@@ -5,8 +5,8 @@ use super::dto::{
     NewParticipant, Participant, SpecialAnswer, TimepointState, TimepointStatus,
 };
 use super::{App, CommandError, CommandResult};
-use crate::store::{self, Store};
 use chrono::NaiveDate;
+use mimik_device::store::{self, Store};
 use mimik_domain::answers::{Answer, SpecialAnswer as DomainSpecial};
 use mimik_domain::study::schedule::{DueStatus, TimepointDue};
 

@@ -7,12 +7,12 @@
 
 use super::dto::{Answers, Instrument, NewParticipant};
 use super::{App, CommandError};
-use crate::keys::KdfParams;
+use mimik_device::keys::KdfParams;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-const SCENARIOS: &str = include_str!("../../../../ui/src/mock/scenarios.json");
+const SCENARIOS: &str = include_str!("../../../ui/src/mock/scenarios.json");
 
 fn arg<T: DeserializeOwned>(args: &Value, key: &str) -> T {
     serde_json::from_value(args[key].clone()).unwrap_or_else(|e| panic!("argument {key}: {e}"))

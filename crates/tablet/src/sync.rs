@@ -3,9 +3,9 @@
 
 use super::dto::{EnrollResult, SyncSummary};
 use super::{App, CommandError, CommandResult};
-use crate::error::Error;
-use crate::store::{self, Store};
-use crate::sync::Backoff;
+use mimik_device::Error;
+use mimik_device::store::{self, Store};
+use mimik_device::sync::Backoff;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
@@ -55,7 +55,7 @@ impl Shared {
     pub async fn enroll(&self, server_url: &str, code: &str) -> CommandResult<EnrollResult> {
         self.app.lock().await.staff_only()?;
         let (mut conn, ca) = self.second_connection(Caller::Staff).await?;
-        match crate::sync::enroll(&mut conn, server_url.trim(), code, ca.as_deref()).await {
+        match mimik_device::sync::enroll(&mut conn, server_url.trim(), code, ca.as_deref()).await {
             Ok(device_id) => Ok(EnrollResult { device_id }),
             Err(Error::Server {
                 status, message, ..
@@ -92,7 +92,7 @@ impl Shared {
                 report(&status);
             }
         }
-        let outcome = crate::sync::sync_once(&mut conn, ca.as_deref()).await;
+        let outcome = mimik_device::sync::sync_once(&mut conn, ca.as_deref()).await;
         drop(conn);
         let mut app = self.app.lock().await;
         app.last_sync.running = false;
@@ -213,7 +213,7 @@ impl Default for Timing {
 }
 
 fn jitter() -> f64 {
-    let bits = crate::keys::random::<4>()
+    let bits = mimik_device::keys::random::<4>()
         .map(u32::from_le_bytes)
         .unwrap_or(0);
     f64::from(bits) / f64::from(u32::MAX)

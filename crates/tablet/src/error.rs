@@ -2,7 +2,7 @@
 //! translates, plus the English message (which never holds patient data).
 
 pub use super::dto::CommandError;
-use crate::error::Error;
+use mimik_device::Error;
 
 impl CommandError {
     /// An error with a code and a message.

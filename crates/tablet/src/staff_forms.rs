@@ -9,7 +9,7 @@ use super::dto::{
 use super::participants::{domain_instrument, pack_for};
 use super::visit::strict_map;
 use super::{App, CommandError, CommandResult};
-use crate::store::{Correction, Questionnaire};
+use mimik_device::store::{Correction, Questionnaire};
 use mimik_domain::answers::validate;
 use mimik_domain::clavien_dindo::Grading;
 use mimik_domain::{MissingMode, Problem, score};
@@ -39,7 +39,7 @@ impl App {
                     eligible: None,
                 });
             }
-            Err(issues) => return Err(crate::Error::InvalidAnswers(issues).into()),
+            Err(issues) => return Err(mimik_device::Error::InvalidAnswers(issues).into()),
         };
         let scores = score(&validated, MissingMode::Strict);
         let eligible = match instrument {
@@ -83,7 +83,7 @@ impl App {
         }
         let domain = domain_instrument(instrument);
         let validated =
-            validate(domain, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
+            validate(domain, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let store = self.staff_store_mut()?;
         let shown = pack_for(store, instrument, language)?.language.clone();
         let saved = store.save_questionnaire(&Questionnaire {
@@ -131,7 +131,7 @@ impl App {
         }
         let domain = domain_instrument(Instrument::Sunnybrook);
         let validated =
-            validate(domain, &strict_map(answers)).map_err(crate::Error::InvalidAnswers)?;
+            validate(domain, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         // The correction was made with the wording shown now, which may differ from the original's.
         let shown = pack_for(store, Instrument::Sunnybrook, language)?
             .language
