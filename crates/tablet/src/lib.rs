@@ -1,7 +1,6 @@
 //! `mimik-tablet`: what the tablet app (`src-tauri`) does, as plain Rust over the `mimik-device`
-//! engine: each Tauri command extracts the
-//! shared [`Shared`] state and calls one method here, so everything the app does is reachable
-//! by `cargo test`. Types crossing the IPC boundary are in [`dto`]; failures are one
+//! engine. Each Tauri command extracts the shared [`Shared`] state and calls one method here, so
+//! everything the app does is reachable by `cargo test`. Types crossing the IPC boundary are in [`dto`]; failures are one
 //! [`CommandError`].
 //!
 //! Two locks (issue 13 item 1). The *screen lock* (the lock button, the inactivity timer, a
