@@ -93,6 +93,9 @@ async fn first_run(ui: &Screen, server_url: &str, code: &str) {
     ui.fill("#setup-enroll-url", server_url).await;
     ui.fill("#setup-enroll-code", code).await;
     ui.tap("[data-testid=setup-enroll-submit]").await;
+    // The enrollment is confirmed before setup moves on (issue 11 point 9).
+    ui.wait_text("This tablet is device").await;
+    ui.tap("[data-testid=setup-enroll-continue]").await;
 }
 
 async fn register(ui: &Screen, pseudonym: &str) {
@@ -270,9 +273,9 @@ async fn start_session(ui: &Screen, pseudonym: &str, timepoint: &str) {
 
 /// From the hand-over screen to the patient's first step.
 async fn hand_over(ui: &Screen) {
-    ui.click("Start").await;
+    // One welcome, on this screen (issue 11 point 9); Start opens the first questionnaire.
     ui.wait_text("Welcome").await;
-    ui.click("Begin").await;
+    ui.click("Start").await;
 }
 
 /// Leave patient mode with the staff PIN, back to the staff home.

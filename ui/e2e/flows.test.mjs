@@ -118,9 +118,9 @@ describe('staff and patient flows in English', () => {
     await startSessionFor(page, 'NT-101', /Botox, maximum effect/, 'English', EN);
     await page.getByRole('heading', { name: 'Hand the tablet to the patient' }).waitFor();
     assert.match(await page.locator('main').textContent(), /FaCE, FDI, SAQ, Side effects/);
-    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    // One welcome, on the hand-over screen (issue 11 point 9); Start opens the first questionnaire.
     await page.getByRole('heading', { name: 'Welcome' }).waitFor();
-    await page.getByRole('button', { name: 'Begin' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByRole('heading', { name: 'Facial Clinimetric Evaluation (FaCE) Scale' }).waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -248,7 +248,6 @@ describe('staff and patient flows in English', () => {
     await unlock(page);
     await startSessionFor(page, 'NT-002', /Botox, no effect/, 'English', EN);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await page.getByRole('button', { name: 'Begin' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
     await answer(page, 'Normally');
     const sessionId = await page.evaluate(() => [...window.__MIMIK_MOCK__.sessions.keys()].at(-1));
@@ -281,7 +280,6 @@ describe('staff and patient flows in English', () => {
     await unlock(page);
     await startSessionFor(page, 'NT-002', /Botox, no effect/, 'English', EN);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await page.getByRole('button', { name: 'Begin' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
     await answer(page, 'Almost normally');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -301,7 +299,6 @@ describe('staff and patient flows in English', () => {
     await page.getByRole('button', { name: /^Resume the session of NT-002/ }).click();
     await page.getByText('Saved answers of the interrupted session have been restored.').waitFor();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await page.getByRole('button', { name: 'Begin' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
     assert.equal(await page.getByRole('radio', { name: 'Almost normally', exact: true }).isChecked(), true);
     assert.deepEqual(problems, []);
@@ -370,9 +367,8 @@ describe('the flow in Swedish', () => {
     await unlock(page, 'Deltagare');
     await startSessionFor(page, 'NT-002', /Botox, ingen effekt/, 'Svenska', SV);
     await page.getByRole('heading', { name: 'Lämna surfplattan till patienten' }).waitFor();
-    await page.getByRole('button', { name: 'Starta', exact: true }).click();
     await page.getByRole('heading', { name: 'Välkommen' }).waitFor();
-    await page.getByRole('button', { name: 'Börja' }).click();
+    await page.getByRole('button', { name: 'Starta', exact: true }).click();
     await page.getByText('Frågorna visas på engelska.').waitFor();
     await page.getByRole('button', { name: 'Nästa' }).click();
 
@@ -687,6 +683,8 @@ describe('selectors for a WebDriver test of the real app', () => {
     await $('#setup-enroll-url').fill('https://study.example.org');
     await $('#setup-enroll-code').fill('ENROLL-1234');
     await $('[data-testid=setup-enroll-submit]').click();
+    await $('[data-testid=setup-enroll-done] [role=status]').waitFor();
+    await $('[data-testid=setup-enroll-continue]').click();
 
     // A quick-unlock PIN opens the screen the nurse just locked (the key stayed in memory).
     await $('#new-pin').fill('246810');
@@ -704,7 +702,6 @@ describe('selectors for a WebDriver test of the real app', () => {
     await $('input[name=language][value=en]').check();
     await $('[data-testid=start-session-submit]').click();
     await $('[data-testid=handover-begin]').click();
-    await $('[data-testid=patient-begin]').click();
 
     const items = { face: 15, fdi: 10, saq: 9 };
     for (const [instrument, count] of Object.entries(items)) {
@@ -747,7 +744,6 @@ describe('layout and accessibility', () => {
     assert.deepEqual(await smallTouchTargets(page), [], 'small targets on staff home');
     await startSessionFor(page, 'NT-002', /Botox, no effect/, 'English', EN);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await page.getByRole('button', { name: 'Begin' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
     await answer(page, 'Normally');
     assert.deepEqual(await smallTouchTargets(page), [], 'small targets on a patient item');

@@ -75,6 +75,8 @@ export const en = {
   'setup.codeMissing': 'Enter the enrollment code.',
   'setup.enroll': 'Enroll tablet',
   'setup.skip': 'Skip for now',
+  'setup.enrolled': 'Enrolled with {server}. This tablet is device {device}.',
+  'setup.enrolledContinue': 'Continue',
 
   'lock.title': 'Locked',
   'lock.intro': 'Staff: enter your passphrase or PIN to unlock.',
@@ -202,13 +204,12 @@ export const en = {
   'handover.intro': 'Session for {pseudonym}, {timepoint}. The patient sees only this session. Ending it needs a staff passphrase.',
   'handover.resumed': 'Saved answers of the interrupted session have been restored.',
   'handover.begin': 'Start',
-  'handover.patientPrompt': 'Welcome! Tap Start when you are ready.',
+  'handover.patientPrompt': 'Tap Start when you are ready.',
 
   'patient.staffButton': 'Staff',
   'patient.welcomeTitle': 'Welcome',
   'patient.welcome':
     'You will answer a few questions about your face, one question per screen. Tap the answer that fits you best, then tap Next. You can go back at any time and check all your answers before you send them.',
-  'patient.begin': 'Begin',
   'patient.progress': 'Progress: {done} of {total}',
   'patient.questionOf': 'Question {n} of {count}',
   'patient.clearAnswer': 'Clear my answer',
@@ -415,6 +416,8 @@ export const sv: Table = {
   'setup.codeMissing': 'Ange registreringskoden.',
   'setup.enroll': 'Registrera surfplattan',
   'setup.skip': 'Hoppa över tills vidare',
+  'setup.enrolled': 'Registrerad hos {server}. Den här surfplattan är enhet {device}.',
+  'setup.enrolledContinue': 'Fortsätt',
 
   'lock.title': 'Låst',
   'lock.intro': 'Personal: ange din lösenfras eller PIN-kod för att låsa upp.',
@@ -542,13 +545,12 @@ export const sv: Table = {
   'handover.intro': 'Session för {pseudonym}, {timepoint}. Patienten ser bara den här sessionen. För att avsluta den krävs personalens lösenfras.',
   'handover.resumed': 'Sparade svar från den avbrutna sessionen har återställts.',
   'handover.begin': 'Starta',
-  'handover.patientPrompt': 'Välkommen! Tryck på Starta när du är redo.',
+  'handover.patientPrompt': 'Tryck på Starta när du är redo.',
 
   'patient.staffButton': 'Personal',
   'patient.welcomeTitle': 'Välkommen',
   'patient.welcome':
     'Du kommer att svara på några frågor om ditt ansikte, en fråga per skärm. Tryck på det svar som passar dig bäst och tryck sedan på Nästa. Du kan alltid gå tillbaka och granska alla dina svar innan du skickar dem.',
-  'patient.begin': 'Börja',
   'patient.progress': 'Framsteg: {done} av {total}',
   'patient.questionOf': 'Fråga {n} av {count}',
   'patient.clearAnswer': 'Ta bort mitt svar',

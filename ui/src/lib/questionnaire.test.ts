@@ -14,12 +14,12 @@ import {
 const packs: Packs = { face: mockContentPack('face'), fdi: mockContentPack('fdi'), saq: mockContentPack('saq') };
 
 describe('session steps', () => {
-  it('orders welcome, then intro and items per questionnaire, then side effects, then review', () => {
+  it('orders intro and items per questionnaire, then side effects, then review, with no welcome of its own', () => {
+    // The hand-over screen is the one welcome (issue 11 point 9: the patient saw two in a row).
     const steps = buildSteps(['face', 'fdi', 'saq', 'side_effects'], packs);
-    expect(steps).toHaveLength(1 + (1 + 15) + (1 + 10) + (1 + 9) + 1 + 1);
-    expect(steps[0]).toEqual({ kind: 'welcome' });
-    expect(steps[1]).toEqual({ kind: 'intro', instrument: 'face' });
-    expect(steps[2]).toEqual({ kind: 'item', instrument: 'face', itemId: 'q1', itemIndex: 0 });
+    expect(steps).toHaveLength((1 + 15) + (1 + 10) + (1 + 9) + 1 + 1);
+    expect(steps[0]).toEqual({ kind: 'intro', instrument: 'face' });
+    expect(steps[1]).toEqual({ kind: 'item', instrument: 'face', itemId: 'q1', itemIndex: 0 });
     expect(steps.at(-2)).toEqual({ kind: 'side_effects' });
     expect(steps.at(-1)).toEqual({ kind: 'review' });
   });
@@ -37,7 +37,7 @@ describe('session steps', () => {
   it('counts progress over answerable screens only', () => {
     const steps = buildSteps(['saq', 'side_effects'], packs);
     expect(progress(steps, 0)).toEqual({ done: 0, total: 10 });
-    expect(progress(steps, 4)).toEqual({ done: 2, total: 10 }); // welcome, intro, q1, q2 before
+    expect(progress(steps, 3)).toEqual({ done: 2, total: 10 }); // intro, q1, q2 before
     expect(progress(steps, steps.length - 1)).toEqual({ done: 10, total: 10 });
   });
 });

@@ -11,7 +11,6 @@ import type {
 } from '../ipc/types';
 
 export type Step =
-  | { kind: 'welcome' }
   | { kind: 'intro'; instrument: PatientInstrument }
   | { kind: 'item'; instrument: PatientInstrument; itemId: string; itemIndex: number }
   | { kind: 'side_effects' }
@@ -32,16 +31,17 @@ export function openQuestionnaires(forms: readonly SessionForm[], submitted: rea
 }
 
 /**
- * The screens of a session in order: a welcome, then per questionnaire an intro and one screen
+ * The screens of a session in order: per questionnaire an intro and one screen
  * per item, then the side-effects screen if the session asks for it, then the review.
- * Forms already submitted are left out; unknown forms are ignored.
+ * Forms already submitted are left out; unknown forms are ignored. There is no welcome step: the
+ * hand-over screen welcomes the patient once (issue 11 point 9: two welcomes in a row).
  */
 export function buildSteps(
   forms: readonly SessionForm[],
   packs: Packs,
   submitted: readonly string[] = [],
 ): Step[] {
-  const steps: Step[] = [{ kind: 'welcome' }];
+  const steps: Step[] = [];
   for (const instrument of openQuestionnaires(forms, submitted)) {
     const pack = packs[instrument];
     if (!pack) throw new Error(`content pack for ${instrument} is not loaded`);

@@ -206,9 +206,46 @@ describe('a revoked tablet', () => {
     set('home-reenroll-code', 'ENROLL-1234');
     el.querySelector<HTMLFormElement>('#home-reenroll-url')!.closest('form')!.requestSubmit();
     await settle();
+    // Issue 11 point 9: enrolling is confirmed (server and device id) before the card moves on.
+    expect(onenrolled).not.toHaveBeenCalled();
+    expect(el.querySelector('[data-testid=home-reenroll-done]')?.textContent).toContain('mimik.example.org');
+    el.querySelector<HTMLButtonElement>('[data-testid=home-reenroll-continue]')!.click();
+    await settle();
     expect(onenrolled).toHaveBeenCalledOnce();
     expect(el.querySelector('[data-testid=sync-revoked]')).toBeNull();
     expect(el.querySelector('[data-testid=sync-now]')).not.toBeNull();
+  });
+});
+
+describe('enrolling from the sync card', () => {
+  it('starts with an empty address, so a local http:// server needs nothing deleted first', async () => {
+    const el = render(SyncCard, { enrolled: false, onenrolled: () => {} });
+    await settle();
+    const url = el.querySelector<HTMLInputElement>('#home-enroll-url')!;
+    expect(url.value).toBe('');
+    expect(url.placeholder).toMatch(/^https:\/\//);
+  });
+
+  it('shows the server and the device id before moving on, and moves on only when asked', async () => {
+    backend.enrolled = false;
+    const onenrolled = vi.fn();
+    const el = render(SyncCard, { enrolled: false, onenrolled });
+    await settle();
+    const set = (id: string, value: string) => {
+      const input = el.querySelector<HTMLInputElement>(`#${id}`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    set('home-enroll-url', 'http://127.0.0.1:8443');
+    set('home-enroll-code', 'ENROLL-1234');
+    el.querySelector<HTMLFormElement>('#home-enroll-url')!.closest('form')!.requestSubmit();
+    await settle();
+    const done = el.querySelector('[data-testid=home-enroll-done] [role=status]');
+    expect(done?.textContent).toMatch(/Enrolled with http:\/\/127\.0\.0\.1:8443\. This tablet is device \S+\./);
+    expect(onenrolled).not.toHaveBeenCalled();
+    el.querySelector<HTMLButtonElement>('[data-testid=home-enroll-continue]')!.click();
+    await settle();
+    expect(onenrolled).toHaveBeenCalledOnce();
   });
 });
 
