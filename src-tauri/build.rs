@@ -1,40 +1,20 @@
-//! Tauri's build step, with an allow-permission generated for each app command so that
+//! Tauri's build step, with an allow-permission generated for each app command (from the one
+//! list in crates/tablet/src/command_list.rs) so that
 //! capabilities/default.json can name exactly the commands the UI may call.
 
+// The one list of commands (see the file): only its names are used here.
+include!("../crates/tablet/src/command_list.rs");
+
+macro_rules! names {
+    ($($name:ident($($request:ty)?) -> $response:ty;)*) => {
+        &[$(stringify!($name)),*]
+    };
+}
+const COMMANDS: &[&str] = mimik_commands!(names);
+
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "app_state",
-        "init_store",
-        "unlock",
-        "change_passphrase",
-        "set_pin",
-        "lock",
-        "enroll",
-        "list_participants",
-        "add_participant",
-        "update_participant_dates",
-        "content_pack",
-        "start_session",
-        "save_draft",
-        "open_sessions",
-        "resume_session",
-        "save_side_effect_draft",
-        "resume_draft",
-        "submit_questionnaire",
-        "submit_side_effect",
-        "end_session",
-        "sync_status",
-        "sync_now",
-        "score_preview",
-        "submit_clinician_form",
-        "correct_clinician_form",
-        "participant_history",
-        "eligibility_criteria",
-        "record_eligibility",
-        "pending_side_effects",
-        "grade_side_effect",
-        "record_botox_count",
-    ]);
+    println!("cargo:rerun-if-changed=../crates/tablet/src/command_list.rs");
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {

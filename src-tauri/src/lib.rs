@@ -12,6 +12,7 @@
 //!   (default 3).
 
 mod commands;
+use commands::handler;
 
 use mimik_tablet::KdfParams;
 use mimik_tablet::{App, SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
@@ -65,39 +66,7 @@ pub fn run() {
             let _ = window;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_state,
-            commands::init_store,
-            commands::unlock,
-            commands::change_passphrase,
-            commands::set_pin,
-            commands::lock,
-            commands::enroll,
-            commands::list_participants,
-            commands::add_participant,
-            commands::update_participant_dates,
-            commands::content_pack,
-            commands::start_session,
-            commands::save_draft,
-            commands::open_sessions,
-            commands::resume_session,
-            commands::save_side_effect_draft,
-            commands::resume_draft,
-            commands::submit_questionnaire,
-            commands::submit_side_effect,
-            commands::end_session,
-            commands::sync_status,
-            commands::sync_now,
-            commands::score_preview,
-            commands::submit_clinician_form,
-            commands::correct_clinician_form,
-            commands::participant_history,
-            commands::eligibility_criteria,
-            commands::record_eligibility,
-            commands::pending_side_effects,
-            commands::grade_side_effect,
-            commands::record_botox_count,
-        ])
+        .invoke_handler(mimik_tablet::mimik_commands!(handler))
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("mimik-app: {error}");

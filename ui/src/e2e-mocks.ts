@@ -27,7 +27,7 @@ const backend = new MockBackend({
 
 // shouldMockEvents: `listen`/`emit`/`unlisten` (the `plugin:event|…` commands) are handled by the
 // mock's own event bus instead of reaching the backend's command dispatcher.
-mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+mockIPC((cmd, args) => backend.dispatch(cmd, args), { shouldMockEvents: true });
 
 window.__MIMIK_MOCK__ = backend;
 window.__E2E_MOCKED__ = true;

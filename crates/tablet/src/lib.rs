@@ -1,6 +1,7 @@
 //! `mimik-tablet`: what the tablet app (`src-tauri`) does, as plain Rust over the `mimik-device`
-//! engine. Each Tauri command extracts the shared [`Shared`] state and calls one method here, so
-//! everything the app does is reachable by `cargo test`. Types crossing the IPC boundary are in [`dto`]; failures are one
+//! engine. Each command is declared once (`command_list.rs`) and implemented in [`commands`]: it
+//! takes the shared [`Shared`] state and one [`requests`] object, so everything the app does is
+//! reachable by `cargo test`. Types crossing the IPC boundary are in [`dto`]; failures are one
 //! [`CommandError`].
 //!
 //! Two locks (issue 13 item 1). The *screen lock* (the lock button, the inactivity timer, a
@@ -16,9 +17,13 @@
 //! patient's commands reach only that one session. A UI that (re)loads during patient mode
 //! (`app_state`) gets the lock screen, never a staff screen.
 
+#[macro_use]
+mod command_list;
+pub mod commands;
 pub mod dto;
 mod error;
 mod participants;
+pub mod requests;
 mod staff_forms;
 mod sync;
 pub mod typescript;

@@ -5,53 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use super::dto::{Answers, Instrument, NewParticipant};
-use super::{App, CommandError};
+use super::commands::call_json;
+use super::{App, Shared};
 use mimik_device::keys::KdfParams;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 const SCENARIOS: &str = include_str!("../../../ui/src/mock/scenarios.json");
-
-fn arg<T: DeserializeOwned>(args: &Value, key: &str) -> T {
-    serde_json::from_value(args[key].clone()).unwrap_or_else(|e| panic!("argument {key}: {e}"))
-}
-
-fn json(value: impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap()
-}
-
-/// One IPC command with its JSON arguments, as the Tauri shell would call it.
-fn call(app: &mut App, cmd: &str, args: &Value) -> Result<Value, CommandError> {
-    let text = |key: &str| arg::<String>(args, key);
-    match cmd {
-        "app_state" => app.app_state().map(json),
-        "init_store" => app
-            .init_store(&text("staffName"), &text("passphrase"))
-            .map(json),
-        "unlock" => app.unlock(&text("passphrase")).map(json),
-        "lock" => {
-            app.lock();
-            Ok(Value::Null)
-        }
-        "set_pin" => app.set_pin(&text("pin")).map(json),
-        "change_passphrase" => app.change_passphrase(&text("passphrase")).map(json),
-        "sync_status" => app.sync_status().map(json),
-        "list_participants" => app.list_participants(None).map(json),
-        "add_participant" => {
-            let new: NewParticipant = serde_json::from_value(args.clone()).unwrap();
-            app.add_participant(&new).map(json)
-        }
-        "score_preview" => app
-            .score_preview(
-                arg::<Instrument>(args, "instrument"),
-                &arg::<Answers>(args, "answers"),
-            )
-            .map(json),
-        other => panic!("the scenario runner does not know the command {other:?}"),
-    }
-}
 
 /// Every key of `expected` is in `actual` with a matching value; numbers within 0.001; a null
 /// also matches an absent key.
@@ -73,21 +32,30 @@ fn matches(expected: &Value, actual: Option<&Value>) -> bool {
 }
 
 #[test]
-fn the_shared_scenarios_hold_for_the_real_app() {
+fn the_shared_scenarios_hold_for_the_real_app_through_the_command_list() {
     let file: Value = serde_json::from_str(SCENARIOS).unwrap();
     let scenarios = file["scenarios"].as_array().unwrap();
     assert!(!scenarios.is_empty());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     for scenario in scenarios {
         let name = scenario["name"].as_str().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let mut app = App::new(
+        let shared = Shared::new(App::new(
             &dir.path().join("data"),
             KdfParams::INSECURE_FAST_FOR_TESTS,
             None,
-        );
+        ));
         for (n, step) in scenario["steps"].as_array().unwrap().iter().enumerate() {
             let cmd = step["cmd"].as_str().unwrap();
-            let result = call(&mut app, cmd, &step["args"]);
+            // As the shell runs it: the command's request decoded by its Rust type.
+            let request = match &step["args"] {
+                Value::Null => Value::Object(Default::default()),
+                args => args.clone(),
+            };
+            let result = runtime.block_on(call_json(&shared, cmd, request));
             let at = format!("{name}, step {} ({cmd})", n + 1);
             match (step.get("error"), result) {
                 (Some(code), Err(error)) => assert_eq!(error.code, *code, "{at}: {error}"),

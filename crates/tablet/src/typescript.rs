@@ -3,6 +3,7 @@
 //! `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript`.
 
 use super::dto::*;
+use super::requests::*;
 use ts_rs::TS;
 
 /// Where the declarations live, relative to the workspace root.
@@ -47,6 +48,25 @@ pub fn declarations() -> String {
         EligibilityCriterion::decl(),
         EligibilityResult::decl(),
         HistoryEntry::decl(),
+        InitStoreRequest::decl(),
+        PassphraseRequest::decl(),
+        SetPinRequest::decl(),
+        EnrollRequest::decl(),
+        ListParticipantsRequest::decl(),
+        UpdateDatesRequest::decl(),
+        ContentPackRequest::decl(),
+        StartSessionRequest::decl(),
+        AnswersRequest::decl(),
+        SessionRequest::decl(),
+        SideEffectTextRequest::decl(),
+        EndSessionRequest::decl(),
+        ScorePreviewRequest::decl(),
+        ClinicianFormRequest::decl(),
+        CorrectionRequest::decl(),
+        ParticipantRequest::decl(),
+        EligibilityRequest::decl(),
+        GradeRequest::decl(),
+        BotoxCountRequest::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/tablet/src/dto.rs by ts-rs. Do not edit: change the Rust\n\
@@ -58,7 +78,45 @@ pub fn declarations() -> String {
         out.push_str(decl.trim());
         out.push('\n');
     }
+    out.push_str(&command_map());
     out
+}
+
+/// The request type's TypeScript name, `null` for a command without one.
+macro_rules! request_ts {
+    () => {
+        String::from("null")
+    };
+    ($request:ty) => {
+        <$request as TS>::name()
+    };
+}
+
+/// `Commands` (name → request and response) and `COMMAND_NAMES`, from `command_list.rs`.
+macro_rules! command_map {
+    ($($name:ident($($request:ty)?) -> $response:ty;)*) => {{
+        let mut map = String::from(
+            "\n/** Every command of crates/tablet/src/command_list.rs: its request (null: it takes none) and its response. */\n\
+             export type Commands = {\n",
+        );
+        $(
+            map.push_str(&format!(
+                "  {}: {{ request: {}; response: {} }};\n",
+                stringify!($name),
+                request_ts!($($request)?),
+                <$response as TS>::name(),
+            ));
+        )*
+        map.push_str("};\n\nexport type CommandName = keyof Commands;\n\n");
+        map.push_str("/** The command names in the order of the list. */\nexport const COMMAND_NAMES = [\n");
+        $( map.push_str(&format!("  '{}',\n", stringify!($name))); )*
+        map.push_str("] as const satisfies readonly CommandName[];\n");
+        map
+    }};
+}
+
+fn command_map() -> String {
+    crate::mimik_commands!(command_map)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ function record() {
 }
 
 describe('typed IPC wrappers', () => {
-  it('call the snake_case commands with camelCase argument objects', async () => {
+  it('call the snake_case commands with one camelCase request object each', async () => {
     const calls = record();
     await ipc.initStore('Anna', 'secret-pass');
     await ipc.enroll('https://study.example', 'CODE');
@@ -35,39 +35,41 @@ describe('typed IPC wrappers', () => {
     await ipc.participantHistory('NT-9');
     await ipc.eligibilityCriteria();
     await ipc.recordEligibility('NT-9', 'baseline', { age_18_64: true, smoking: false });
+    // One request object per command, under `request` (issue 11 point 2).
+    const request = (r: unknown) => ({ request: r });
     expect(calls).toEqual([
-      { cmd: 'init_store', args: { staffName: 'Anna', passphrase: 'secret-pass' } },
-      { cmd: 'enroll', args: { serverUrl: 'https://study.example', code: 'CODE' } },
+      { cmd: 'init_store', args: request({ staffName: 'Anna', passphrase: 'secret-pass' }) },
+      { cmd: 'enroll', args: request({ serverUrl: 'https://study.example', code: 'CODE' }) },
       {
         cmd: 'add_participant',
-        args: { pseudonym: 'NT-9', inclusionDate: '2026-01-01', botoxDates: ['2025-12-01'] },
+        args: request({ pseudonym: 'NT-9', inclusionDate: '2026-01-01', botoxDates: ['2025-12-01'] }),
       },
-      { cmd: 'start_session', args: { participant: 'NT-9', timepoint: 'post_6m', language: 'sv' } },
-      { cmd: 'save_draft', args: { sessionId: 's1', instrument: 'fdi', answers: { q1: 'other_reasons' } } },
-      { cmd: 'submit_questionnaire', args: { sessionId: 's1', instrument: 'face', answers: { q1: 5 } } },
-      { cmd: 'submit_side_effect', args: { sessionId: 's1', text: 'text' } },
-      { cmd: 'end_session', args: { sessionId: 's1', passphrase: 'pin' } },
+      { cmd: 'start_session', args: request({ participant: 'NT-9', timepoint: 'post_6m', language: 'sv' }) },
+      { cmd: 'save_draft', args: request({ sessionId: 's1', instrument: 'fdi', answers: { q1: 'other_reasons' } }) },
+      { cmd: 'submit_questionnaire', args: request({ sessionId: 's1', instrument: 'face', answers: { q1: 5 } }) },
+      { cmd: 'submit_side_effect', args: request({ sessionId: 's1', text: 'text' }) },
+      { cmd: 'end_session', args: request({ sessionId: 's1', passphrase: 'pin' }) },
       {
         cmd: 'submit_clinician_form',
-        args: {
+        args: request({
           participant: 'NT-9',
           timepoint: 'baseline',
           instrument: 'sunnybrook',
           language: 'sv',
           answers: { rest_eye: 0 },
-        },
+        }),
       },
-      { cmd: 'grade_side_effect', args: { sideEffectId: 'se1', grade: 'IIIa', d: true } },
-      { cmd: 'record_botox_count', args: { participant: 'NT-9', timepoint: 'baseline', count: 4 } },
+      { cmd: 'grade_side_effect', args: request({ sideEffectId: 'se1', grade: 'IIIa', d: true }) },
+      { cmd: 'record_botox_count', args: request({ participant: 'NT-9', timepoint: 'baseline', count: 4 }) },
       {
         cmd: 'correct_clinician_form',
-        args: { supersedes: 'sub-1', language: 'sv', answers: { rest_eye: 1 }, reason: 'wrong side' },
+        args: request({ supersedes: 'sub-1', language: 'sv', answers: { rest_eye: 1 }, reason: 'wrong side' }),
       },
-      { cmd: 'participant_history', args: { participant: 'NT-9' } },
+      { cmd: 'participant_history', args: request({ participant: 'NT-9' }) },
       { cmd: 'eligibility_criteria', args: {} },
       {
         cmd: 'record_eligibility',
-        args: { participant: 'NT-9', timepoint: 'baseline', checklist: { age_18_64: true, smoking: false } },
+        args: request({ participant: 'NT-9', timepoint: 'baseline', checklist: { age_18_64: true, smoking: false } }),
       },
     ]);
   });
@@ -76,7 +78,7 @@ describe('typed IPC wrappers', () => {
     const calls = record();
     await ipc.listParticipants();
     await ipc.listParticipants('NT');
-    expect(calls.map((c) => c.args)).toEqual([{}, { query: 'NT' }]);
+    expect(calls.map((c) => c.args)).toEqual([{ request: {} }, { request: { query: 'NT' } }]);
   });
 
   it('reject with the CommandError the backend sent', async () => {

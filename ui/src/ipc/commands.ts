@@ -1,37 +1,24 @@
 // The only module that calls Tauri's `invoke` and `listen`. One typed wrapper per command (and
-// one per event); components import these, never `@tauri-apps/api/core` or `/event`. Argument
-// objects use camelCase keys, which Tauri maps to the snake_case parameters of the Rust commands.
+// one per event); components import these, never `@tauri-apps/api/core` or `/event`. The
+// commands, their request and response types are generated from the one Rust list
+// (crates/tablet/src/command_list.rs → `Commands` in ./generated): `call` accepts only a command
+// of that list with its request type, and each command takes one request object, sent as
+// `{ request }`.
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Answers,
-  AppState,
   ClavienDindoGrade,
   CommandError,
-  ContentPack,
   DatesUpdate,
-  EligibilityCriterion,
-  EligibilityResult,
-  EnrollResult,
-  HistoryEntry,
-  IdResult,
-  InitStoreResult,
   Instrument,
   Language,
   NewParticipant,
-  OpenSession,
-  Participant,
   PatientInstrument,
-  PendingSideEffect,
-  ResumedSession,
-  ScorePreview,
-  Session,
-  SessionDrafts,
-  StaffMember,
-  SubmissionResult,
   SyncSummary,
 } from './types';
+import type { CommandName, Commands } from './generated';
 
 /** Turn whatever a rejected invoke carries into a `CommandError`. */
 export function toCommandError(raw: unknown): CommandError {
@@ -55,85 +42,88 @@ export function isCommandError(value: unknown): value is CommandError {
   );
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** The arguments of `call` for command `K`: its request, or nothing when it takes none. */
+type RequestArgs<K extends CommandName> = Commands[K]['request'] extends null ? [] : [request: Commands[K]['request']];
+
+async function call<K extends CommandName>(cmd: K, ...args: RequestArgs<K>): Promise<Commands[K]['response']> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<Commands[K]['response']>(cmd, args.length ? { request: args[0] } : undefined);
   } catch (raw) {
     throw toCommandError(raw);
   }
 }
 
-export const appState = () => call<AppState>('app_state');
+export const appState = () => call('app_state');
 
 export const initStore = (staffName: string, passphrase: string) =>
-  call<InitStoreResult>('init_store', { staffName, passphrase });
+  call('init_store', { staffName, passphrase });
 
-export const unlock = (passphrase: string) => call<StaffMember>('unlock', { passphrase });
+export const unlock = (passphrase: string) => call('unlock', { passphrase });
 
-export const lock = () => call<null>('lock');
+export const lock = () => call('lock');
 
-export const changePassphrase = (passphrase: string) => call<null>('change_passphrase', { passphrase });
+export const changePassphrase = (passphrase: string) => call('change_passphrase', { passphrase });
 
-export const setPin = (pin: string) => call<null>('set_pin', { pin });
+export const setPin = (pin: string) => call('set_pin', { pin });
 
 export const enroll = (serverUrl: string, code: string) =>
-  call<EnrollResult>('enroll', { serverUrl, code });
+  call('enroll', { serverUrl, code });
 
 export const listParticipants = (query?: string) =>
-  call<Participant[]>('list_participants', query ? { query } : {});
+  call('list_participants', query ? { query } : {});
 
 export const addParticipant = (p: NewParticipant) =>
-  call<Participant>('add_participant', { ...p });
+  call('add_participant', p);
 
 /** Record a surgery date or Botox injections given since registration; the schedule follows. */
 export const updateParticipantDates = (pseudonym: string, update: DatesUpdate) =>
-  call<Participant>('update_participant_dates', { pseudonym, update });
+  call('update_participant_dates', { pseudonym, update });
 
 export const contentPack = (instrument: Instrument, language: Language) =>
-  call<ContentPack>('content_pack', { instrument, language });
+  call('content_pack', { instrument, language });
 
 export const startSession = (participant: string, timepoint: string, language: Language) =>
-  call<Session>('start_session', { participant, timepoint, language });
+  call('start_session', { participant, timepoint, language });
 
 export const saveDraft = (sessionId: string, instrument: PatientInstrument, answers: Answers) =>
-  call<null>('save_draft', { sessionId, instrument, answers });
+  call('save_draft', { sessionId, instrument, answers });
 
 /** Patient sessions still open (interrupted by a lock, a reload or a restart). Staff only. */
-export const openSessions = () => call<OpenSession[]>('open_sessions');
+export const openSessions = () => call('open_sessions');
 
 /** Take an open session up again: the tablet goes back to patient mode for it. Staff only. */
 export const resumeSession = (sessionId: string) =>
-  call<ResumedSession>('resume_session', { sessionId });
+  call('resume_session', { sessionId });
 
 /** The side-effect text typed so far (an empty text removes it). The session in progress only. */
 export const saveSideEffectDraft = (sessionId: string, text: string) =>
-  call<null>('save_side_effect_draft', { sessionId, text });
+  call('save_side_effect_draft', { sessionId, text });
 
 /** The drafts of the session in progress (after `resumeSession`). */
-export const resumeDraft = (sessionId: string) => call<SessionDrafts>('resume_draft', { sessionId });
+export const resumeDraft = (sessionId: string) => call('resume_draft', { sessionId });
 
 export const submitQuestionnaire = (
   sessionId: string,
   instrument: PatientInstrument,
   answers: Answers,
-) => call<SubmissionResult>('submit_questionnaire', { sessionId, instrument, answers });
+) => call('submit_questionnaire', { sessionId, instrument, answers });
 
 export const submitSideEffect = (sessionId: string, text: string) =>
-  call<IdResult>('submit_side_effect', { sessionId, text });
+  call('submit_side_effect', { sessionId, text });
 
 export const endSession = (sessionId: string, passphrase: string) =>
-  call<null>('end_session', { sessionId, passphrase });
+  call('end_session', { sessionId, passphrase });
 
-export const syncStatus = () => call<SyncSummary>('sync_status');
+export const syncStatus = () => call('sync_status');
 
-export const syncNow = () => call<SyncSummary>('sync_now');
+export const syncNow = () => call('sync_now');
 
 export const scorePreview = (instrument: Instrument, answers: Answers) =>
-  call<ScorePreview>('score_preview', { instrument, answers });
+  call('score_preview', { instrument, answers });
 
 /** Save a Sunnybrook filled in with the wording of `language` (the record names that wording). */
 export const submitClinicianForm = (participant: string, timepoint: string, language: Language, answers: Answers) =>
-  call<SubmissionResult>('submit_clinician_form', {
+  call('submit_clinician_form', {
     participant,
     timepoint,
     instrument: 'sunnybrook',
@@ -143,25 +133,25 @@ export const submitClinicianForm = (participant: string, timepoint: string, lang
 
 /** Correct a saved clinician form: a new record naming the one it supersedes, with a reason. */
 export const correctClinicianForm = (supersedes: string, language: Language, answers: Answers, reason: string) =>
-  call<SubmissionResult>('correct_clinician_form', { supersedes, language, answers, reason });
+  call('correct_clinician_form', { supersedes, language, answers, reason });
 
 /** Everything saved for one participant, oldest first, corrections linked both ways. */
 export const participantHistory = (participant: string) =>
-  call<HistoryEntry[]>('participant_history', { participant });
+  call('participant_history', { participant });
 
-export const eligibilityCriteria = () => call<EligibilityCriterion[]>('eligibility_criteria');
+export const eligibilityCriteria = () => call('eligibility_criteria');
 
 /** `checklist[id]` is true when the statement holds for the patient; unanswered ids are left out. */
 export const recordEligibility = (participant: string, timepoint: string, checklist: Record<string, boolean>) =>
-  call<EligibilityResult>('record_eligibility', { participant, timepoint, checklist });
+  call('record_eligibility', { participant, timepoint, checklist });
 
-export const pendingSideEffects = () => call<PendingSideEffect[]>('pending_side_effects');
+export const pendingSideEffects = () => call('pending_side_effects');
 
 export const gradeSideEffect = (sideEffectId: string, grade: ClavienDindoGrade, d: boolean) =>
-  call<IdResult>('grade_side_effect', { sideEffectId, grade, d });
+  call('grade_side_effect', { sideEffectId, grade, d });
 
 export const recordBotoxCount = (participant: string, timepoint: string, count: number) =>
-  call<IdResult>('record_botox_count', { participant, timepoint, count });
+  call('record_botox_count', { participant, timepoint, count });
 
 /** The Tauri event the shell emits when a background sync starts and when it ends. */
 export const SYNC_STATUS_EVENT = 'sync-status';

@@ -460,3 +460,285 @@ supersededBy: string | null,
  * `pending`, `acknowledged` or `quarantined`.
  */
 syncState: string, };
+
+export type InitStoreRequest = { 
+/**
+ * The first staff member's name.
+ */
+staffName: string, 
+/**
+ * Their passphrase (it opens a key slot).
+ */
+passphrase: string, };
+
+export type PassphraseRequest = { 
+/**
+ * The passphrase (or, on a locked screen whose key is held, the PIN).
+ */
+passphrase: string, };
+
+export type SetPinRequest = { 
+/**
+ * 6–12 digits.
+ */
+pin: string, };
+
+export type EnrollRequest = { 
+/**
+ * `https://…`, or `http://` for a loopback address only.
+ */
+serverUrl: string, 
+/**
+ * The one-time code from the study coordinator.
+ */
+code: string, };
+
+export type ListParticipantsRequest = { 
+/**
+ * Part of a pseudonym; absent lists everyone.
+ */
+query?: string, };
+
+export type UpdateDatesRequest = { 
+/**
+ * Whose dates.
+ */
+pseudonym: string, 
+/**
+ * What to set or add.
+ */
+update: DatesUpdate, };
+
+export type ContentPackRequest = { 
+/**
+ * Which instrument.
+ */
+instrument: Instrument, 
+/**
+ * Which wording.
+ */
+language: Language, };
+
+export type StartSessionRequest = { 
+/**
+ * The participant's pseudonym.
+ */
+participant: string, 
+/**
+ * The time point id.
+ */
+timepoint: string, 
+/**
+ * The patient's language.
+ */
+language: Language, };
+
+export type AnswersRequest = { 
+/**
+ * The session.
+ */
+sessionId: string, 
+/**
+ * Which questionnaire.
+ */
+instrument: PatientInstrument, 
+/**
+ * Item id → answer.
+ */
+answers: Answers, };
+
+export type SessionRequest = { 
+/**
+ * The session.
+ */
+sessionId: string, };
+
+export type SideEffectTextRequest = { 
+/**
+ * The session.
+ */
+sessionId: string, 
+/**
+ * The patient's words (never logged).
+ */
+text: string, };
+
+export type EndSessionRequest = { 
+/**
+ * The session.
+ */
+sessionId: string, 
+/**
+ * The staff passphrase or PIN.
+ */
+passphrase: string, };
+
+export type ScorePreviewRequest = { 
+/**
+ * Which instrument.
+ */
+instrument: Instrument, 
+/**
+ * Item id → answer.
+ */
+answers: Answers, };
+
+export type ClinicianFormRequest = { 
+/**
+ * The participant's pseudonym.
+ */
+participant: string, 
+/**
+ * The time point id.
+ */
+timepoint: string, 
+/**
+ * Which form.
+ */
+instrument: Instrument, 
+/**
+ * The wording the form was filled in with.
+ */
+language: Language, 
+/**
+ * Item id → answer.
+ */
+answers: Answers, };
+
+export type CorrectionRequest = { 
+/**
+ * The submission it supersedes.
+ */
+supersedes: string, 
+/**
+ * The wording the form was filled in with.
+ */
+language: Language, 
+/**
+ * The corrected answers, complete.
+ */
+answers: Answers, 
+/**
+ * Why (kept with the record).
+ */
+reason: string, };
+
+export type ParticipantRequest = { 
+/**
+ * The participant's pseudonym.
+ */
+participant: string, };
+
+export type EligibilityRequest = { 
+/**
+ * The participant's pseudonym.
+ */
+participant: string, 
+/**
+ * The time point id.
+ */
+timepoint: string, 
+/**
+ * Criterion id → whether the statement holds; unanswered ids are left out.
+ */
+checklist: { [key in string]?: boolean }, };
+
+export type GradeRequest = { 
+/**
+ * The side-effect submission graded.
+ */
+sideEffectId: string, 
+/**
+ * The grade.
+ */
+grade: ClavienDindoGrade, 
+/**
+ * The "d" suffix: still present at discharge.
+ */
+d: boolean, };
+
+export type BotoxCountRequest = { 
+/**
+ * The participant's pseudonym.
+ */
+participant: string, 
+/**
+ * The time point id.
+ */
+timepoint: string, 
+/**
+ * Injections counted.
+ */
+count: number, };
+
+/** Every command of crates/tablet/src/command_list.rs: its request (null: it takes none) and its response. */
+export type Commands = {
+  app_state: { request: null; response: AppState };
+  init_store: { request: InitStoreRequest; response: InitStoreResult };
+  unlock: { request: PassphraseRequest; response: StaffMember };
+  change_passphrase: { request: PassphraseRequest; response: null };
+  set_pin: { request: SetPinRequest; response: null };
+  lock: { request: null; response: null };
+  enroll: { request: EnrollRequest; response: EnrollResult };
+  list_participants: { request: ListParticipantsRequest; response: Array<Participant> };
+  add_participant: { request: NewParticipant; response: Participant };
+  update_participant_dates: { request: UpdateDatesRequest; response: Participant };
+  content_pack: { request: ContentPackRequest; response: ContentPack };
+  start_session: { request: StartSessionRequest; response: Session };
+  save_draft: { request: AnswersRequest; response: null };
+  open_sessions: { request: null; response: Array<OpenSession> };
+  resume_session: { request: SessionRequest; response: ResumedSession };
+  save_side_effect_draft: { request: SideEffectTextRequest; response: null };
+  resume_draft: { request: SessionRequest; response: SessionDrafts };
+  submit_questionnaire: { request: AnswersRequest; response: SubmissionResult };
+  submit_side_effect: { request: SideEffectTextRequest; response: IdResult };
+  end_session: { request: EndSessionRequest; response: null };
+  sync_status: { request: null; response: SyncSummary };
+  sync_now: { request: null; response: SyncSummary };
+  score_preview: { request: ScorePreviewRequest; response: ScorePreview };
+  submit_clinician_form: { request: ClinicianFormRequest; response: SubmissionResult };
+  correct_clinician_form: { request: CorrectionRequest; response: SubmissionResult };
+  participant_history: { request: ParticipantRequest; response: Array<HistoryEntry> };
+  eligibility_criteria: { request: null; response: Array<EligibilityCriterion> };
+  record_eligibility: { request: EligibilityRequest; response: EligibilityResult };
+  pending_side_effects: { request: null; response: Array<PendingSideEffect> };
+  grade_side_effect: { request: GradeRequest; response: IdResult };
+  record_botox_count: { request: BotoxCountRequest; response: IdResult };
+};
+
+export type CommandName = keyof Commands;
+
+/** The command names in the order of the list. */
+export const COMMAND_NAMES = [
+  'app_state',
+  'init_store',
+  'unlock',
+  'change_passphrase',
+  'set_pin',
+  'lock',
+  'enroll',
+  'list_participants',
+  'add_participant',
+  'update_participant_dates',
+  'content_pack',
+  'start_session',
+  'save_draft',
+  'open_sessions',
+  'resume_session',
+  'save_side_effect_draft',
+  'resume_draft',
+  'submit_questionnaire',
+  'submit_side_effect',
+  'end_session',
+  'sync_status',
+  'sync_now',
+  'score_preview',
+  'submit_clinician_form',
+  'correct_clinician_form',
+  'participant_history',
+  'eligibility_criteria',
+  'record_eligibility',
+  'pending_side_effects',
+  'grade_side_effect',
+  'record_botox_count',
+] as const satisfies readonly CommandName[];

@@ -7,6 +7,7 @@
 // MOCK PASSPHRASE: the seeded staff member `anna.b` unlocks with `mimik-e2e-pass`
 // (MOCK_PASSPHRASE below). In first-run mode the passphrase is whatever setup chose.
 
+import { COMMAND_NAMES, type CommandName } from '../ipc/generated';
 import type {
   AnswerValue,
   Answers,
@@ -378,8 +379,22 @@ export class MockBackend {
   }
 
 
-  /** The Tauri command dispatcher: returns the result or throws a CommandError. */
-  handle(cmd: string, args: Record<string, unknown> = {}): unknown {
+  /**
+   * What `mockIPC` hands over, as the shell receives it: a command name and `{ request }` (see
+   * src/ipc/commands.ts). Unknown commands fail as they would in the shell.
+   */
+  dispatch(cmd: string, args: unknown): unknown {
+    if (!(COMMAND_NAMES as readonly string[]).includes(cmd))
+      fail('unknown_command', `The mock backend has no command ${cmd}`);
+    const request = (args as { request?: Record<string, unknown> } | undefined)?.request ?? {};
+    return this.handle(cmd as CommandName, request);
+  }
+
+  /**
+   * The command dispatcher, one case per command of the generated `CommandName` (the compiler
+   * fails when a command has none): returns the result or throws a CommandError.
+   */
+  handle(cmd: CommandName, args: Record<string, unknown> = {}): unknown {
     switch (cmd) {
       case 'app_state':
         // As in the backend: a UI loading during patient mode gets the lock screen.
@@ -758,8 +773,10 @@ export class MockBackend {
         });
         return { id: sub.id };
       }
-      default:
-        fail('unknown_command', `The mock backend has no command ${cmd}`);
+      default: {
+        const unhandled: never = cmd;
+        fail('unknown_command', `The mock backend has no command ${String(unhandled)}`);
+      }
     }
   }
 

@@ -36,7 +36,7 @@ describe('the shared scenarios hold for the mock backend', () => {
         let result: unknown;
         let code: string | undefined;
         try {
-          result = backend.handle(step.cmd, step.args);
+          result = backend.dispatch(step.cmd, { request: step.args });
         } catch (err) {
           code = (err as { code?: string }).code ?? String(err);
         }

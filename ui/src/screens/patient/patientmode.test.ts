@@ -15,7 +15,7 @@ beforeEach(() => {
   locale.staff = 'en';
   backend = new MockBackend({ now: () => Date.parse('2026-03-01T10:00:00Z') });
   backend.handle('unlock', { passphrase: MOCK_PASSPHRASE });
-  mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>));
+  mockIPC((cmd, args) => backend.dispatch(cmd, args));
 });
 
 afterEach(() => {
@@ -96,15 +96,15 @@ describe('patient mode', () => {
 
   it('after a failed send shows only what is left, and sending again sends exactly that', async () => {
     const session = start('NT-002', 'botox_no_effect');
-    const handle = backend.handle.bind(backend);
+    const dispatch = backend.dispatch.bind(backend);
     let failFdi = true;
     mockIPC((cmd, args) => {
-      const a = (args ?? {}) as Record<string, unknown>;
+      const a = ((args ?? {}) as { request?: Record<string, unknown> }).request ?? {};
       if (cmd === 'submit_questionnaire' && a.instrument === 'fdi' && failFdi) {
         failFdi = false;
         throw { code: 'storage_full', message: 'no space left' };
       }
-      return handle(cmd, a);
+      return dispatch(cmd, args);
     });
     const { target, submitted } = await answerAllAndSend(session);
 

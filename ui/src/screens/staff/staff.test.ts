@@ -27,7 +27,7 @@ beforeEach(() => {
   mockIPC(
     (cmd, args) => {
       calls.push(cmd);
-      return backend.handle(cmd, (args ?? {}) as Record<string, unknown>);
+      return backend.dispatch(cmd, args);
     },
     { shouldMockEvents: true },
   );
