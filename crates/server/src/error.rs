@@ -1,4 +1,4 @@
-//! The library's error type. HTTP handlers map it once, in [`crate::api::ApiError`].
+//! The library's error type. HTTP handlers map it once, in [`crate::problem::ApiError`].
 
 /// What can go wrong below the HTTP boundary.
 #[derive(Debug, thiserror::Error)]

@@ -17,14 +17,20 @@ pub mod api;
 pub mod catalog;
 pub mod error;
 pub mod export;
+pub mod guard;
 pub mod listen;
 pub mod pages;
+pub mod problem;
+pub mod router;
 pub mod secrets;
+pub mod state;
 pub mod storage;
+pub mod throttle;
 pub mod tls;
 
-pub use api::{AppState, router};
 pub use error::{Error, Result};
+pub use router::router;
+pub use state::{AppState, Config};
 pub use storage::{Storage, open};
 pub mod roster;
 

@@ -17,6 +17,7 @@
 //! patient's commands reach only that one session. A UI that (re)loads during patient mode
 //! (`app_state`) gets the lock screen, never a staff screen.
 
+mod answers;
 #[macro_use]
 mod command_list;
 pub mod commands;

@@ -1,13 +1,13 @@
 //! Staff forms: Sunnybrook with its live composite, the eligibility checklist, Clavien-Dindo
 //! grading of side effects awaiting review, and the Botox injection count.
 
+use super::answers::{scores_of, strict_map};
 use super::dto::{
     Answers, ClavienDindoGrade, CriterionKind, EligibilityCriterion, EligibilityResult,
     HistoryEntry, IdResult, Instrument, Language, PendingSideEffect, ScorePreview, Scores,
     SubmissionResult,
 };
 use super::participants::{domain_instrument, pack_for};
-use super::visit::strict_map;
 use super::{App, CommandError, CommandResult};
 use mimik_device::store::{Correction, Questionnaire};
 use mimik_domain::answers::validate;
@@ -296,14 +296,4 @@ fn instrument_of(id: &str) -> Option<Instrument> {
         "sunnybrook" => Some(Instrument::Sunnybrook),
         _ => None,
     }
-}
-
-/// Scores as the UI takes them, from the stored `{"total": 51.0, …}` object.
-pub(super) fn scores_of(values: Option<&Value>) -> Scores {
-    Scores(
-        values
-            .and_then(Value::as_object)
-            .map(|map| map.iter().map(|(k, v)| (k.clone(), v.as_f64())).collect())
-            .unwrap_or_default(),
-    )
 }

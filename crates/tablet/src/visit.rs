@@ -1,16 +1,16 @@
 //! Patient mode: a session for one participant and time point, drafts, submissions, and
 //! leaving the session with a staff PIN.
 
+use super::answers::{scores_of, strict_map};
 use super::dto::{
     Answers, Draft, IdResult, Instrument, Language, OpenSession, PatientInstrument, ResumedSession,
     Session, SessionDrafts, SessionForm, SubmissionResult,
 };
 use super::participants::{domain_instrument, pack_for};
-use super::staff_forms::scores_of;
 use super::{App, CommandError, CommandResult};
 use mimik_device::store::{self, Questionnaire};
 use mimik_domain::MissingMode;
-use mimik_domain::answers::{StrictMap, validate};
+use mimik_domain::answers::validate;
 use mimik_domain::study::Form;
 
 impl App {
@@ -329,18 +329,4 @@ impl From<PatientInstrument> for Instrument {
             PatientInstrument::Saq => Instrument::Saq,
         }
     }
-}
-
-/// The answers as the domain validates them; unanswered (null) items are left out.
-pub(super) fn strict_map(answers: &Answers) -> StrictMap {
-    StrictMap(
-        answers
-            .0
-            .iter()
-            .filter_map(|(item, value)| {
-                let value = serde_json::to_value((*value)?).ok()?;
-                Some((item.clone(), value))
-            })
-            .collect(),
-    )
 }

@@ -2,8 +2,9 @@
 //! bearer token. The server keeps the token's SHA-256 only; the code is used up atomically.
 
 use super::extract::JsonBody;
-use super::{ApiError, AppState};
+use crate::problem::ApiError;
 use crate::secrets::{new_token, normalise_code, sha256_hex};
+use crate::state::AppState;
 use crate::storage::NewDevice;
 use axum::Json;
 use axum::extract::State;

@@ -2,8 +2,9 @@
 //! errors mapped to stable codes, and the device behind a bearer token.
 
 use super::batch::{self, RawBatch};
-use super::{ApiError, AppState};
+use crate::problem::ApiError;
 use crate::secrets::sha256_hex;
+use crate::state::AppState;
 use crate::storage::Device;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};

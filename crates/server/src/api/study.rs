@@ -5,8 +5,9 @@
 //! whose `If-None-Match` names it gets `304 Not Modified` with no body.
 
 use super::extract::AuthedDevice;
-use super::{ApiError, AppState};
+use crate::problem::ApiError;
 use crate::secrets::sha256_hex;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -6,7 +6,8 @@
 //! the whole request.
 
 use super::extract::{AuthedDevice, BatchBody};
-use super::{ApiError, AppState};
+use crate::problem::ApiError;
+use crate::state::AppState;
 use crate::storage::{Device, Incoming};
 use axum::Json;
 use axum::extract::State;

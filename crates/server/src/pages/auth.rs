@@ -1,9 +1,10 @@
 //! Login, logout and the session extractor.
 
 use super::page;
-use super::throttle::MAX_NAME_BYTES;
-use crate::api::{ApiError, AppState};
+use crate::problem::ApiError;
 use crate::secrets::{new_token, sha256_hex, verify_password};
+use crate::state::AppState;
+use crate::throttle::MAX_NAME_BYTES;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, State};

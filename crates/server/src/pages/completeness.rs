@@ -7,8 +7,9 @@
 
 use super::auth::Coordinator;
 use super::page;
-use crate::api::{ApiError, AppState};
 use crate::export::{Parsed, superseded};
+use crate::problem::ApiError;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{Markup, html};

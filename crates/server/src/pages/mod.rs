@@ -4,18 +4,17 @@
 //! Login is a name and an Argon2id password; the session is a random id in an `HttpOnly`,
 //! `SameSite=Strict` cookie (its SHA-256 is stored). Every page but the login page needs it;
 //! state changes (revoke, logout) are POST forms, accepted only from the server's own origin
-//! ([`crate::api::guard`]).
+//! ([`crate::guard`]).
 //! Repeated failed logins for a name, or from one client address, lock it for a while
-//! (`throttle`); `/login` reads at most 4 KiB and refuses over-long names before counting them.
+//! ([`crate::throttle`]); `/login` reads at most 4 KiB and refuses over-long names before counting them.
 
 mod auth;
 mod completeness;
-mod throttle;
 mod views;
 
-pub use throttle::LoginThrottle;
+pub use crate::throttle::LoginThrottle;
 
-use crate::api::AppState;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;

@@ -2,9 +2,10 @@
 
 use super::auth::Coordinator;
 use super::page;
-use crate::api::{ApiError, AppState};
 use crate::export::trust::{future_dated, untrusted_corrections};
 use crate::export::{Format, Parsed, export, natural_key_duplicates};
+use crate::problem::ApiError;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -8,8 +8,8 @@
 //! each at most [`MAX_NAME_BYTES`] (longer names are refused before they are counted). The counts
 //! live in this server process: behind a load balancer each server keeps its own.
 //!
-//! [`Config::login_attempts`]: crate::api::Config::login_attempts
-//! [`Config::login_lockout`]: crate::api::Config::login_lockout
+//! [`Config::login_attempts`]: crate::state::Config::login_attempts
+//! [`Config::login_lockout`]: crate::state::Config::login_lockout
 
 use std::collections::HashMap;
 use std::net::IpAddr;

@@ -11,7 +11,8 @@
 //!   (`/v1/…`) is exempt: it is authorised by a bearer token, which a browser never adds on its
 //!   own.
 
-use super::{ApiError, AppState};
+use crate::problem::ApiError;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
