@@ -14,6 +14,7 @@
 
 mod audit;
 mod clock;
+mod connection;
 mod due;
 mod export;
 mod keystore_slot;
@@ -23,6 +24,7 @@ mod participants;
 mod pins;
 mod rekey;
 mod sessions;
+mod staff;
 mod submissions;
 mod sync_state;
 mod verify;
@@ -35,6 +37,7 @@ pub use participants::{NewParticipant, Participant};
 pub use pins::PIN_KDF;
 pub use rekey::Rekey;
 pub use sessions::{Draft, Session};
+pub use staff::validate_staff_id;
 pub use submissions::{Correction, Questionnaire, Saved, SubmissionRow};
 pub use sync_state::{DeviceIdentity, Outcome, Pending, QuarantinedItem, new_signing_key};
 pub use verify::{Check, VerifyReport};
@@ -46,9 +49,13 @@ use crate::keys::rules;
 use crate::keys::{
     AttemptTime, Attempts, Credentials, DatabaseKey, KdfParams, RecoveryKey, SlotFile,
 };
+use connection::{
+    Encryption, check_not_quarantined, discard_interrupted_init, load_slots, open_connection,
+    pragma, quarantine_on_integrity_failure,
+};
 use mimik_domain::content_pack::ContentPack;
 use mimik_domain::study::Study;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// The database file inside the data directory.
@@ -132,32 +139,6 @@ impl Store {
         }
         store.seal_own_slot(credentials)?;
         Ok(store)
-    }
-
-    /// A format-1 slot that just opened becomes sealed, so that a later re-key reaches it.
-    fn seal_own_slot(&mut self, credentials: &Credentials) -> Result<()> {
-        let mut slots = self.slots.clone();
-        if slots.seal_unsealed(&self.key, credentials, &self.actor)? {
-            slots.save(&self.dir)?;
-            self.slots = slots;
-        }
-        Ok(())
-    }
-
-    /// After a staff slot opened with `secret`: a short secret must be replaced by a passphrase,
-    /// and one shaped like a PIN keeps working as the quick-unlock PIN meanwhile.
-    fn note_slot_secret(&mut self, secret: &str) -> Result<()> {
-        self.weak_secret = !rules::is_strong_passphrase(secret);
-        if self.weak_secret && rules::is_pin_shaped(secret) && !self.has_pin()? {
-            self.set_pin(secret, PIN_KDF)?;
-        }
-        Ok(())
-    }
-
-    /// Whether the unlocking staff member must choose a passphrase before anything else: they
-    /// unlocked with a short secret that still wraps the key in `keyslots.json`.
-    pub fn must_change_passphrase(&self) -> bool {
-        self.weak_secret
     }
 
     /// Open with a key already unwrapped (the app holds it while unlocked; benchmarks).
@@ -303,56 +284,6 @@ impl Store {
         Ok(store)
     }
 
-    /// Check a staff PIN or passphrase while the store is open (leaving patient mode), with the
-    /// same limit on failed attempts as unlocking. Returns the staff id it belongs to.
-    pub fn confirm_staff(&self, secret: &str) -> Result<String> {
-        Ok(self.check_staff_secret(secret)?.0)
-    }
-
-    /// The quick unlock of a running app whose screen was locked: a staff member's PIN, or
-    /// their passphrase, makes them the actor of this store. The key never left memory.
-    pub fn quick_unlock(&mut self, secret: &str) -> Result<String> {
-        let (staff, by_slot) = self.check_staff_secret(secret)?;
-        self.actor.clone_from(&staff);
-        if by_slot {
-            self.note_slot_secret(secret)?;
-        } else {
-            self.weak_secret = false;
-        }
-        Ok(staff)
-    }
-
-    /// Whose PIN or passphrase `secret` is, and whether it opened a key slot (not a PIN), counted
-    /// like an unlock attempt.
-    fn check_staff_secret(&self, secret: &str) -> Result<(String, bool)> {
-        let attempts = Attempts::in_dir(&self.dir);
-        let slots = load_slots(&self.dir)?;
-        attempts.begin(&AttemptTime::now())?;
-        let checked = (|| {
-            if let Some(staff) = self.pin_owner(secret)? {
-                return Ok((staff, false));
-            }
-            let credentials = Credentials::Staff {
-                staff_id: None,
-                passphrase: zeroize::Zeroizing::new(secret.to_owned()),
-            };
-            slots
-                .unlock(&credentials)
-                .map(|(_key, staff)| (staff, true))
-        })();
-        match checked {
-            Ok(found) => {
-                attempts.reset();
-                Ok(found)
-            }
-            Err(e @ Error::WrongPassphrase) => Err(e),
-            Err(e) => {
-                attempts.forget_one();
-                Err(e)
-            }
-        }
-    }
-
     /// Who unlocked the store (a staff id, or `recovery`).
     pub fn actor(&self) -> &str {
         &self.actor
@@ -371,87 +302,6 @@ impl Store {
     /// The content packs loaded.
     pub fn packs(&self) -> &[ContentPack] {
         &self.packs
-    }
-
-    /// Add a staff member with their own passphrase (rewraps the key into a new slot).
-    pub fn add_staff(&mut self, staff_id: &str, passphrase: &str, kdf: KdfParams) -> Result<()> {
-        validate_staff_id(staff_id)?;
-        rules::check_passphrase(passphrase)?;
-        if self.slots.staff_ids().contains(&staff_id) {
-            return Err(Error::Invalid(format!(
-                "staff member {staff_id:?} already exists"
-            )));
-        }
-        let mut slots = self.slots.clone();
-        slots.add_staff(&self.key, staff_id, passphrase, kdf)?;
-        // Database row and audit first, then the slot file: a crash in between leaves a staff
-        // row without a slot (harmless, re-add works), never a slot nobody audited.
-        self.write(|tx, ctx| {
-            tx.execute(
-                "INSERT INTO staff (id, added_at, added_by) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET removed_at = NULL",
-                (staff_id, ctx.moment.utc_text(), ctx.actor),
-            )?;
-            audit::append(tx, ctx, "staff.added", Some(staff_id), None)
-        })?;
-        slots.save(&self.dir)?;
-        self.slots = slots;
-        Ok(())
-    }
-
-    /// Remove a staff member's slot, then re-key so that an old copy of the slot file opens
-    /// nothing; their past actions stay attributed to them. A removal is never held up by a
-    /// re-key that cannot run yet ([`Rekey::Blocked`] says who must unlock first).
-    pub fn remove_staff(&mut self, staff_id: &str, reason: &str) -> Result<Rekey> {
-        let mut slots = self.slots.clone();
-        slots.remove_staff(staff_id)?;
-        // Audit first, then the slot file: a key change is never without its audit row.
-        self.write(|tx, ctx| {
-            tx.execute(
-                "UPDATE staff SET removed_at = ?2 WHERE id = ?1",
-                (staff_id, ctx.moment.utc_text()),
-            )?;
-            Store::delete_pin(tx, staff_id)?;
-            audit::append(tx, ctx, "staff.removed", Some(staff_id), Some(reason))
-        })?;
-        self.save_slots(slots, staff_id)?;
-        self.rekey(&format!("staff member {staff_id} removed"))
-    }
-
-    /// Save changed key slots; if that fails after the audit row was written, say so in the
-    /// audit too (best effort: the disk may be what failed).
-    fn save_slots(&mut self, slots: SlotFile, subject: &str) -> Result<()> {
-        match slots.save(&self.dir) {
-            Ok(()) => {
-                self.slots = slots;
-                Ok(())
-            }
-            Err(error) => {
-                let _ = self.write(|tx, ctx| {
-                    audit::append(tx, ctx, "staff.keyslot_change_failed", Some(subject), None)
-                });
-                Err(error)
-            }
-        }
-    }
-
-    /// Change the unlocking staff member's passphrase: rewraps their slot, never re-encrypts.
-    pub fn change_passphrase(&mut self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
-        rules::check_passphrase(new_passphrase)?;
-        let staff_id = self.actor.clone();
-        if !self.slots.staff_ids().contains(&staff_id.as_str()) {
-            return Err(Error::Invalid(
-                "unlock as the staff member whose passphrase is to change".into(),
-            ));
-        }
-        let mut slots = self.slots.clone();
-        slots.add_staff(&self.key, &staff_id, new_passphrase, kdf)?;
-        slots.save(&self.dir)?;
-        self.slots = slots;
-        self.weak_secret = false;
-        self.write(|tx, ctx| {
-            audit::append(tx, ctx, "staff.passphrase_changed", Some(&staff_id), None)
-        })
     }
 
     /// Run `f` in one IMMEDIATE transaction with the current actor and time; commit or nothing.
@@ -487,123 +337,6 @@ struct Ctx<'a> {
     moment: Moment,
 }
 
-/// Whether the database is encrypted: always, except in the encryption-overhead benchmark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encryption {
-    On,
-    #[cfg_attr(not(feature = "bench-plaintext"), allow(dead_code))]
-    Off,
-}
-
-fn open_connection(
-    db: &Path,
-    key: &DatabaseKey,
-    create: bool,
-    encryption: Encryption,
-) -> Result<Connection> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
-    }
-    initialize_sqlcipher_once();
-    let conn = Connection::open_with_flags(db, flags)?;
-    if create {
-        crate::fsutil::make_private(db).map_err(Error::io("the database file"))?;
-    }
-    // SQLCipher logs decryption failures to stderr by default; we report them ourselves.
-    pragma(&conn, "PRAGMA cipher_log_level = NONE")?;
-    if encryption == Encryption::On {
-        conn.pragma_update(None, "key", &*key.pragma_value())?;
-        // On-disk format, applied at every open before the first read: do not change without a
-        // migration (sqlcipher_export). HMAC-SHA256 instead of SQLCipher's default SHA-512:
-        // ARMv8 tablets and x86 CPUs have SHA-256 instructions, and the HMAC of every page is
-        // most of encryption's cost per save (README, "Measured").
-        pragma(&conn, "PRAGMA cipher_hmac_algorithm = HMAC_SHA256")?;
-    }
-    // The key is only checked when a page is read: read one now. The slot already proved the key
-    // right, so a failure here means the file is damaged, altered or another tablet's.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
-    pragma(&conn, "PRAGMA journal_mode = WAL")?;
-    pragma(&conn, "PRAGMA synchronous = FULL")?;
-    pragma(&conn, "PRAGMA foreign_keys = ON")?;
-    pragma(&conn, "PRAGMA temp_store = MEMORY")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
-}
-
-/// Let SQLCipher finish its process-wide set-up before any connection is keyed. SQLite marks
-/// itself initialised before it runs SQLCipher's part of the set-up, outside its lock, so a
-/// second thread opening its first connection meanwhile skips the wait and its `PRAGMA key` fails
-/// (seen in CI: two app instances unlocking at the same moment). Opening one throwaway in-memory
-/// connection inside a `Once` runs the whole set-up on one thread while every other opener waits.
-fn initialize_sqlcipher_once() {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| {
-        // An error here resurfaces, with its cause, at the caller's own open.
-        let _ = Connection::open_in_memory();
-    });
-}
-
-/// Run a PRAGMA that may answer with a row.
-fn pragma(conn: &Connection, sql: &str) -> Result<()> {
-    let mut stmt = conn.prepare(sql)?;
-    let mut rows = stmt.query([])?;
-    while rows.next()?.is_some() {}
-    Ok(())
-}
-
-fn load_slots(dir: &Path) -> Result<SlotFile> {
-    rekey::finish_interrupted(dir)?;
-    match SlotFile::load(dir)? {
-        Some(slots) if slots.state == StoreState::Initializing => Err(Error::InitInterrupted),
-        Some(slots) => Ok(slots),
-        None if dir.join(DB_FILE).exists() => Err(Error::KeySlots(
-            "keyslots.json is missing next to the database".into(),
-        )),
-        None => Err(Error::NotInitialized(dir.to_path_buf())),
-    }
-}
-
-/// An `init` that was interrupted left a slot file still marked initializing (and perhaps an
-/// empty database): nothing can have been saved in it, and its recovery key may never have been
-/// shown. Remove it so `init` starts over and shows a recovery key that really unlocks.
-fn discard_interrupted_init(dir: &Path) -> Result<()> {
-    match SlotFile::load(dir) {
-        Ok(Some(slots)) if slots.state == StoreState::Initializing => {
-            for name in [
-                DB_FILE,
-                "mimik.db-wal",
-                "mimik.db-shm",
-                crate::keys::slots_file_name(),
-            ] {
-                match std::fs::remove_file(dir.join(name)) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io("an interrupted setup's files")(e)),
-                }
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-fn check_not_quarantined(dir: &Path) -> Result<()> {
-    match std::fs::read_to_string(dir.join(QUARANTINE_FILE)) {
-        Ok(reason) => Err(Error::Quarantined(reason.trim().to_owned())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("the quarantine marker")(e)),
-    }
-}
-
-/// On an integrity failure, leave a marker so that no later write touches the file.
-fn quarantine_on_integrity_failure(dir: &Path, error: Error) -> Error {
-    if let Error::Tampered(reason) = &error {
-        let _ = crate::fsutil::write_atomic(&dir.join(QUARANTINE_FILE), reason.as_bytes());
-    }
-    error
-}
-
 /// Whether a store exists in `dir` and finished its set-up.
 pub fn is_initialized(dir: &Path) -> Result<bool> {
     Ok(SlotFile::load(dir)?.is_some_and(|slots| slots.state == StoreState::Ready))
@@ -612,21 +345,6 @@ pub fn is_initialized(dir: &Path) -> Result<bool> {
 /// Whether the tablet in `dir` has been enrolled; readable while the store is locked.
 pub fn is_enrolled(dir: &Path) -> bool {
     dir.join(ENROLLED_MARKER).exists()
-}
-
-/// Staff ids are short handles (`anna.l`, `nurse-2`), never a patient's anything.
-pub fn validate_staff_id(id: &str) -> Result<()> {
-    let ok = (2..=32).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if ok && id != "recovery" && id != keystore_slot::KEYSTORE_ACTOR {
-        Ok(())
-    } else {
-        Err(Error::Invalid(
-            "a staff id is 2–32 characters of a–z, 0–9, '.', '-' or '_'".into(),
-        ))
-    }
 }
 
 #[cfg(test)]

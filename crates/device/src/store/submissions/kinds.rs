@@ -1,0 +1,179 @@
+//! Saving each kind of submission: questionnaires and clinician forms (with corrections), side
+//! effects, their grades and Botox counts. Each checks what it must, then writes through
+//! [`insert`](super::insert) in one transaction.
+
+use super::{NewSubmission, Questionnaire, Saved, form_of, insert, short};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use mimik_domain::clavien_dindo::Grading;
+use mimik_domain::envelope::Kind;
+use mimik_domain::score;
+use mimik_domain::side_effect::SideEffectText;
+use mimik_domain::study::Form;
+use rusqlite::OptionalExtension;
+use serde_json::json;
+
+impl Store {
+    /// Everything `save_questionnaire` checks before it writes: the participant, that the time
+    /// point collects this form, that a content pack is loaded for the language, and that the
+    /// session (if any) is open for the same participant and time point. Lets a batch import
+    /// refuse a file before saving any of it.
+    pub fn check_questionnaire(&self, q: &Questionnaire) -> Result<String> {
+        let instrument = q.answers.instrument();
+        self.check_form(&q.participant, &q.timepoint, form_of(instrument))?;
+        if let Some(session) = &q.session_id {
+            self.check_session(session, &q.participant, &q.timepoint)?;
+        }
+        let pack = self
+            .packs
+            .iter()
+            .find(|p| p.instrument == instrument && p.language == q.language)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "no {} content pack in language {:?} is loaded; the study must supply it",
+                    instrument,
+                    short(&q.language)
+                ))
+            })?;
+        Ok(pack.sha256.clone())
+    }
+
+    /// Validate, score and save a questionnaire (patient) or clinician form (Sunnybrook).
+    pub fn save_questionnaire(&mut self, q: &Questionnaire) -> Result<Saved> {
+        let instrument = q.answers.instrument();
+        let pack_sha = self.check_questionnaire(q)?;
+        let scores = score(&q.answers, q.missing);
+        let answers = q.answers.to_json();
+        let scores_json = scores.values_json();
+        let content = json!({
+            "instrument": instrument.id(),
+            "algorithm": instrument.algorithm(),
+            "content_pack_sha256": pack_sha,
+            "language": q.language,
+            "missing": q.missing.to_string(),
+            "answers": answers,
+            "scores": scores_json,
+            "notes": scores.notes_json(),
+        });
+        let kind = if instrument.is_patient_reported() {
+            Kind::Questionnaire
+        } else {
+            Kind::ClinicianForm
+        };
+        self.write(|tx, ctx| {
+            insert(
+                tx,
+                ctx,
+                NewSubmission {
+                    kind,
+                    participant: &q.participant,
+                    timepoint: Some(&q.timepoint),
+                    instrument: Some(instrument),
+                    content_pack_sha256: Some(pack_sha.clone()),
+                    language: Some(&q.language),
+                    answers: Some(answers.clone()),
+                    scores: Some(scores_json.clone()),
+                    refers_to: None,
+                    session_id: q.session_id.as_deref(),
+                    correction: q.correction.as_ref(),
+                    content,
+                    action: if q.correction.is_some() {
+                        "submission.corrected"
+                    } else {
+                        "submission.saved"
+                    },
+                },
+            )
+        })
+    }
+
+    /// Save a patient's free-text side effect; it awaits a clinician's grade.
+    pub fn save_side_effect(
+        &mut self,
+        participant: &str,
+        timepoint: &str,
+        text: &str,
+        session_id: Option<&str>,
+    ) -> Result<Saved> {
+        let text = SideEffectText::new(text).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.check_form(participant, timepoint, Form::SideEffects)?;
+        if let Some(session) = session_id {
+            self.check_session(session, participant, timepoint)?;
+        }
+        let content = json!({ "text": text.as_str() });
+        let record = NewSubmission {
+            session_id,
+            ..NewSubmission::record(
+                Kind::SideEffect,
+                participant,
+                Some(timepoint),
+                content,
+                "side_effect.saved",
+            )
+        };
+        self.write(|tx, ctx| {
+            if let Some(session) = session_id {
+                // Sent: the text's draft goes in the same transaction.
+                tx.execute(
+                    "DELETE FROM drafts WHERE session_id = ?1 AND instrument = 'side_effects'",
+                    [session],
+                )?;
+            }
+            insert(tx, ctx, record)
+        })
+    }
+
+    /// Grade a side effect (Clavien-Dindo). A later grade of the same side effect supersedes.
+    pub fn grade_side_effect(&mut self, side_effect_id: &str, grading: Grading) -> Result<Saved> {
+        let found: Option<(String, Option<String>)> = self.read(|c| {
+            Ok(c.query_row(
+                "SELECT participant, timepoint FROM submissions WHERE id = ?1 AND kind = 'side_effect'",
+                [side_effect_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })?;
+        let (participant, timepoint) =
+            found.ok_or_else(|| Error::UnknownSubmission(short(side_effect_id)))?;
+        let content = json!({
+            "side_effect_id": side_effect_id,
+            "grade": grading.grade().as_str(),
+            "present_at_discharge": grading.present_at_discharge(),
+        });
+        let record = NewSubmission {
+            refers_to: Some(side_effect_id),
+            ..NewSubmission::record(
+                Kind::SideEffectGrade,
+                &participant,
+                timepoint.as_deref(),
+                content,
+                "side_effect.graded",
+            )
+        };
+        self.write(|tx, ctx| insert(tx, ctx, record))
+    }
+
+    /// Record the number of Botox injections (staff form).
+    pub fn save_botox_count(
+        &mut self,
+        participant: &str,
+        timepoint: &str,
+        count: u32,
+    ) -> Result<Saved> {
+        if count > 200 {
+            return Err(Error::Invalid(
+                "a Botox injection count above 200 is not plausible".into(),
+            ));
+        }
+        self.check_form(participant, timepoint, Form::BotoxCount)?;
+        let content = json!({ "count": count });
+        let record = NewSubmission::record(
+            Kind::BotoxCount,
+            participant,
+            Some(timepoint),
+            content,
+            "botox_count.saved",
+        );
+        self.write(|tx, ctx| insert(tx, ctx, record))
+    }
+}
