@@ -6,7 +6,7 @@
 
 use crate::dto::*;
 use crate::requests::*;
-use crate::{CommandResult, Shared};
+use crate::{CommandResult, ErrorCode, Shared};
 
 pub async fn app_state(s: &Shared) -> CommandResult<AppState> {
     s.app().await.app_state()
@@ -230,10 +230,10 @@ macro_rules! json_dispatch {
                 $(stringify!($name) => {
                     let response = $name(s, $(decode::<$request>(name, request)?)?).await?;
                     serde_json::to_value(response)
-                        .map_err(|e| crate::CommandError::new("internal", e.to_string()))
+                        .map_err(|e| crate::CommandError::new(ErrorCode::Internal, e.to_string()))
                 })*
                 other => Err(crate::CommandError::new(
-                    "unknown_command",
+                    ErrorCode::UnknownCommand,
                     format!("there is no command {other}"),
                 )),
             }

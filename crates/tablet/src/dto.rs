@@ -437,19 +437,6 @@ impl ClavienDindoGrade {
     }
 }
 
-/// Every failed command rejects with this.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct CommandError {
-    /// Stable machine-readable code (`wrong_passphrase`, `invalid_input`, `locked`, …).
-    pub code: String,
-    /// What happened and what to do, in English; never patient data.
-    pub message: String,
-    /// Structured details (e.g. the list of invalid answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional, type = "unknown")]
-    pub details: Option<serde_json::Value>,
-}
-
 /// Whether a criterion must hold or must be absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

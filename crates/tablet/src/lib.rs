@@ -30,7 +30,7 @@ mod sync;
 pub mod typescript;
 mod visit;
 
-pub use error::CommandError;
+pub use error::{CommandError, ErrorCode};
 /// The key-derivation cost the shell picks at start-up (production or a test's fast one).
 pub use mimik_device::KdfParams;
 pub use sync::{SAVE_DEBOUNCE, SYNC_INTERVAL, Shared, Timing};
@@ -200,7 +200,7 @@ impl App {
                 if self.wrong_secrets >= MAX_WRONG_PINS {
                     self.forget_key();
                     return Err(CommandError::new(
-                        "passphrase_needed",
+                        ErrorCode::PassphraseNeeded,
                         "too many wrong PINs: the tablet locked and forgot its key; enter your passphrase",
                     ));
                 }
@@ -294,7 +294,7 @@ impl App {
     fn staff_only(&self) -> CommandResult<()> {
         match self.patient_session {
             Some(_) => Err(CommandError::new(
-                "locked",
+                ErrorCode::Locked,
                 "a patient session is in progress; a staff passphrase or PIN ends it",
             )),
             None => Ok(()),
@@ -319,7 +319,7 @@ impl App {
             Ok(())
         } else {
             Err(CommandError::new(
-                "session_ended",
+                ErrorCode::SessionEnded,
                 "this session is not the one in progress on the tablet",
             ))
         }

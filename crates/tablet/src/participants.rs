@@ -4,7 +4,7 @@ use super::dto::{
     AnswerValue, ContentItem, ContentOption, ContentPack, DatesUpdate, Instrument, Language,
     NewParticipant, Participant, SpecialAnswer, TimepointState, TimepointStatus,
 };
-use super::{App, CommandError, CommandResult};
+use super::{App, CommandError, CommandResult, ErrorCode};
 use chrono::NaiveDate;
 use mimik_device::store::{self, Store};
 use mimik_domain::answers::{Answer, SpecialAnswer as DomainSpecial};
@@ -71,7 +71,7 @@ impl App {
         let changes_surgery = surgery.is_some_and(|d| current.surgery_date != Some(d));
         let adds_botox = botox.iter().any(|d| !current.botox_dates.contains(d));
         if !changes_surgery && !adds_botox {
-            return Err(CommandError::new("no_changes", "no date changes"));
+            return Err(CommandError::new(ErrorCode::NoChanges, "no date changes"));
         }
         store.update_participant_dates(pseudonym, surgery, &botox)?;
         participant_view(store, pseudonym)
@@ -129,7 +129,7 @@ pub(super) fn pack_for(
     };
     find(language.code()).or_else(|| find("en")).ok_or_else(|| {
         CommandError::new(
-            "not_found",
+            ErrorCode::NotFound,
             format!("no content pack for {} is loaded", wanted.id()),
         )
     })

@@ -58,7 +58,7 @@ fn the_shared_scenarios_hold_for_the_real_app_through_the_command_list() {
             let result = runtime.block_on(call_json(&shared, cmd, request));
             let at = format!("{name}, step {} ({cmd})", n + 1);
             match (step.get("error"), result) {
-                (Some(code), Err(error)) => assert_eq!(error.code, *code, "{at}: {error}"),
+                (Some(code), Err(error)) => assert_eq!(error.code.as_str(), code, "{at}: {error}"),
                 (Some(code), Ok(value)) => panic!("{at}: expected {code}, got {value}"),
                 (None, Err(error)) => panic!("{at}: {error}"),
                 (None, Ok(value)) => assert!(

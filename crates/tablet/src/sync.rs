@@ -2,7 +2,7 @@
 //! runs on a second connection to the store, so the screens never wait for the network.
 
 use super::dto::{EnrollResult, SyncSummary};
-use super::{App, CommandError, CommandResult};
+use super::{App, CommandError, CommandResult, ErrorCode};
 use mimik_device::Error;
 use mimik_device::store::{self, Store};
 use mimik_device::sync::Backoff;
@@ -60,7 +60,7 @@ impl Shared {
             Err(Error::Server {
                 status, message, ..
             }) if (400..500).contains(&status) => Err(CommandError::new(
-                "enrollment_failed",
+                ErrorCode::EnrollmentFailed,
                 format!("the server refused the enrollment: {message}"),
             )),
             Err(e) => Err(e.into()),

@@ -3,6 +3,7 @@
 //! `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript`.
 
 use super::dto::*;
+use super::error::{CommandError, ErrorCode};
 use super::requests::*;
 use ts_rs::TS;
 
@@ -12,6 +13,7 @@ pub const GENERATED_FILE: &str = "ui/src/ipc/generated.ts";
 /// Every declaration, in a stable order, as one module.
 pub fn declarations() -> String {
     let decls = [
+        ErrorCode::decl(),
         CommandError::decl(),
         Language::decl(),
         StaffMember::decl(),
@@ -79,6 +81,12 @@ pub fn declarations() -> String {
         out.push('\n');
     }
     out.push_str(&command_map());
+    out.push_str("\n/** Every error code, in the order of the catalogue (crates/tablet/src/error.rs). */\n");
+    out.push_str("export const ERROR_CODES = [\n");
+    for code in ErrorCode::ALL {
+        out.push_str(&format!("  '{code}',\n"));
+    }
+    out.push_str("] as const satisfies readonly ErrorCode[];\n");
     out
 }
 

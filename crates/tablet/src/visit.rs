@@ -7,7 +7,7 @@ use super::dto::{
     Session, SessionDrafts, SessionForm, SubmissionResult,
 };
 use super::participants::{domain_instrument, pack_for};
-use super::{App, CommandError, CommandResult};
+use super::{App, CommandError, CommandResult, ErrorCode};
 use mimik_device::store::{self, Questionnaire};
 use mimik_domain::MissingMode;
 use mimik_domain::answers::validate;
@@ -36,7 +36,7 @@ impl App {
             .any(|s| s.participant == participant && s.timepoint == timepoint);
         if interrupted {
             return Err(CommandError::new(
-                "session_open",
+                ErrorCode::SessionOpen,
                 "an interrupted session for this participant and time point is still open: resume or end it first",
             ));
         }
@@ -44,7 +44,7 @@ impl App {
         let forms = not_saved(&planned, saved.iter().map(|(form, _)| form.as_str()));
         if forms.is_empty() {
             return Err(CommandError::new(
-                "already_submitted",
+                ErrorCode::AlreadySubmitted,
                 format!("everything the patient answers at {timepoint} is already saved"),
             ));
         }
@@ -135,7 +135,7 @@ impl App {
         self.patient_only(session_id)?;
         let store = self.store()?;
         open_session(store, session_id)?;
-        let unreadable = || CommandError::new("internal", "a saved draft cannot be read");
+        let unreadable = || CommandError::new(ErrorCode::Internal, "a saved draft cannot be read");
         let mut drafts = SessionDrafts {
             answers: Vec::new(),
             side_effects: None,
@@ -184,7 +184,7 @@ impl App {
         let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
         if saved.iter().any(|(f, _)| f == form.id()) {
             return Err(CommandError::new(
-                "already_submitted",
+                ErrorCode::AlreadySubmitted,
                 format!(
                     "{} was already submitted for this participant at {}",
                     form.id(),
@@ -301,7 +301,7 @@ fn open_session(store: &store::Store, session_id: &str) -> CommandResult<store::
         Ok(session)
     } else {
         Err(CommandError::new(
-            "session_ended",
+            ErrorCode::SessionEnded,
             "this session has ended; start a new one",
         ))
     }

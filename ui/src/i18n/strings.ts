@@ -48,6 +48,8 @@ export const en = {
     'A passphrase needs at least 10 characters and not only digits: a copy of the tablet could be guessed against. Use a PIN only for the quick unlock.',
   'error.passphrase_change_required': 'Choose a passphrase of at least 10 characters (not only digits) before going on.',
   'error.passphrase_needed': 'Enter your passphrase: a PIN only unlocks a tablet that was locked while running.',
+  'error.unknown_command': 'This version of the app does not know that action. Restart the app; if it happens again, tell the study coordinator.',
+  'error.unknown': 'Something went wrong: {message}',
 
   'setup.title': 'Set up this tablet',
   'setup.intro': 'Create the encrypted store and the first staff account. This is done once.',
@@ -389,6 +391,8 @@ export const sv: Table = {
     'En lösenfras behöver minst 10 tecken och inte bara siffror: en kopia av surfplattan kan annars gissas mot. Använd PIN-kod bara för snabbupplåsning.',
   'error.passphrase_change_required': 'Välj en lösenfras på minst 10 tecken (inte bara siffror) innan du fortsätter.',
   'error.passphrase_needed': 'Ange din lösenfras: en PIN-kod låser bara upp en surfplatta som låstes medan den var igång.',
+  'error.unknown_command': 'Den här versionen av appen känner inte till den åtgärden. Starta om appen; om det händer igen, kontakta studiekoordinatorn.',
+  'error.unknown': 'Något gick fel: {message}',
 
   'setup.title': 'Konfigurera surfplattan',
   'setup.intro': 'Skapa det krypterade lagret och det första personalkontot. Detta görs en gång.',

@@ -1,11 +1,13 @@
 // Generated from crates/tablet/src/dto.rs by ts-rs. Do not edit: change the Rust
 // types, then run `MIMIK_WRITE_TS=1 cargo test -p mimik-tablet --lib typescript`.
 
+export type ErrorCode = "not_initialized" | "already_initialized" | "wrong_passphrase" | "locked_out" | "weak_passphrase" | "passphrase_change_required" | "passphrase_needed" | "invalid_input" | "duplicate_participant" | "not_found" | "not_enrolled" | "enrollment_failed" | "device_revoked" | "network" | "server_error" | "storage_full" | "integrity" | "store_unusable" | "internal" | "locked" | "no_changes" | "already_submitted" | "session_ended" | "session_open" | "unknown_command" | "unknown";
+
 export type CommandError = { 
 /**
- * Stable machine-readable code (`wrong_passphrase`, `invalid_input`, `locked`, …).
+ * Stable machine-readable code.
  */
-code: string, 
+code: ErrorCode, 
 /**
  * What happened and what to do, in English; never patient data.
  */
@@ -742,3 +744,33 @@ export const COMMAND_NAMES = [
   'grade_side_effect',
   'record_botox_count',
 ] as const satisfies readonly CommandName[];
+
+/** Every error code, in the order of the catalogue (crates/tablet/src/error.rs). */
+export const ERROR_CODES = [
+  'not_initialized',
+  'already_initialized',
+  'wrong_passphrase',
+  'locked_out',
+  'weak_passphrase',
+  'passphrase_change_required',
+  'passphrase_needed',
+  'invalid_input',
+  'duplicate_participant',
+  'not_found',
+  'not_enrolled',
+  'enrollment_failed',
+  'device_revoked',
+  'network',
+  'server_error',
+  'storage_full',
+  'integrity',
+  'store_unusable',
+  'internal',
+  'locked',
+  'no_changes',
+  'already_submitted',
+  'session_ended',
+  'session_open',
+  'unknown_command',
+  'unknown',
+] as const satisfies readonly ErrorCode[];

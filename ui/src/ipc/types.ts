@@ -8,6 +8,7 @@ export type {
   AppState,
   ClavienDindoGrade,
   CommandError,
+  ErrorCode,
   ContentItem,
   ContentOption,
   ContentPack,

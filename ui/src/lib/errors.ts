@@ -3,7 +3,7 @@
 // (e.g. `locked_out`'s `retryAfterS`) fill the translated message's placeholders.
 
 import { isCommandError, toCommandError } from '../ipc/commands';
-import type { Language } from '../ipc/types';
+import type { ErrorCode, Language } from '../ipc/types';
 import { t, type MessageKey } from '../i18n/index.svelte';
 import { placeholders, tables } from '../i18n/translate';
 
@@ -16,6 +16,11 @@ function scalarDetails(details: unknown): Record<string, string | number> {
   }
   return out;
 }
+
+/** Every code of the Rust catalogue has a message: a code without one fails to compile here. */
+type ErrorKey = `error.${ErrorCode}`;
+const everyCodeHasAMessage: ErrorKey extends MessageKey ? true : never = true;
+void everyCodeHasAMessage;
 
 export function errorText(err: unknown, lang?: Language): string {
   const e = isCommandError(err) ? err : toCommandError(err);

@@ -7,7 +7,7 @@
 // MOCK PASSPHRASE: the seeded staff member `anna.b` unlocks with `mimik-e2e-pass`
 // (MOCK_PASSPHRASE below). In first-run mode the passphrase is whatever setup chose.
 
-import { COMMAND_NAMES, type CommandName } from '../ipc/generated';
+import { COMMAND_NAMES, type CommandName, type ErrorCode } from '../ipc/generated';
 import type {
   AnswerValue,
   Answers,
@@ -72,7 +72,7 @@ interface StoredSideEffect extends PendingSideEffect {
   d?: boolean;
 }
 
-function fail(code: string, message: string, details?: unknown): never {
+function fail(code: ErrorCode, message: string, details?: unknown): never {
   const err: CommandError = { code, message };
   if (details !== undefined) err.details = details;
   throw err;
