@@ -2,6 +2,7 @@
 //! data (answers, free text); pseudonyms, ids and staff ids are fine.
 
 use mimik_domain::Issue;
+use mimik_domain::problem::ProblemCode;
 use std::path::PathBuf;
 
 /// `Result` with [`Error`].
@@ -128,21 +129,21 @@ pub enum Error {
     #[error("could not reach the server: {0}")]
     Network(String),
     /// The server answered with an error.
-    #[error("the server answered {status} {code}: {message}")]
+    #[error("the server answered {status} {}: {message}", code_text(.code.as_ref()))]
     Server {
         /// HTTP status.
         status: u16,
-        /// Stable error code.
-        code: String,
+        /// Its code, when the answer had the documented error shape.
+        code: Option<ProblemCode>,
         /// Its message.
         message: String,
     },
     /// The server (or a proxy in front of it) refused a request as too large (HTTP 413), with
     /// the server's limits when it said them.
-    #[error("the server refused the batch as too large ({code})")]
+    #[error("the server refused the batch as too large ({})", code_text(.code.as_ref()))]
     TooLarge {
-        /// `body_too_large`, `batch_too_large`, or `unknown` from a proxy.
-        code: String,
+        /// `body_too_large` or `batch_too_large`; `None` from a proxy without the error shape.
+        code: Option<ProblemCode>,
         /// The limits from the answer's details.
         limits: Option<mimik_domain::protocol::Limits>,
     },
@@ -197,4 +198,9 @@ impl From<rusqlite_migration::Error> for Error {
             other => Error::Migration(other.to_string()),
         }
     }
+}
+
+/// A server code for a message, or what stands in for a missing one.
+pub(crate) fn code_text(code: Option<&ProblemCode>) -> &str {
+    code.map_or("without an error code", ProblemCode::as_str)
 }

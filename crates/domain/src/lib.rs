@@ -21,6 +21,7 @@ pub mod canonical;
 pub mod clavien_dindo;
 pub mod content_pack;
 pub mod envelope;
+pub mod problem;
 pub mod protocol;
 pub mod side_effect;
 pub mod study;

@@ -5,6 +5,7 @@
 use crate::answers::{StrictMap, validate};
 use crate::envelope::{Body, Envelope, EnvelopeError, Kind};
 use crate::instrument::Instrument;
+pub use crate::problem::ProblemCode;
 use crate::scoring::{MissingMode, score};
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -126,8 +127,8 @@ pub struct BatchResponse {
 /// Every error body: a stable code, a message for a person, details for a program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
-    /// Stable code (`bad_signature`, `hash_mismatch`, …).
-    pub code: String,
+    /// Stable code, from the catalogue of [`ProblemCode`].
+    pub code: ProblemCode,
     /// What happened and what to do.
     pub message: String,
     /// Anything structured (issues, limits).
@@ -137,9 +138,9 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error with no details.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ProblemCode, message: impl Into<String>) -> Self {
         ApiError {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             details: Value::Null,
         }

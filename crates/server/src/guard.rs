@@ -14,9 +14,10 @@
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use mimik_domain::problem::ProblemCode;
 
 /// The pages' Content-Security-Policy.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
@@ -52,8 +53,7 @@ pub async fn same_origin_only(
     if !safe && !device_api && !from_own_origin(request.headers(), &state) {
         tracing::warn!(path = ?request.uri().path(), "cross-origin request refused");
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "cross_origin_request",
+            ProblemCode::CrossOriginRequest,
             "this request did not come from the server's own pages: open the page again and retry",
         ));
     }

@@ -81,7 +81,9 @@ pub fn declarations() -> String {
         out.push('\n');
     }
     out.push_str(&command_map());
-    out.push_str("\n/** Every error code, in the order of the catalogue (crates/tablet/src/error.rs). */\n");
+    out.push_str(
+        "\n/** Every error code, in the order of the catalogue (crates/tablet/src/error.rs). */\n",
+    );
     out.push_str("export const ERROR_CODES = [\n");
     for code in ErrorCode::ALL {
         out.push_str(&format!("  '{code}',\n"));

@@ -1,6 +1,7 @@
 //! The HTTP half of sync: three requests of protocol v1, with every answer checked.
 
 use crate::error::{Error, Result};
+use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol::{
     ApiError, BatchRequest, BatchResponse, EnrollRequest, EnrollResponse, StudyResponse,
 };
@@ -124,23 +125,25 @@ async fn parse<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
     }
     let error: Option<ApiError> = serde_json::from_slice(&bytes).ok();
     match (status, error) {
-        (StatusCode::FORBIDDEN, Some(e)) if e.code == "device_revoked" => Err(Error::DeviceRevoked),
+        (StatusCode::FORBIDDEN, Some(e)) if e.code == ProblemCode::DeviceRevoked => {
+            Err(Error::DeviceRevoked)
+        }
         (StatusCode::UNAUTHORIZED, _) => Err(Error::Unauthorized),
         // Any 413, even a proxy's without our error shape, means "send less" (NL-8).
         (StatusCode::PAYLOAD_TOO_LARGE, e) => Err(Error::TooLarge {
             limits: e
                 .as_ref()
                 .and_then(|e| serde_json::from_value(e.details.clone()).ok()),
-            code: e.map_or_else(|| "unknown".to_owned(), |e| e.code),
+            code: e.map(|e| e.code),
         }),
         (status, Some(e)) => Err(Error::Server {
             status: status.as_u16(),
-            code: e.code,
+            code: Some(e.code),
             message: e.message,
         }),
         (status, None) => Err(Error::Server {
             status: status.as_u16(),
-            code: "unknown".into(),
+            code: None,
             message: "the server's error answer is not in the documented form".into(),
         }),
     }

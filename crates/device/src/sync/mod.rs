@@ -222,7 +222,10 @@ async fn send_pending(
                     remember_limits(store, &known)?;
                 }
                 if count == 1 {
-                    let why = format!("the server refused it as too large even alone ({code})");
+                    let why = format!(
+                        "the server refused it as too large even alone ({})",
+                        crate::error::code_text(code.as_ref())
+                    );
                     quarantine_alone(store, identity, seqs[0], why, summary)?;
                     after = seqs[0];
                 }

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::storage::NewDevice;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol::{EnrollRequest, EnrollResponse};
 
 /// Enroll a device.
@@ -18,8 +18,7 @@ pub async fn enroll(
 ) -> Result<Json<EnrollResponse>, ApiError> {
     if !is_public_key(&request.public_key) {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_public_key",
+            ProblemCode::InvalidPublicKey,
             "public_key must be a 32-byte Ed25519 public key in lower-case hex",
         ));
     }
@@ -41,8 +40,7 @@ pub async fn enroll(
         .await?
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::FORBIDDEN,
-                "invalid_enrollment_code",
+            ProblemCode::InvalidEnrollmentCode,
                 "the enrollment code is unknown, already used or expired: ask the coordinator for a new one",
             )
         })?;

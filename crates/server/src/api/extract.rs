@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use mimik_domain::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 
 /// A JSON body: 413 `body_too_large` over the limit, 400 `malformed_json` with serde's message.
@@ -55,8 +56,7 @@ async fn body_bytes(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
             ApiError::body_too_large(state.config.limits)
         } else {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
+                ProblemCode::UnreadableBody,
                 "the request body could not be read: retry",
             )
         }

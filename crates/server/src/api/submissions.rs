@@ -11,8 +11,8 @@ use crate::state::AppState;
 use crate::storage::{Device, Incoming};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use mimik_domain::envelope::{Envelope, EnvelopeError, Kind};
+use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol::{
     self, BatchResponse, ItemStatus, Receipt, RecheckError, recheck, verify_signature,
 };
@@ -37,8 +37,7 @@ pub async fn submit(
             .await
             .map_err(|_| {
                 ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ProblemCode::Internal,
                     "the batch could not be checked; nothing was stored, send it again",
                 )
             })?;
@@ -66,7 +65,7 @@ pub async fn submit(
         .await?;
     for ((index, item), outcome) in accepted.into_iter().zip(stored.outcomes) {
         let reason = outcome.conflict_reason.map(|code| {
-            tracing::warn!(device_id = %device.id, submission_id = %item.id, code, "conflict kept for review");
+            tracing::warn!(device_id = %device.id, submission_id = %item.id, code = %code, "conflict kept for review");
             conflict_reason(code)
         });
         if let Some(slot) = receipts.get_mut(index) {
@@ -86,8 +85,8 @@ pub async fn submit(
     }))
 }
 
-fn conflict_reason(code: &str) -> protocol::ApiError {
-    let message = if code == "device_seq_taken" {
+fn conflict_reason(code: ProblemCode) -> protocol::ApiError {
+    let message = if code == ProblemCode::DeviceSeqTaken {
         "another submission already holds this device_seq: kept for review, the stored one is unchanged"
     } else {
         "a different body is stored under this id: kept for review, the stored one is unchanged"
@@ -142,21 +141,30 @@ pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked
     let envelope: Envelope = serde_json::from_str(raw.get()).map_err(|e| {
         (
             raw_id(raw),
-            protocol::ApiError::new("bad_envelope", format!("the envelope is not valid: {e}")),
+            protocol::ApiError::new(
+                ProblemCode::BadEnvelope,
+                format!("the envelope is not valid: {e}"),
+            ),
         )
     })?;
     let id = envelope.id.to_string();
-    let reject = |code: &str, message: String| (id.clone(), protocol::ApiError::new(code, message));
+    let reject =
+        |code: ProblemCode, message: String| (id.clone(), protocol::ApiError::new(code, message));
     if envelope.device_id != device.id {
         return Err(reject(
-            "device_mismatch",
+            ProblemCode::DeviceMismatch,
             "the envelope names another device than the token's".into(),
         ));
     }
     let device_seq = i64::try_from(envelope.device_seq)
         .ok()
         .filter(|seq| *seq >= 1)
-        .ok_or_else(|| reject("bad_device_seq", "device_seq must be 1 or more".into()))?;
+        .ok_or_else(|| {
+            reject(
+                ProblemCode::BadDeviceSeq,
+                "device_seq must be 1 or more".into(),
+            )
+        })?;
     let body = envelope
         .check_body()
         .map_err(|e| reject(envelope_code(&e), e.to_string()))?;
@@ -164,9 +172,9 @@ pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked
         .map_err(|e| reject(envelope_code(&e), e.to_string()))?;
     recheck(&body).map_err(|e| {
         let code = match e {
-            RecheckError::Invalid(_) => "invalid_content",
-            RecheckError::UnknownAlgorithm(_) => "unknown_algorithm",
-            RecheckError::ScoreMismatch(_) => "score_mismatch",
+            RecheckError::Invalid(_) => ProblemCode::InvalidContent,
+            RecheckError::UnknownAlgorithm(_) => ProblemCode::UnknownAlgorithm,
+            RecheckError::ScoreMismatch(_) => ProblemCode::ScoreMismatch,
         };
         reject(code, e.to_string())
     })?;
@@ -175,7 +183,7 @@ pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked
         .parse(&body.participant)
         .map_err(|_| {
             reject(
-                "bad_pseudonym",
+                ProblemCode::BadPseudonym,
                 format!(
                     "the participant is not a pseudonym of the form {}",
                     study.pseudonym_pattern
@@ -186,7 +194,7 @@ pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked
         && study.timepoint(tp).is_none()
     {
         return Err(reject(
-            "unknown_timepoint",
+            ProblemCode::UnknownTimepoint,
             "the time point is not in the study protocol".into(),
         ));
     }
@@ -233,15 +241,15 @@ fn raw_id(raw: &RawValue) -> String {
 }
 
 /// The stable receipt code of an envelope error.
-fn envelope_code(error: &EnvelopeError) -> &'static str {
+fn envelope_code(error: &EnvelopeError) -> ProblemCode {
     match error {
-        EnvelopeError::BadId => "bad_id",
-        EnvelopeError::IdNotV7 => "id_not_v7",
-        EnvelopeError::HashMismatch => "hash_mismatch",
-        EnvelopeError::BadBody(_) | EnvelopeError::Encoding(_) => "bad_body",
-        EnvelopeError::KindMismatch => "kind_mismatch",
-        EnvelopeError::UnsupportedVersion(_) => "unsupported_version",
-        EnvelopeError::NotCanonical => "not_canonical",
-        EnvelopeError::BadSignature => "bad_signature",
+        EnvelopeError::BadId => ProblemCode::BadId,
+        EnvelopeError::IdNotV7 => ProblemCode::IdNotV7,
+        EnvelopeError::HashMismatch => ProblemCode::HashMismatch,
+        EnvelopeError::BadBody(_) | EnvelopeError::Encoding(_) => ProblemCode::BadBody,
+        EnvelopeError::KindMismatch => ProblemCode::KindMismatch,
+        EnvelopeError::UnsupportedVersion(_) => ProblemCode::UnsupportedVersion,
+        EnvelopeError::NotCanonical => ProblemCode::NotCanonical,
+        EnvelopeError::BadSignature => ProblemCode::BadSignature,
     }
 }

@@ -17,6 +17,7 @@ pub use gaps::gaps_from_boundaries;
 
 use crate::error::{Error, Result};
 use async_trait::async_trait;
+use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol::{ItemStatus, SeqGap};
 use std::path::Path;
 use std::sync::Arc;
@@ -119,7 +120,7 @@ pub struct Outcome {
     /// The hash the server holds for this id, if any.
     pub stored_sha256: Option<String>,
     /// For conflicts: `same_id_other_body` or `device_seq_taken`.
-    pub conflict_reason: Option<&'static str>,
+    pub conflict_reason: Option<ProblemCode>,
 }
 
 /// A batch's result: one outcome per item, in order, and the device's gaps after the commit.

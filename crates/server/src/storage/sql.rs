@@ -180,10 +180,10 @@ macro_rules! impl_storage {
                             .await?;
                     let (status, stored_sha256, reason) = match stored {
                         Some((hash,)) if hash == item.body_sha256 => (ItemStatus::Duplicate, Some(hash), None),
-                        Some((hash,)) => (ItemStatus::Conflict, Some(hash), Some("same_id_other_body")),
-                        None => (ItemStatus::Conflict, None, Some("device_seq_taken")),
+                        Some((hash,)) => (ItemStatus::Conflict, Some(hash), Some(mimik_domain::problem::ProblemCode::SameIdOtherBody)),
+                        None => (ItemStatus::Conflict, None, Some(mimik_domain::problem::ProblemCode::DeviceSeqTaken)),
                     };
-                    if let Some(reason) = reason {
+                    if let Some(reason) = &reason {
                         sqlx::query(
                             "INSERT INTO conflicts (submission_id, device_id, device_seq, kind, reason, \
                              stored_sha256, received_sha256, body, signature, received_at) \
@@ -193,7 +193,7 @@ macro_rules! impl_storage {
                         .bind(device_id)
                         .bind(item.device_seq)
                         .bind(&item.kind)
-                        .bind(reason)
+                        .bind(reason.as_str())
                         .bind(&stored_sha256)
                         .bind(&item.body_sha256)
                         .bind(&item.body)

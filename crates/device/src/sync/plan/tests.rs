@@ -24,7 +24,7 @@ fn receipt(p: &Pending, status: ItemStatus, sha: Option<&str>) -> Receipt {
         status,
         body_sha256: sha.map(str::to_owned),
         reason: matches!(status, ItemStatus::Rejected | ItemStatus::Conflict)
-            .then(|| ApiError::new("score_mismatch", "differs")),
+            .then(|| ApiError::new(mimik_domain::problem::ProblemCode::ScoreMismatch, "differs")),
     }
 }
 
