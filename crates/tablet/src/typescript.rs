@@ -89,6 +89,11 @@ pub fn declarations() -> String {
         out.push_str(&format!("  '{code}',\n"));
     }
     out.push_str("] as const satisfies readonly ErrorCode[];\n");
+    out.push_str(&format!(
+        "\n/** The longest side-effect text: Unicode scalar values after NFC (mimik_domain::side_effect::MAX_CHARS). */\n\
+         export const SIDE_EFFECT_MAX_CHARS = {};\n",
+        mimik_domain::side_effect::MAX_CHARS
+    ));
     out
 }
 

@@ -774,3 +774,6 @@ export const ERROR_CODES = [
   'unknown_command',
   'unknown',
 ] as const satisfies readonly ErrorCode[];
+
+/** The longest side-effect text: Unicode scalar values after NFC (mimik_domain::side_effect::MAX_CHARS). */
+export const SIDE_EFFECT_MAX_CHARS = 4000;

@@ -6,6 +6,8 @@ import {
   labelFor,
   missingRows,
   normalizeSideEffect,
+  sideEffectLength,
+  SIDE_EFFECT_MAX_CHARS,
   progress,
   reviewRows,
   type Packs,
@@ -88,5 +90,21 @@ describe('answers sent on submit', () => {
   it('normalises side-effect text to NFC and trims it', () => {
     const decomposed = '  Sva\u0308llning  ';
     expect(normalizeSideEffect(decomposed)).toBe('Svällning');
+  });
+});
+
+describe('the side-effect length', () => {
+  it('is the domain rule: 4,000 scalar values after NFC, never the smaller UTF-16 count', () => {
+    // Issue 11 point 3: the UI allowed 2,000 UTF-16 units while the domain takes 4,000
+    // characters; a smaller UI limit would refuse text the server accepts, a larger one would
+    // queue bodies the server refuses.
+    expect(SIDE_EFFECT_MAX_CHARS).toBe(4000);
+    const emoji = '😀'.repeat(SIDE_EFFECT_MAX_CHARS); // 8,000 UTF-16 units, 4,000 scalar values
+    expect(emoji.length).toBe(8000);
+    expect(sideEffectLength(emoji)).toBe(SIDE_EFFECT_MAX_CHARS);
+    expect(sideEffectLength(emoji + '😀')).toBe(SIDE_EFFECT_MAX_CHARS + 1);
+    // A decomposed å (a + combining ring) is one character once normalised, as in Rust.
+    expect(sideEffectLength('a\u030a')).toBe(1);
+    expect(sideEffectLength('  ont  ')).toBe(3);
   });
 });

@@ -133,9 +133,20 @@ export function answeredCount(answers: Answers | undefined): number {
   return Object.values(answers ?? {}).filter(isAnswered).length;
 }
 
-/** Maximum length of the free-text side-effects answer (characters after NFC). */
-export const SIDE_EFFECT_MAX_CHARS = 2000;
+/**
+ * The one rule for the side-effect text's length, the domain's (issue 11 point 3): at most
+ * SIDE_EFFECT_MAX_CHARS Unicode scalar values after NFC, generated from Rust. Counted in scalar
+ * values, not UTF-16 units, so an emoji counts once here as it does on the tablet and server.
+ */
+export { SIDE_EFFECT_MAX_CHARS } from '../ipc/generated';
 
 export function normalizeSideEffect(text: string): string {
   return text.normalize('NFC').trim();
+}
+
+/** The length the domain checks: Unicode scalar values of the normalised text. */
+export function sideEffectLength(text: string): number {
+  let n = 0;
+  for (const _ of normalizeSideEffect(text)) n++;
+  return n;
 }

@@ -7,7 +7,7 @@
 // MOCK PASSPHRASE: the seeded staff member `anna.b` unlocks with `mimik-e2e-pass`
 // (MOCK_PASSPHRASE below). In first-run mode the passphrase is whatever setup chose.
 
-import { COMMAND_NAMES, type CommandName, type ErrorCode } from '../ipc/generated';
+import { COMMAND_NAMES, SIDE_EFFECT_MAX_CHARS, type CommandName, type ErrorCode } from '../ipc/generated';
 import type {
   AnswerValue,
   Answers,
@@ -624,7 +624,8 @@ export class MockBackend {
         const s = this.liveSession(args.sessionId);
         const text = String(args.text ?? '').normalize('NFC');
         if (!text.trim()) fail('invalid_input', 'text is empty');
-        if (text.length > 2000) fail('invalid_input', 'text is longer than 2000 characters');
+        if ([...text].length > SIDE_EFFECT_MAX_CHARS)
+          fail('invalid_input', `text is longer than ${SIDE_EFFECT_MAX_CHARS} characters`);
         const sub = this.record({
           kind: 'side_effect',
           participant: s.session.participant,
