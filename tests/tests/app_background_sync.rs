@@ -102,6 +102,7 @@ async fn until(rig: &Rig, what: &str, done: impl Fn(&SyncSummary) -> bool) -> Sy
     }
 }
 
+// NL-8: once the network is up the queue drains by itself.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_background_loop_sends_a_save_without_sync_now_and_drains_once_the_network_is_back() {
     let rig = rig().await;

@@ -94,6 +94,7 @@ fn a_visit_syncs_once_and_a_second_sync_sends_nothing() {
     assert_eq!(tablet.status()["acknowledged"], 5);
 }
 
+// NL-1, NL-2 and NL-8: a cut connection neither loses nor duplicates, and nothing is acknowledged without a receipt.
 #[test]
 fn a_connection_cut_at_any_byte_of_the_batch_loses_and_duplicates_nothing() {
     let (_root, server, proxy, tablet) = setup(40);
@@ -121,6 +122,7 @@ fn a_connection_cut_at_any_byte_of_the_batch_loses_and_duplicates_nothing() {
     reconcile(&tablet, &server);
 }
 
+// NL-2 and NL-8.
 #[test]
 fn a_reply_lost_after_the_server_committed_is_resent_and_counted_as_duplicate() {
     let (_root, server, proxy, tablet) = setup(10);
@@ -193,6 +195,7 @@ fn the_server_sigkilled_mid_sync_and_restarted_loses_nothing() {
     reconcile(&tablet, &server);
 }
 
+// NL-2.
 #[test]
 fn the_same_queue_synced_twice_at_once_is_stored_once() {
     let (_root, server, _proxy, tablet) = setup(300);
@@ -211,6 +214,7 @@ fn the_same_queue_synced_twice_at_once_is_stored_once() {
     reconcile(&tablet, &server);
 }
 
+// NL-1: revocation loses nothing queued.
 #[test]
 fn a_revoked_device_keeps_its_queue_and_says_it_must_re_enroll() {
     let (_root, server, proxy, tablet) = setup(2);
@@ -304,6 +308,7 @@ fn copy_database(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+// NL-1 and NL-3: the gaps a restored server reports are filled from the tablet.
 #[test]
 fn a_server_restored_from_an_older_backup_gets_back_what_it_lost_from_the_tablet() {
     let (root, mut server, proxy, tablet) = setup(3);
@@ -370,6 +375,7 @@ fn server_with_limit(root: &tempfile::TempDir, max_request_bytes: u32) -> (Serve
     (server, tablet)
 }
 
+// NL-9: oversized batches split.
 #[test]
 fn a_queue_larger_than_one_request_drains_in_batches_that_fit_the_server_limit() {
     // NL-8: 40 side effects of 16 KB each are 640 KB; this server takes 256 KiB per request.
@@ -386,6 +392,7 @@ fn a_queue_larger_than_one_request_drains_in_batches_that_fit_the_server_limit()
     reconcile(&tablet, &server);
 }
 
+// NL-9: an envelope that can never fit is quarantined and blocks nothing.
 #[test]
 fn an_envelope_too_large_for_the_server_is_quarantined_and_the_rest_still_syncs() {
     // 4,000 four-byte characters are more than this server's 16 KiB per request.
@@ -438,6 +445,7 @@ fn a_revoked_device_with_nothing_to_send_still_learns_it_is_revoked() {
     assert_eq!(tablet.status()["revoked"], true);
 }
 
+// NL-9.
 #[test]
 fn a_tablet_adapts_when_the_server_lowers_its_limits_after_enrollment() {
     let root = tempfile::tempdir().unwrap();

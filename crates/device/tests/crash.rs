@@ -76,6 +76,7 @@ fn assert_whole(dir: &Path, expected: &BTreeSet<String>) {
     );
 }
 
+// NL-1 and NL-7: a save reported done survives any kill, and the store still verifies.
 #[test]
 fn saves_survive_200_random_sigkills_with_every_printed_id_present() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,6 +164,7 @@ fn delay_within(rng: &mut Rng, length: Duration) -> Duration {
 /// At least this many of the 60 kills must land inside the operation, or the test proved nothing.
 const MIN_KILLS_INSIDE: usize = 12;
 
+// NL-7: a kill during set-up leaves a store that verifies, or nothing.
 #[test]
 fn init_killed_midway_leaves_a_working_store_or_remains_init_can_start_over() {
     let mut rng = Rng::from_time();
@@ -219,6 +221,7 @@ fn init_killed_midway_leaves_a_working_store_or_remains_init_can_start_over() {
     );
 }
 
+// NL-7: a kill during a key-slot change leaves one working key.
 #[test]
 fn a_passphrase_change_killed_midway_leaves_exactly_the_old_or_the_new_passphrase() {
     let length = time_the_operation(|| {

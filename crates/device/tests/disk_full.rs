@@ -34,6 +34,7 @@ impl Drop for Tmpfs {
     }
 }
 
+// NL-1 and NL-7: a full disk refuses the new save and keeps every earlier one.
 #[test]
 fn a_full_disk_is_a_clear_error_and_loses_nothing_saved_before() {
     let mount = tempfile::tempdir().unwrap();

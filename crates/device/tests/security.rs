@@ -234,6 +234,7 @@ fn flip(path: &Path, offset: usize) -> Vec<u8> {
     bytes
 }
 
+// NL-7: damage is found by the integrity checks, never read as data.
 #[test]
 fn a_flipped_byte_in_the_salt_is_detected_and_the_store_quarantined() {
     let dir = tempfile::tempdir().unwrap();
@@ -244,6 +245,7 @@ fn a_flipped_byte_in_the_salt_is_detected_and_the_store_quarantined() {
     assert_quarantined_and_kept(dir.path(), &tampered);
 }
 
+// NL-7.
 #[test]
 fn a_flipped_byte_in_a_data_page_is_detected_by_verify_and_the_store_quarantined() {
     let dir = tempfile::tempdir().unwrap();
@@ -296,6 +298,7 @@ fn store_with_a_live_wal(dir: &Path) {
     child.wait().unwrap();
 }
 
+// NL-7: after a crash the store passes integrity_check and cipher_integrity_check.
 #[test]
 fn an_untouched_wal_left_by_a_crash_replays_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
@@ -305,6 +308,7 @@ fn an_untouched_wal_left_by_a_crash_replays_and_verifies() {
     assert!(store.verify().unwrap().ok);
 }
 
+// NL-7.
 #[test]
 fn a_flipped_byte_in_the_wal_is_detected_before_sqlite_drops_frames() {
     let dir = tempfile::tempdir().unwrap();

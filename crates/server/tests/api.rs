@@ -87,6 +87,7 @@ async fn malformed_json_is_a_400_with_serdes_message(backend: Backend) {
     assert_error(&invalid_utf8, StatusCode::BAD_REQUEST, "malformed_json");
 }
 
+// NL-9: the 413 carries the limits, so the tablet can split its batch.
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_body_too_large() {
     let (app, _state, tablet, _dir) = enrolled().await;
@@ -133,6 +134,7 @@ async fn a_batch_of_millions_of_tiny_values_is_counted_while_parsing_and_refused
     assert!(state.storage.submissions().await.unwrap().is_empty());
 }
 
+// NL-9: tablets learn the limits before they send.
 #[tokio::test]
 async fn the_study_answer_advertises_the_server_limits() {
     let (app, _state, tablet, _dir) = enrolled().await;
@@ -152,6 +154,7 @@ async fn the_study_answer_advertises_the_server_limits() {
     );
 }
 
+// NL-9.
 #[tokio::test]
 async fn a_batch_over_the_item_limit_is_a_413_batch_too_large_and_stores_nothing() {
     let (app, state, tablet, _dir) = enrolled().await;
@@ -185,6 +188,7 @@ async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes_on_postgres() {
     }
 }
 
+// NL-4 and NL-9: an altered envelope is refused alone; the rest of the batch is stored.
 async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes(backend: Backend) {
     let (app, state, mut tablet, _dir) = enrolled_on(backend).await;
     let good = form("NT-002", "post_12m", Instrument::Saq, 2, 0);

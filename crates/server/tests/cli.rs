@@ -104,6 +104,7 @@ fn revoking_an_unknown_device_fails_with_a_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no device"));
 }
 
+// NL-5: exports are byte-identical when repeated.
 #[test]
 fn exports_of_an_empty_server_are_headers_only_and_repeat_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();

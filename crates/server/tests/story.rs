@@ -269,6 +269,7 @@ async fn the_story_holds_on_postgres() {
     }
 }
 
+// NL-2: one row per id however many times it arrives at once.
 /// The same batch sent eight times at once: each id stored exactly once, every other answer a
 /// duplicate, nothing fails (RELIABILITY.md: "the same id concurrently").
 async fn concurrent_retries(backend: Backend) {
