@@ -145,6 +145,8 @@ async fn corrections_out_of_scope_supersede_nothing(backend: Backend) {
         "{}",
         page.text()
     );
+    // Closed before the process can exit under it (see `Storage::close`: exit 139).
+    storage.close().await;
 }
 
 #[tokio::test]
@@ -217,6 +219,8 @@ async fn a_future_date_never_wins(backend: Backend) {
         "{}",
         page.text()
     );
+    // Closed before the process can exit under it (see `Storage::close`: exit 139).
+    storage.close().await;
 }
 
 #[tokio::test]
