@@ -4,7 +4,7 @@
 //! `cargo test -p mimik-tests` works on its own, not only inside `cargo test --workspace`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
@@ -66,4 +66,24 @@ pub fn run_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
     let output = child.wait_with_output().expect("the binary finishes");
     let _ = writer.join();
     output
+}
+
+/// Every `.rs` file under `dir`, skipping build output (`target`) and `node_modules`; for the
+/// tests that read the sources (module structure, invariant citations).
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("readable source folder") {
+            let path = entry.expect("readable folder entry").path();
+            if path.is_dir() {
+                if !path.ends_with("target") && !path.ends_with("node_modules") {
+                    walk(&path, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
 }

@@ -4,7 +4,7 @@
 //! unknowingly. This checks that every invariant that applies today is cited by some test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use mimik_tests::workspace_root;
+use mimik_tests::{rust_files, workspace_root};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,19 +15,6 @@ const INVARIANTS: &[&str] = &[
     "NL-1", "NL-2", "NL-3", "NL-4", "NL-5", "NL-6", "NL-7", "NL-8", "NL-9",
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            if !path.ends_with("target") && !path.ends_with("node_modules") {
-                rust_files(&path, out);
-            }
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The test code of a file: all of it for a test file, else what follows `#[cfg(test)]`.
 fn test_code(root: &Path, file: &Path) -> String {
     let rel = file
@@ -36,10 +23,8 @@ fn test_code(root: &Path, file: &Path) -> String {
         .to_string_lossy()
         .into_owned();
     let text = std::fs::read_to_string(file).unwrap();
-    let whole_file_is_tests = rel.starts_with("tests/tests/")
-        || rel.contains("/tests/")
-        || rel.ends_with("/tests.rs")
-        || rel.contains("/fuzz/");
+    let whole_file_is_tests =
+        rel.contains("/tests/") || rel.ends_with("/tests.rs") || rel.contains("/fuzz/");
     if whole_file_is_tests {
         text
     } else {
@@ -53,10 +38,10 @@ fn test_code(root: &Path, file: &Path) -> String {
 /// Where each invariant is cited: NL-1 must not count as a citation of NL-10.
 fn citations() -> BTreeMap<String, Vec<String>> {
     let root = workspace_root();
-    let mut files = Vec::new();
-    for dir in ["crates", "tests", "src-tauri/src"] {
-        rust_files(&root.join(dir), &mut files);
-    }
+    let files: Vec<PathBuf> = ["crates", "tests", "src-tauri/src"]
+        .iter()
+        .flat_map(|dir| rust_files(&root.join(dir)))
+        .collect();
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for file in files {
         let code = test_code(&root, &file);

@@ -5,22 +5,11 @@
 //! Test modules (after `#[cfg(test)]`) and comments are left out.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use mimik_tests::workspace_root;
+use mimik_tests::{rust_files, workspace_root};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
-
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// Every identifier that follows `prefix` (`crate::` or `super::`) in `code`.
 fn targets(code: &str, prefix: &str) -> Vec<String> {
@@ -44,8 +33,7 @@ fn targets(code: &str, prefix: &str) -> Vec<String> {
 
 /// The import graph between the top-level modules of the crate whose sources are in `src`.
 fn module_graph(src: &Path) -> Graph {
-    let mut files = Vec::new();
-    rust_files(src, &mut files);
+    let files = rust_files(src);
     let mut graph = Graph::new();
     for file in files {
         let rel = file.strip_prefix(src).unwrap().with_extension("");
@@ -179,9 +167,7 @@ fn no_module_is_longer_than_about_400_lines_tests_aside() {
     let root = workspace_root();
     let mut too_long = BTreeMap::new();
     for dir in ["crates", "src-tauri/src", "tests/src"] {
-        let mut files = Vec::new();
-        rust_files(&root.join(dir), &mut files);
-        for file in files {
+        for file in rust_files(&root.join(dir)) {
             let rel = file
                 .strip_prefix(&root)
                 .unwrap()

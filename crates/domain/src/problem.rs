@@ -117,12 +117,6 @@ impl std::fmt::Display for ProblemCode {
     }
 }
 
-impl PartialEq<&str> for ProblemCode {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
