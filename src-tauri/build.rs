@@ -5,12 +5,7 @@
 // The one list of commands (see the file): only its names are used here.
 include!("../crates/tablet/src/command_list.rs");
 
-macro_rules! names {
-    ($($name:ident($($request:ty)?) -> $response:ty;)*) => {
-        &[$(stringify!($name)),*]
-    };
-}
-const COMMANDS: &[&str] = mimik_commands!(names);
+const COMMANDS: &[&str] = mimik_commands!(mimik_command_names);
 
 fn main() {
     println!("cargo:rerun-if-changed=../crates/tablet/src/command_list.rs");

@@ -47,3 +47,12 @@ macro_rules! mimik_commands {
         }
     };
 }
+
+/// The callback for the names alone: `mimik_commands!(mimik_command_names)` is the list's names
+/// as a `&[&str]`, in order (build.rs's permissions, `mimik_tablet::commands::NAMES`).
+#[macro_export]
+macro_rules! mimik_command_names {
+    ($($name:ident($($request:ty)?) -> $response:ty;)*) => {
+        &[$(stringify!($name)),*]
+    };
+}

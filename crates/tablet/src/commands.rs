@@ -1,8 +1,8 @@
 //! One function per command of `command_list.rs`, in its order: each takes the shared state and
 //! the command's request and calls one method of [`App`](crate::App) or [`Shared`]. The shell's
 //! Tauri commands are generated from the list and call these, so the compiler checks that the
-//! list, these signatures and the shell agree; the `signatures` module below checks it without
-//! the shell. [`call_json`] runs a command by name, as the shell would.
+//! list, these signatures and the shell agree; [`call_json`], which runs a command by name as the
+//! shell would, checks it without the shell.
 
 use crate::dto::*;
 use crate::requests::*;
@@ -176,35 +176,8 @@ pub async fn record_botox_count(s: &Shared, r: BotoxCountRequest) -> CommandResu
         .record_botox_count(&r.participant, &r.timepoint, r.count)
 }
 
-/// The names in the list, in its order (the shell's permissions and the tests use them).
-macro_rules! names {
-    ($($name:ident($($request:ty)?) -> $response:ty;)*) => {
-        &[$(stringify!($name)),*]
-    };
-}
-
 /// Every command's name, in the order of `command_list.rs`.
-pub const NAMES: &[&str] = crate::mimik_commands!(names);
-
-/// A compile-time check that each function above takes the list's request and returns the
-/// list's response: a disagreement is a type error here, before the shell is built.
-macro_rules! check_signatures {
-    ($($name:ident($($request:ty)?) -> $response:ty;)*) => {
-        #[allow(dead_code, clippy::manual_async_fn)]
-        mod signatures {
-            use super::*;
-            $(
-                fn $name<'a>(
-                    s: &'a Shared,
-                    $(r: $request)?
-                ) -> impl std::future::Future<Output = CommandResult<$response>> + 'a {
-                    super::$name(s, $({ let r: $request = r; r })?)
-                }
-            )*
-        }
-    };
-}
-crate::mimik_commands!(check_signatures);
+pub const NAMES: &[&str] = crate::mimik_commands!(mimik_command_names);
 
 /// Decode a request as the shell does (camelCase keys, unknown keys refused).
 fn decode<T: serde::de::DeserializeOwned>(
@@ -228,7 +201,10 @@ macro_rules! json_dispatch {
         ) -> CommandResult<serde_json::Value> {
             match name {
                 $(stringify!($name) => {
-                    let response = $name(s, $(decode::<$request>(name, request)?)?).await?;
+                    // Typed as the list says: a function above that takes or returns anything
+                    // else is a type error here, before the shell is built.
+                    let response: $response =
+                        $name(s, $(decode::<$request>(name, request)?)?).await?;
                     serde_json::to_value(response)
                         .map_err(|e| crate::CommandError::new(ErrorCode::Internal, e.to_string()))
                 })*
