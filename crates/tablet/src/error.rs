@@ -23,11 +23,10 @@ pub struct CommandError {
 
 macro_rules! error_codes {
     ($($(#[$doc:meta])* $variant:ident = $code:literal: $meaning:literal,)*) => {
-        /// The stable code of a failed command. Serialised as its snake_case name.
+        /// The stable code of a failed command. Serialised as its catalogue name.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $($(#[$doc])* $variant,)*
+            $($(#[$doc])* #[serde(rename = $code)] $variant,)*
         }
 
         impl ErrorCode {

@@ -20,16 +20,16 @@ import type {
 } from './types';
 import { ERROR_CODES, type CommandName, type Commands, type ErrorCode } from './generated';
 
-/** A code of the Rust catalogue, or `unknown` for anything else. */
-function asErrorCode(code: unknown): ErrorCode {
-  return (ERROR_CODES as readonly unknown[]).includes(code) ? (code as ErrorCode) : 'unknown';
+/** Whether `code` is in the Rust catalogue. */
+function isErrorCode(code: unknown): code is ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(code);
 }
 
 /** Turn whatever a rejected invoke carries into a `CommandError`. */
 export function toCommandError(raw: unknown): CommandError {
   if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
     const r = raw as { code: unknown; message: unknown; details?: unknown };
-    const err: CommandError = { code: asErrorCode(r.code), message: String(r.message) };
+    const err: CommandError = { code: isErrorCode(r.code) ? r.code : 'unknown', message: String(r.message) };
     if (r.details !== undefined) err.details = r.details;
     return err;
   }
@@ -42,7 +42,7 @@ export function isCommandError(value: unknown): value is CommandError {
   return (
     !!value &&
     typeof value === 'object' &&
-    (ERROR_CODES as readonly unknown[]).includes((value as CommandError).code) &&
+    isErrorCode((value as CommandError).code) &&
     typeof (value as CommandError).message === 'string'
   );
 }

@@ -146,7 +146,5 @@ export function normalizeSideEffect(text: string): string {
 
 /** The length the domain checks: Unicode scalar values of the normalised text. */
 export function sideEffectLength(text: string): number {
-  let n = 0;
-  for (const _ of normalizeSideEffect(text)) n++;
-  return n;
+  return [...normalizeSideEffect(text)].length;
 }
