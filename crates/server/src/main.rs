@@ -2,9 +2,9 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use mimik_server::api::{AppState, Config};
 use mimik_server::export::Format;
 use mimik_server::secrets::hash_password;
+use mimik_server::{AppState, Config};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -177,7 +177,7 @@ async fn execute(
         } => {
             let public_origin = public_url
                 .as_deref()
-                .map(mimik_server::api::guard::origin_of)
+                .map(mimik_server::guard::origin_of)
                 .transpose()
                 .map_err(anyhow::Error::msg)
                 .context("--public-url")?;

@@ -9,7 +9,7 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use mimik_domain::Instrument;
 use mimik_domain::protocol::{MAX_BATCH_ITEMS, MAX_REQUEST_BYTES};
-use mimik_server::api::{AppState, Config};
+use mimik_server::{AppState, Config};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -124,7 +124,7 @@ async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_p
             .unwrap();
     }
     let lockout = std::time::Duration::from_secs(3);
-    let config = mimik_server::api::Config {
+    let config = mimik_server::Config {
         login_attempts: 3,
         login_lockout: lockout,
         ..Default::default()
@@ -175,7 +175,7 @@ async fn strict_login_app() -> (axum::Router, Option<tempfile::TempDir>) {
         .add_user("coord", &hash, &mimik_server::now())
         .await
         .unwrap();
-    let config = mimik_server::api::Config {
+    let config = mimik_server::Config {
         login_attempts: 1,
         login_lockout: std::time::Duration::from_secs(600),
         ..Default::default()
@@ -394,7 +394,7 @@ async fn every_answer_carries_the_security_headers_and_pages_use_only_the_served
         };
         assert_eq!(
             header(header::CONTENT_SECURITY_POLICY).as_deref(),
-            Some(mimik_server::api::guard::CONTENT_SECURITY_POLICY),
+            Some(mimik_server::guard::CONTENT_SECURITY_POLICY),
             "{path}"
         );
         assert_eq!(

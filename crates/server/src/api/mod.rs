@@ -7,7 +7,3 @@ pub mod enroll;
 pub mod extract;
 pub mod study;
 pub mod submissions;
-
-pub use crate::guard;
-pub use crate::problem::ApiError;
-pub use crate::state::{AppState, Config};
