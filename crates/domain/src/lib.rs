@@ -17,6 +17,7 @@ pub mod scoring;
 pub use answers::{Answer, AnswersError, Issue, Problem, ValidatedAnswers, parse_answers_json};
 pub use instrument::Instrument;
 pub use scoring::{MissingMode, Scores, score};
+pub mod bundle;
 pub mod canonical;
 pub mod clavien_dindo;
 pub mod content_pack;

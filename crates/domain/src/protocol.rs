@@ -59,6 +59,10 @@ pub struct EnrollResponse {
     /// The server's request limits (`None` from a server that does not say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
+    /// The public key that signs the study's bundles, lower-case hex: the tablet pins it
+    /// (`None` from servers older than bundles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_public_key: Option<String>,
 }
 
 /// `POST /v1/submissions` (with `Authorization: Bearer <token>`).
@@ -187,6 +191,9 @@ pub struct StudyResponse {
     /// The server's request limits (absent from servers older than this field).
     #[serde(default)]
     pub limits: Option<Limits>,
+    /// The study's newest signed bundle (absent from servers older than bundles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<crate::bundle::SignedBundle>,
 }
 
 /// Check an envelope's Ed25519 signature against the enrolled device key (hex).

@@ -2,6 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use mimik_server::bundles::key::BundleKey;
+use mimik_server::bundles::{Bundles, PublishError};
 use mimik_server::export::Format;
 use mimik_server::secrets::hash_password;
 use mimik_server::{AppState, Config};
@@ -30,6 +32,10 @@ struct Cli {
     /// DIR/mimik-server.key, made on first start.
     #[arg(long, env = "MIMIK_SERVER_DB_KEY_FILE", global = true)]
     db_key_file: Option<PathBuf>,
+    /// The study bundle signing key (64 hex digits, mode 0600); default:
+    /// DIR/mimik-server-signing.key, made on first use. Required with PostgreSQL.
+    #[arg(long, env = "MIMIK_SERVER_SIGNING_KEY_FILE", global = true)]
+    signing_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -102,7 +108,37 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Study bundles: the protocol and content packs tablets adopt.
+    Study {
+        #[command(subcommand)]
+        command: StudyCommand,
+    },
 }
+
+#[derive(Debug, Subcommand)]
+enum StudyCommand {
+    /// Publish the next version of a study; packs not named are carried over from the previous
+    /// version. Prints {"study", "version", "sha256"}; invalid files: exit 2 and the issues.
+    Publish {
+        /// The protocol file.
+        #[arg(long)]
+        study: PathBuf,
+        /// A content pack to add or replace (any instrument × language); repeat for more.
+        #[arg(long)]
+        pack: Vec<PathBuf>,
+    },
+    /// List the published versions of every study.
+    List {
+        /// Print JSON (the only format).
+        #[arg(long, required = true)]
+        json: bool,
+    },
+}
+
+/// Usage errors (clap's own 2 would read as "invalid input").
+const EXIT_USAGE: i32 = 64;
+/// The files given were read but do not check.
+const EXIT_INVALID: i32 = 2;
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
@@ -122,7 +158,13 @@ fn main() {
 
 #[tokio::main]
 async fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            std::process::exit(if error.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, never in a log file.
@@ -151,15 +193,39 @@ async fn run() -> Result<()> {
     )
     .await
     .context("cannot open the database (check --data-dir / --db / --db-key-file)")?;
-    let outcome = execute(cli.command, std::sync::Arc::clone(&storage)).await;
+    let key = KeySource {
+        data_dir: cli.data_dir.clone(),
+        file: cli.signing_key.clone(),
+        shared: db.is_some(),
+    };
+    let outcome = execute(cli.command, std::sync::Arc::clone(&storage), &key).await;
     // Every connection closed before exit (see `Storage::close`).
     storage.close().await;
     outcome
 }
 
+/// Where the bundle signing key is, loaded only by the commands that sign.
+struct KeySource {
+    data_dir: PathBuf,
+    file: Option<PathBuf>,
+    /// A database other processes may share: the key must be named.
+    shared: bool,
+}
+
+impl KeySource {
+    fn load(&self) -> Result<BundleKey> {
+        Ok(BundleKey::load_or_create(
+            &self.data_dir,
+            self.file.as_deref(),
+            self.shared,
+        )?)
+    }
+}
+
 async fn execute(
     command: Command,
     storage: std::sync::Arc<dyn mimik_server::Storage>,
+    key: &KeySource,
 ) -> Result<()> {
     match command {
         Command::Serve {
@@ -196,9 +262,14 @@ async fn execute(
                     max_request_bytes: usize::try_from(max_request_bytes)?,
                     max_batch_items: usize::try_from(max_batch_items)?,
                 },
+                bundle_key: Some(key.load()?),
                 ..Config::default()
             };
             let state = AppState::new(storage, config)?;
+            state
+                .bundles
+                .ensure_reference(state.storage.as_ref())
+                .await?;
             let listener = std::net::TcpListener::bind(&listen)
                 .with_context(|| format!("cannot listen on {listen}"))?;
             listener.set_nonblocking(true)?;
@@ -238,9 +309,8 @@ async fn execute(
             eprintln!("device {device_id} revoked");
         }
         Command::Export { format, out } => {
-            let catalog = mimik_server::catalog::Catalog::shipped()?;
-            let bytes =
-                mimik_server::export::export(storage.as_ref(), &catalog.study, format).await?;
+            let study = mimik_server::bundles::newest_study(storage.as_ref()).await?;
+            let bytes = mimik_server::export::export(storage.as_ref(), &study, format).await?;
             match out {
                 Some(path) => write_private(&path, &bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,
@@ -267,8 +337,50 @@ async fn execute(
             }
             eprintln!("user {name} added");
         }
+        Command::Study {
+            command: StudyCommand::Publish { study, pack },
+        } => {
+            let study_toml = read_input(&study)?;
+            let packs = pack
+                .iter()
+                .map(|path| Ok((path.display().to_string(), read_input(path)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let bundles = Bundles::new(key.load()?);
+            match bundles.publish(storage.as_ref(), &study_toml, &packs).await {
+                Ok(published) => println!("{}", serde_json::to_string(&published)?),
+                Err(PublishError::Invalid(issues)) => {
+                    println!("{}", serde_json::json!({ "issues": issues }));
+                    eprintln!("mimik-server: the bundle does not check; nothing was published");
+                    storage.close().await;
+                    std::process::exit(EXIT_INVALID);
+                }
+                Err(PublishError::Storage(error)) => return Err(error.into()),
+            }
+        }
+        Command::Study {
+            command: StudyCommand::List { json: _ },
+        } => {
+            // The reference bundle is version 1 of a server that has published nothing yet.
+            Bundles::new(key.load()?)
+                .ensure_reference(storage.as_ref())
+                .await?;
+            let listing = mimik_server::bundles::listing(storage.as_ref()).await?;
+            println!("{}", serde_json::to_string(&listing)?);
+        }
     }
     Ok(())
+}
+
+/// A study or pack file given on the command line (at most a few MiB, UTF-8).
+fn read_input(path: &std::path::Path) -> Result<String> {
+    let limit = mimik_domain::bundle::MAX_BUNDLE_BYTES;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if usize::try_from(meta.len()).unwrap_or(usize::MAX) > limit {
+        bail!("{} is larger than {limit} bytes", path.display());
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
 async fn shutdown() {

@@ -2,7 +2,8 @@
 //! ([`Config`]). Its own module so that the API (`api`) and the coordinator pages (`pages`) both
 //! depend on it and not on each other.
 
-use crate::catalog::Catalog;
+use crate::bundles::Bundles;
+use crate::bundles::key::BundleKey;
 use crate::storage::Storage;
 use crate::throttle::LoginThrottle;
 use mimik_domain::protocol::Limits;
@@ -26,6 +27,8 @@ pub struct Config {
     pub login_attempts: u32,
     /// ... within this long of the first failure, and for the rest of it.
     pub login_lockout: Duration,
+    /// The study bundle signing key (`None`: a fresh random one, for tests).
+    pub bundle_key: Option<BundleKey>,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             limits: Limits::default(),
             login_attempts: 5,
             login_lockout: Duration::from_secs(15 * 60),
+            bundle_key: None,
         }
     }
 }
@@ -46,8 +50,8 @@ impl Default for Config {
 pub struct AppState {
     /// The database, whichever backend `main` chose.
     pub storage: Arc<dyn Storage>,
-    /// Study file and content packs.
-    pub catalog: Arc<Catalog>,
+    /// The study bundles and their signing key.
+    pub bundles: Arc<Bundles>,
     /// Settings.
     pub config: Arc<Config>,
     /// Failed coordinator logins per name.
@@ -55,11 +59,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over `storage` with the shipped catalog.
+    /// State over `storage`, signing bundles with the configured key.
     pub fn new(storage: Arc<dyn Storage>, config: Config) -> crate::Result<Self> {
+        let key = match &config.bundle_key {
+            Some(key) => key.clone(),
+            None => BundleKey::generate()?,
+        };
         Ok(AppState {
             storage,
-            catalog: Arc::new(Catalog::shipped()?),
+            bundles: Arc::new(Bundles::new(key)),
             login_throttle: Arc::new(LoginThrottle::new(
                 config.login_attempts,
                 config.login_lockout,

@@ -87,9 +87,15 @@ async fn corrections_out_of_scope_supersede_nothing(backend: Backend) {
     let all = Parsed::all(storage.submissions().await.unwrap()).unwrap();
     assert!(superseded(&all).is_empty(), "{:?}", superseded(&all));
     let json: Value = serde_json::from_slice(
-        &export(storage.as_ref(), &state.catalog.study, Format::Json)
-            .await
-            .unwrap(),
+        &export(
+            storage.as_ref(),
+            &mimik_server::bundles::newest_study(state.storage.as_ref())
+                .await
+                .unwrap(),
+            Format::Json,
+        )
+        .await
+        .unwrap(),
     )
     .unwrap();
     for flagged in [
@@ -111,9 +117,15 @@ async fn corrections_out_of_scope_supersede_nothing(backend: Backend) {
     // Nothing was emptied: the wide export counts both SAQs of NT-001 (the first and the other
     // site's), where the forged links would have left one.
     let wide = String::from_utf8(
-        export(storage.as_ref(), &state.catalog.study, Format::CsvWide)
-            .await
-            .unwrap(),
+        export(
+            storage.as_ref(),
+            &mimik_server::bundles::newest_study(state.storage.as_ref())
+                .await
+                .unwrap(),
+            Format::CsvWide,
+        )
+        .await
+        .unwrap(),
     )
     .unwrap();
     let header: Vec<&str> = wide.lines().next().unwrap().split(',').collect();
@@ -195,9 +207,15 @@ async fn a_future_date_never_wins(backend: Backend) {
         json!([{"pseudonym": "NT-001", "inclusion_date": "2026-02-01", "surgery_date": "2026-03-01", "botox_dates": []}])
     );
     let json: Value = serde_json::from_slice(
-        &export(storage.as_ref(), &state.catalog.study, Format::Json)
-            .await
-            .unwrap(),
+        &export(
+            storage.as_ref(),
+            &mimik_server::bundles::newest_study(state.storage.as_ref())
+                .await
+                .unwrap(),
+            Format::Json,
+        )
+        .await
+        .unwrap(),
     )
     .unwrap();
     assert_eq!(

@@ -50,6 +50,7 @@ pub async fn enroll(
         token,
         site,
         limits: Some(state.config.limits),
+        bundle_public_key: Some(state.bundles.public_key_hex()),
     }))
 }
 

@@ -1,8 +1,9 @@
-//! `GET /v1/study`: the study file, roster and content packs, with a strong ETag.
+//! `GET /v1/study`: the study's newest signed bundle, the roster, and (for tablets older than
+//! bundles) the bundle's study file and content packs, with a strong ETag.
 //!
-//! The ETag is the SHA-256 of the canonical JSON of `{study_toml, roster, content_packs}`: it
-//! changes exactly when what a tablet would store changes, never with `generated_at`. A request
-//! whose `If-None-Match` names it gets `304 Not Modified` with no body.
+//! The ETag is the SHA-256 of the canonical JSON of `{bundle_sha256, roster}`: it changes exactly
+//! when what a tablet would store changes, never with `generated_at`. A request whose
+//! `If-None-Match` names it gets `304 Not Modified` with no body.
 
 use super::extract::AuthedDevice;
 use crate::problem::ApiError;
@@ -12,7 +13,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mimik_domain::protocol::{PackFile, RosterEntry, StudyResponse};
+use mimik_domain::protocol::{RosterEntry, StudyResponse};
 
 /// Serve the study.
 pub async fn study(
@@ -22,7 +23,8 @@ pub async fn study(
 ) -> Result<Response, ApiError> {
     let participants = state.storage.submissions_of_kind("participant").await?;
     let roster = crate::roster::build(&participants)?;
-    let tag = etag(&state.catalog.study_toml, &roster, &state.catalog.packs)?;
+    let current = state.bundles.current(state.storage.as_ref()).await?;
+    let tag = etag(&current.row.sha256, &roster)?;
     state
         .storage
         .touch_device(&device.id, &crate::now())
@@ -38,9 +40,10 @@ pub async fn study(
             .into_response());
     }
     let body = StudyResponse {
-        study_toml: state.catalog.study_toml.clone(),
+        study_toml: current.checked.bundle.study_toml.clone(),
         roster,
-        content_packs: state.catalog.packs.clone(),
+        content_packs: current.checked.bundle.packs.clone(),
+        bundle: Some(current.signed()),
         generated_at: chrono::Utc::now(),
         limits: Some(state.config.limits),
     };
@@ -52,11 +55,10 @@ pub async fn study(
 }
 
 /// The quoted strong ETag of what a tablet stores.
-pub fn etag(study_toml: &str, roster: &[RosterEntry], packs: &[PackFile]) -> crate::Result<String> {
+pub fn etag(bundle_sha256: &str, roster: &[RosterEntry]) -> crate::Result<String> {
     let content = serde_json::json!({
-        "study_toml": study_toml,
+        "bundle_sha256": bundle_sha256,
         "roster": roster,
-        "content_packs": packs,
     });
     let bytes = mimik_domain::canonical::to_vec(&content)
         .map_err(|e| crate::Error::Corrupt(e.to_string()))?;

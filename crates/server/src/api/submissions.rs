@@ -30,10 +30,10 @@ pub async fn submit(
     let mut accepted: Vec<(usize, Incoming)> = Vec::new();
     // Hashing, signature checks and re-scoring are CPU work: off the async workers, and spread
     // over the cores (the tablet waits for the whole batch, so this is its sync time).
-    let catalog = std::sync::Arc::clone(&state.catalog);
+    let current = state.bundles.current(state.storage.as_ref()).await?;
     let checker = device.clone();
     let checked =
-        tokio::task::spawn_blocking(move || check_all(batch.envelopes, &checker, &catalog.study))
+        tokio::task::spawn_blocking(move || check_all(batch.envelopes, &checker, current.study()))
             .await
             .map_err(|_| {
                 ApiError::new(

@@ -104,7 +104,8 @@ pub async fn matrix(
     let (roster, all) = load(&state).await?;
     let gone = superseded(&all);
     let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
-    let study = &state.catalog.study;
+    let bundle = state.bundles.current(state.storage.as_ref()).await?;
+    let study = bundle.study();
     Ok(page(
         "Completeness",
         Some(&user),
@@ -139,7 +140,8 @@ pub async fn participant(
 ) -> Result<Response, ApiError> {
     let (_, all) = load(&state).await?;
     let gone = superseded(&all);
-    let study = &state.catalog.study;
+    let bundle = state.bundles.current(state.storage.as_ref()).await?;
+    let study = bundle.study();
     let mut series = Vec::new();
     for (instrument, key) in SERIES {
         let mut points = Vec::new();

@@ -205,7 +205,8 @@ pub async fn download(
     let format: Format = format
         .parse()
         .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
-    let bytes = export(state.storage.as_ref(), &state.catalog.study, format).await?;
+    let current = state.bundles.current(state.storage.as_ref()).await?;
+    let bytes = export(state.storage.as_ref(), current.study(), format).await?;
     tracing::info!(user = %user, format = format.name(), "export downloaded");
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))

@@ -50,3 +50,21 @@ pub(crate) fn submission_from(t: SubmissionTuple) -> super::StoredSubmission {
         site: t.14,
     }
 }
+
+/// A `study_bundles` row as sqlx decodes it, in [`BundleRow`](super::BundleRow) order.
+pub(crate) type BundleTuple = (String, i64, String, String, String, String, String);
+
+/// A decoded bundle row.
+pub(crate) fn bundle(
+    (study, version, sha256, bundle, signature, public_key, published_at): BundleTuple,
+) -> super::BundleRow {
+    super::BundleRow {
+        study,
+        version,
+        sha256,
+        bundle,
+        signature,
+        public_key,
+        published_at,
+    }
+}

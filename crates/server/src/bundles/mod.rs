@@ -1,0 +1,303 @@
+//! Study bundles on the server (issue 12): a study's protocol and content packs, published as
+//! numbered versions signed with the study's key ([`key`]), stored in `study_bundles`, and served
+//! to tablets on `GET /v1/study`. The newest version of a study is what tablets adopt and what
+//! submissions are checked against; older versions stay stored, since submissions name them.
+
+pub mod key;
+pub mod reference;
+
+use crate::error::{Error, Result};
+use crate::storage::{BundleRow, Storage};
+use key::BundleKey;
+use mimik_domain::bundle::{self, Bundle, BundleIssue, CheckedBundle, SignedBundle};
+use mimik_domain::content_pack::ContentPack;
+use mimik_domain::protocol::PackFile;
+use mimik_domain::study::Study;
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+
+/// The newest bundle of the study, checked.
+#[derive(Debug)]
+pub struct Current {
+    /// The stored row.
+    pub row: BundleRow,
+    /// The bundle, parsed and checked.
+    pub checked: CheckedBundle,
+}
+
+impl Current {
+    /// The protocol.
+    pub fn study(&self) -> &Study {
+        &self.checked.study
+    }
+
+    /// As sent to tablets.
+    pub fn signed(&self) -> SignedBundle {
+        SignedBundle {
+            bundle: self.row.bundle.clone(),
+            signature: self.row.signature.clone(),
+            public_key: self.row.public_key.clone(),
+        }
+    }
+}
+
+/// What `study publish` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Published {
+    /// Study id.
+    pub study: String,
+    /// The new version.
+    pub version: i64,
+    /// SHA-256 of the signed canonical bundle.
+    pub sha256: String,
+}
+
+/// Why a publish stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The files do not check; each issue names its file.
+    #[error("the bundle does not check")]
+    Invalid(Vec<BundleIssue>),
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] Error),
+}
+
+/// The bundles of this server: the signing key and the last checked bundle.
+#[derive(Debug)]
+pub struct Bundles {
+    key: BundleKey,
+    cache: Mutex<Option<Arc<Current>>>,
+}
+
+impl Bundles {
+    /// Bundles signed with `key`.
+    pub fn new(key: BundleKey) -> Bundles {
+        Bundles {
+            key,
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// The public key tablets pin.
+    pub fn public_key_hex(&self) -> String {
+        self.key.public_key_hex()
+    }
+
+    /// The newest bundle of the study this server hosts, publishing the reference bundle first
+    /// if there is none yet. Another process may publish at any time (`study publish`), so the
+    /// newest row is read every time; parsing and checking happen once per version.
+    pub async fn current(&self, storage: &dyn Storage) -> Result<Arc<Current>> {
+        let row = match storage.latest_bundles().await?.into_iter().next() {
+            Some(row) => row,
+            None => {
+                self.ensure_reference(storage).await?;
+                storage
+                    .latest_bundles()
+                    .await?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Error::Corrupt("no study bundle after publishing one".into()))?
+            }
+        };
+        if let Some(cached) = self.cached().filter(|c| c.row == row) {
+            return Ok(cached);
+        }
+        let checked = bundle::parse(&row.bundle)
+            .map_err(|e| e.to_string())
+            .and_then(|b| b.check().map_err(|issues| format!("{issues:?}")))
+            .map_err(|why| {
+                Error::Corrupt(format!(
+                    "stored bundle {} v{}: {why}",
+                    row.study, row.version
+                ))
+            })?;
+        let current = Arc::new(Current { row, checked });
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = Some(Arc::clone(&current));
+        }
+        Ok(current)
+    }
+
+    fn cached(&self) -> Option<Arc<Current>> {
+        self.cache.lock().ok().and_then(|c| c.clone())
+    }
+
+    /// On first start: publish the reference bundle as version 1 when no bundle exists.
+    /// Returns whether it did.
+    pub async fn ensure_reference(&self, storage: &dyn Storage) -> Result<bool> {
+        if !storage.latest_bundles().await?.is_empty() {
+            return Ok(false);
+        }
+        let checked =
+            reference::bundle().map_err(|issues| Error::Catalog(format!("{issues:?}")))?;
+        let stored = storage.add_bundle(&self.row(&checked.bundle)).await?;
+        if stored {
+            tracing::info!(study = %checked.study.id, "published the reference study bundle as version 1");
+        }
+        Ok(stored)
+    }
+
+    /// Publish a new version of the study `study_toml` names: its packs are the previous
+    /// version's, with each of `pack_texts` (`(file name, text)`) added or replacing the pack of
+    /// the same instrument and language. Everything is checked before anything is stored.
+    pub async fn publish(
+        &self,
+        storage: &dyn Storage,
+        study_toml: &str,
+        pack_texts: &[(String, String)],
+    ) -> std::result::Result<Published, PublishError> {
+        let mut issues = Vec::new();
+        let study = Study::load(study_toml)
+            .map_err(|e| issues.push(issue("study", e.to_string())))
+            .ok();
+        let mut new_packs = Vec::new();
+        for (name, text) in pack_texts {
+            match ContentPack::load(text) {
+                Ok(pack) => new_packs.push(PackFile {
+                    instrument: pack.instrument.id().to_owned(),
+                    language: pack.language,
+                    sha256: pack.sha256,
+                    text: text.clone(),
+                }),
+                Err(e) => issues.push(issue(name, e.to_string())),
+            }
+        }
+        let Some(study) = study.filter(|_| issues.is_empty()) else {
+            return Err(PublishError::Invalid(issues));
+        };
+        // A concurrent publisher may take the version between reading and writing: try again
+        // on the version after it.
+        for _attempt in 0..5 {
+            self.ensure_reference(storage).await?;
+            let previous = storage
+                .latest_bundles()
+                .await?
+                .into_iter()
+                .find(|row| row.study == study.id);
+            let (version, mut packs) = match &previous {
+                Some(row) => (
+                    row.version + 1,
+                    bundle::parse(&row.bundle)
+                        .map_err(|e| Error::Corrupt(e.to_string()))?
+                        .packs,
+                ),
+                None => (1, Vec::new()),
+            };
+            for pack in &new_packs {
+                packs.retain(|p| !(p.instrument == pack.instrument && p.language == pack.language));
+                packs.push(pack.clone());
+            }
+            let version_u64 = u64::try_from(version).map_err(|e| Error::Corrupt(e.to_string()))?;
+            let checked = Bundle::new(&study.id, version_u64, study_toml, packs)
+                .check()
+                .map_err(PublishError::Invalid)?;
+            let row = self.row(&checked.bundle);
+            if storage.add_bundle(&row).await? {
+                tracing::info!(study = %row.study, version = row.version, "published a study bundle");
+                return Ok(Published {
+                    study: row.study,
+                    version: row.version,
+                    sha256: row.sha256,
+                });
+            }
+        }
+        Err(Error::Corrupt("another publisher kept taking the next version".into()).into())
+    }
+
+    fn row(&self, bundle: &Bundle) -> BundleRow {
+        let signed = bundle.sign(self.key.signing_key());
+        BundleRow {
+            study: bundle.study.clone(),
+            version: i64::try_from(bundle.version).unwrap_or(i64::MAX),
+            sha256: signed.sha256(),
+            bundle: signed.bundle,
+            signature: signed.signature,
+            public_key: signed.public_key,
+            published_at: crate::now(),
+        }
+    }
+}
+
+fn issue(file: &str, problem: String) -> BundleIssue {
+    BundleIssue {
+        file: file.to_owned(),
+        problem,
+    }
+}
+
+/// The newest protocol: the newest stored bundle's, or the reference one before any is
+/// published (for commands that read, such as `export`, and need no signing key).
+pub async fn newest_study(storage: &dyn Storage) -> Result<Study> {
+    match storage.latest_bundles().await?.into_iter().next() {
+        Some(row) => bundle::parse(&row.bundle)
+            .map_err(|e| Error::Corrupt(e.to_string()))?
+            .check()
+            .map(|checked| checked.study)
+            .map_err(|issues| Error::Corrupt(format!("{issues:?}"))),
+        None => reference::bundle()
+            .map(|checked| checked.study)
+            .map_err(|issues| Error::Catalog(format!("{issues:?}"))),
+    }
+}
+
+/// `study list --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    /// Every version of every study, by study and version.
+    pub studies: Vec<ListedVersion>,
+}
+
+/// One version in [`Listing`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedVersion {
+    /// Study id.
+    pub study: String,
+    /// Version.
+    pub version: i64,
+    /// SHA-256 of the signed canonical bundle.
+    pub sha256: String,
+    /// When it was published.
+    pub published_at: String,
+    /// Its packs.
+    pub packs: Vec<ListedPack>,
+}
+
+/// One pack in [`ListedVersion`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedPack {
+    /// Instrument id.
+    pub instrument: String,
+    /// Language tag.
+    pub language: String,
+    /// SHA-256 of the pack file.
+    pub sha256: String,
+}
+
+/// Every published version, with its packs.
+pub async fn listing(storage: &dyn Storage) -> Result<Listing> {
+    let studies = storage
+        .bundles()
+        .await?
+        .into_iter()
+        .map(|row| {
+            let bundle = bundle::parse(&row.bundle).map_err(|e| Error::Corrupt(e.to_string()))?;
+            Ok(ListedVersion {
+                packs: bundle
+                    .packs
+                    .into_iter()
+                    .map(|p| ListedPack {
+                        instrument: p.instrument,
+                        language: p.language,
+                        sha256: p.sha256,
+                    })
+                    .collect(),
+                study: row.study,
+                version: row.version,
+                sha256: row.sha256,
+                published_at: row.published_at,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Listing { studies })
+}

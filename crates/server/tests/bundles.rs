@@ -1,0 +1,172 @@
+//! Study bundles through the API on both backends (issue 12): the reference bundle is version 1,
+//! a publish is the next version and changes the ETag, the bundle on `GET /v1/study` opens with
+//! the key the enrollment answer gave, and two publishers at once never share a version.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use mimik_domain::bundle::SignedBundle;
+use mimik_server::bundles::PublishError;
+
+const STUDY: &str = include_str!("../../../studies/nct05191719.toml");
+const SWEDISH_TEST_FACE: &str = include_str!("../../../tests/fixtures/packs/face-sv-test.toml");
+
+fn swedish() -> Vec<(String, String)> {
+    vec![("face-sv-test.toml".into(), SWEDISH_TEST_FACE.into())]
+}
+
+#[tokio::test]
+async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key_on_sqlite() {
+    a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key_on_postgres() {
+    if postgres_url().is_some() {
+        a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key(Backend::Postgres).await;
+    }
+}
+
+async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key(backend: Backend) {
+    let (storage, _dir) = storage(backend).await;
+    let (app, state) = app(storage);
+    let code = mimik_server::api::enroll::issue_code(state.storage.as_ref(), "Karolinska", 1)
+        .await
+        .unwrap();
+    let tablet = Tablet::new(4);
+    let answer = post_json(
+        &app,
+        "/v1/enroll",
+        None,
+        &serde_json::json!({"code": code, "public_key": tablet.public_key()}),
+    )
+    .await
+    .json();
+    let pinned = answer["bundle_public_key"].as_str().unwrap().to_owned();
+    let auth = format!("Bearer {}", answer["token"].as_str().unwrap());
+
+    let get = |etag: Option<String>| {
+        let app = app.clone();
+        let auth = auth.clone();
+        async move {
+            let mut headers = vec![("authorization", auth.as_str())];
+            if let Some(tag) = &etag {
+                headers.push(("if-none-match", tag.as_str()));
+            }
+            send(&app, Method::GET, "/v1/study", &headers, "").await
+        }
+    };
+    let first = get(None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let tag = first.headers["etag"].to_str().unwrap().to_owned();
+    let signed: SignedBundle = serde_json::from_value(first.json()["bundle"].clone()).unwrap();
+    let reference = signed.open(&pinned).unwrap();
+    assert_eq!(reference.bundle.version, 1);
+    // The very bundle the tablet embeds: same files, same hash.
+    assert_eq!(
+        reference.sha256,
+        mimik_server::bundles::reference::bundle().unwrap().sha256
+    );
+    assert_eq!(
+        get(Some(tag.clone())).await.status,
+        StatusCode::NOT_MODIFIED
+    );
+
+    let published = state
+        .bundles
+        .publish(state.storage.as_ref(), STUDY, &swedish())
+        .await
+        .unwrap();
+    assert_eq!(published.version, 2);
+    let second = get(Some(tag.clone())).await;
+    assert_eq!(second.status, StatusCode::OK, "a publish changes the ETag");
+    let body = second.json();
+    let signed: SignedBundle = serde_json::from_value(body["bundle"].clone()).unwrap();
+    let opened = signed.open(&pinned).unwrap();
+    assert_eq!(opened.bundle.version, 2);
+    assert_eq!(opened.sha256, published.sha256);
+    assert!(opened.packs.iter().any(|p| p.language == "sv"));
+    // Tablets older than bundles still read the packs beside it.
+    assert_eq!(body["content_packs"].as_array().unwrap().len(), 5);
+    state.storage.close().await;
+}
+
+#[tokio::test]
+async fn two_publishers_at_once_get_two_versions_on_sqlite() {
+    two_publishers_at_once_get_two_versions(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn two_publishers_at_once_get_two_versions_on_postgres() {
+    if postgres_url().is_some() {
+        two_publishers_at_once_get_two_versions(Backend::Postgres).await;
+    }
+}
+
+async fn two_publishers_at_once_get_two_versions(backend: Backend) {
+    let (storage, _dir) = storage(backend).await;
+    let (_app, state) = app(storage);
+    let publish = || {
+        let state = state.clone();
+        tokio::spawn(async move {
+            state
+                .bundles
+                .publish(state.storage.as_ref(), STUDY, &swedish())
+                .await
+                .unwrap()
+                .version
+        })
+    };
+    let (a, b) = (publish(), publish());
+    let mut versions = [a.await.unwrap(), b.await.unwrap()];
+    versions.sort_unstable();
+    assert_eq!(versions, [2, 3]);
+    let rows = state.storage.bundles().await.unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.version).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(state.storage.latest_bundles().await.unwrap()[0].version, 3);
+    state.storage.close().await;
+}
+
+#[tokio::test]
+async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays() {
+    let (storage, _dir) = storage(Backend::Sqlite).await;
+    let (_app, state) = app(storage);
+    let before = state.bundles.current(state.storage.as_ref()).await.unwrap();
+    let bad = SWEDISH_TEST_FACE.replacen("id = \"q1\"", "id = \"q0\"", 1);
+    let error = state
+        .bundles
+        .publish(
+            state.storage.as_ref(),
+            STUDY,
+            &[
+                ("ok.toml".into(), SWEDISH_TEST_FACE.into()),
+                ("bad.toml".into(), bad),
+            ],
+        )
+        .await
+        .unwrap_err();
+    let PublishError::Invalid(issues) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].file, "bad.toml");
+    let other_study = STUDY.replacen("id = \"NCT05191719\"", "id = \"NCT99999999\"", 1);
+    let published = state
+        .bundles
+        .publish(state.storage.as_ref(), &other_study, &[])
+        .await;
+    // A second study's first version holds no packs, so its protocol's instruments are missing.
+    assert!(
+        matches!(published, Err(PublishError::Invalid(_))),
+        "{published:?}"
+    );
+    let after = state.bundles.current(state.storage.as_ref()).await.unwrap();
+    assert_eq!(after.row, before.row);
+    assert_eq!(state.storage.bundles().await.unwrap().len(), 1);
+    state.storage.close().await;
+}
