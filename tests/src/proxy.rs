@@ -4,6 +4,7 @@
 //! stable address while the server behind it is killed and restarted on another port. A gate
 //! ([`Fault::HoldAfterReplies`]) holds the next request once a number of replies has passed, so a
 //! test can act between two batches of one sync instead of guessing with a sleep.
+//! [`Fault::AlterReplies`] changes bytes of the replies on their way, as a tampering proxy would.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -24,6 +25,10 @@ pub enum Fault {
     /// all connections since the fault was set) have reached the client, hold the next request
     /// until [`Proxy::release`], then close that connection without forwarding it.
     HoldAfterReplies(usize),
+    /// Forward whole requests and replies one at a time, replacing every occurrence of the
+    /// first byte string in each reply with the second (of the same length, so the reply's
+    /// `Content-Length` still holds): a proxy that alters what it carries.
+    AlterReplies(&'static [u8], &'static [u8]),
 }
 
 /// The gate's shared state: replies forwarded, whether a request is being held, released.
@@ -193,6 +198,21 @@ fn handle(
             // Counted before the client can read it: a client that answers at once must not slip
             // its next request past the gate.
             gate.state.lock().expect("gate").replies += 1;
+            client.write_all(&reply)?;
+        },
+        Fault::AlterReplies(from, to) => loop {
+            assert_eq!(from.len(), to.len(), "an altered reply keeps its length");
+            let request = read_http_message(&mut client)?;
+            if request.is_empty() {
+                break;
+            }
+            server.write_all(&request)?;
+            let mut reply = read_http_message(&mut server)?;
+            let mut at = 0;
+            while let Some(found) = find(&reply[at..], from) {
+                reply[at + found..at + found + to.len()].copy_from_slice(to);
+                at += found + to.len();
+            }
             client.write_all(&reply)?;
         },
     }

@@ -1,34 +1,19 @@
-//! The content packs and study protocol shipped with this build.
-//!
-//! The files are data (`instruments/<lang>/*.toml`, `studies/*.toml`), embedded at compile time
-//! so that a tablet works offline from its first start; they are checked by `mimik-domain` when
-//! loaded, exactly as a pack supplied later by the study server would be.
+//! The study bundle shipped with this build: the reference protocol and English packs
+//! (`studies/*.toml`, `instruments/en/*.toml`), compiled in so that a tablet works offline from
+//! its first start. It is the very bundle the server publishes as version 1; bundles adopted
+//! later from the server replace it ([`crate::store`]).
 
-use mimik_domain::content_pack::{ContentPack, ContentPackError};
-use mimik_domain::study::{Study, StudyError};
+use mimik_domain::bundle::{BundleIssue, CheckedBundle, reference};
 
-/// The English reference packs, one per instrument.
-const ENGLISH_PACKS: [&str; 4] = [
-    include_str!("../../../instruments/en/face.toml"),
-    include_str!("../../../instruments/en/fdi.toml"),
-    include_str!("../../../instruments/en/saq.toml"),
-    include_str!("../../../instruments/en/sunnybrook.toml"),
-];
-
-/// The protocol of NCT05191719.
-const STUDY: &str = include_str!("../../../studies/nct05191719.toml");
-
-/// Load and check the content packs shipped with this build.
-pub fn shipped_packs() -> Result<Vec<ContentPack>, ContentPackError> {
-    ENGLISH_PACKS
-        .iter()
-        .map(|text| ContentPack::load(text))
-        .collect()
-}
-
-/// Load and check the study protocol shipped with this build.
-pub fn shipped_study() -> Result<Study, StudyError> {
-    Study::load(STUDY)
+/// The reference bundle, checked as a bundle from the server would be.
+pub fn shipped_bundle() -> Result<CheckedBundle, String> {
+    reference::bundle().map_err(|issues: Vec<BundleIssue>| {
+        issues
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 #[cfg(test)]
@@ -36,8 +21,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_packs_and_study_load() {
-        assert_eq!(shipped_packs().unwrap().len(), 4);
-        assert_eq!(shipped_study().unwrap().id, "NCT05191719");
+    fn the_shipped_bundle_is_version_1_with_four_packs() {
+        let bundle = shipped_bundle().unwrap();
+        assert_eq!(bundle.bundle.version, 1);
+        assert_eq!(bundle.packs.len(), 4);
+        assert_eq!(bundle.study.id, "NCT05191719");
     }
 }

@@ -74,6 +74,9 @@ pub enum Error {
         "the store failed an integrity check ({0}); it is kept unchanged and quarantined: no new data will be written to it. Contact the study's data manager"
     )]
     Tampered(String),
+    /// A study bundle from the server failed a check; the bundle in force stays.
+    #[error("the study bundle from the server was refused ({0}); the bundle in force stays")]
+    BundleRefused(String),
     /// An earlier integrity failure quarantined this store.
     #[error(
         "this store is quarantined after an integrity failure ({0}); it is kept for investigation and takes no new data. Contact the study's data manager"

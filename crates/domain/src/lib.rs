@@ -6,6 +6,8 @@
 //! protocol and schedule ([`study`]), and the submission envelope with its canonical encoding
 //! and hash ([`envelope`], [`canonical`]).
 //!
+//! Study bundles, signed and checked, with the reference bundle compiled in ([`bundle`]).
+//!
 //! Deliberately not here: files, clocks, randomness, databases, networks. Callers read files and
 //! pass bytes or strings in; "today" is a parameter. This keeps every rule testable with plain
 //! `cargo test` and identical on the tablet and the server.

@@ -67,7 +67,7 @@ async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key(backen
     // The very bundle the tablet embeds: same files, same hash.
     assert_eq!(
         reference.sha256,
-        mimik_server::bundles::reference::bundle().unwrap().sha256
+        mimik_domain::bundle::reference::bundle().unwrap().sha256
     );
     assert_eq!(
         get(Some(tag.clone())).await.status,

@@ -368,6 +368,10 @@ pub struct SyncSummary {
     /// The server revoked this tablet: it must be enrolled again with a new code (everything
     /// unsynced is kept and goes to the server after that).
     pub revoked: bool,
+    /// The study bundle version in force (1: the one shipped with the app).
+    pub bundle_version: u32,
+    /// Why the last sync refused the server's study bundle (the one in force stays), if it did.
+    pub bundle_refused: Option<String>,
 }
 
 /// Scores while a form is being filled in.

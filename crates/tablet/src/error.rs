@@ -140,6 +140,7 @@ fn code(error: &Error) -> ErrorCode {
         Error::Server { .. } | Error::TooLarge { .. } | Error::BadResponse(_) => C::ServerError,
         Error::StorageFull => C::StorageFull,
         Error::Tampered(_) | Error::Quarantined(_) => C::Integrity,
+        Error::BundleRefused(_) => C::ServerError,
         Error::DatabaseMissing(_) | Error::InitInterrupted | Error::KeySlots(_) => C::StoreUnusable,
         Error::Io { .. } | Error::Migration(_) | Error::Random(_) | Error::Database(_) => {
             C::Internal

@@ -84,6 +84,8 @@ struct LastSync {
     error: Option<String>,
     /// A sync is running.
     running: bool,
+    /// Why the server's study bundle was refused in the last sync, if it was.
+    bundle_refused: Option<String>,
 }
 
 impl std::fmt::Debug for App {

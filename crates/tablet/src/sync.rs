@@ -97,14 +97,21 @@ impl Shared {
         let mut app = self.app.lock().await;
         app.last_sync.running = false;
         match outcome {
-            Ok(summary) => match summary.error {
-                None => {
-                    app.last_sync.ok_at = Some(store::Moment::now().utc_text());
-                    app.last_sync.error = None;
+            Ok(summary) => {
+                app.last_sync.bundle_refused = summary.bundle_refused;
+                match summary.error {
+                    None => {
+                        app.last_sync.ok_at = Some(store::Moment::now().utc_text());
+                        app.last_sync.error = None;
+                    }
+                    Some(error) => app.last_sync.error = Some(error),
                 }
-                Some(error) => app.last_sync.error = Some(error),
-            },
+            }
             Err(error) => app.last_sync.error = Some(error.to_string()),
+        }
+        // The sync connection may have adopted a new study bundle: new sessions use it.
+        if let Some(store) = app.store.as_mut() {
+            store.refresh_bundle()?;
         }
         let status = app.queue_summary()?;
         report(&status);
@@ -248,6 +255,8 @@ impl App {
             last_sync_at: self.last_sync.ok_at.clone(),
             syncing: self.last_sync.running,
             revoked,
+            bundle_version: u32::try_from(store.bundle().bundle.version).unwrap_or(u32::MAX),
+            bundle_refused: self.last_sync.bundle_refused.clone(),
         })
     }
 }

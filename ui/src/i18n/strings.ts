@@ -188,6 +188,9 @@ export const en = {
   'sync.revoked':
     'The study server no longer accepts this tablet. Nothing waiting to sync is lost: enroll the tablet again with a new code from the study coordinator.',
   'sync.enrollAgain': 'Enroll the tablet again',
+  'sync.studyVersion': 'Study version',
+  'sync.bundleRefused':
+    'The study update from the server was refused, and the tablet keeps the version it has. Tell the data manager:',
   'units.d': 'd',
   'units.h': 'h',
   'units.min': 'min',
@@ -531,6 +534,9 @@ export const sv: Table = {
   'sync.revoked':
     'Studieservern godkänner inte längre den här surfplattan. Inget som väntar på synkronisering går förlorat: registrera surfplattan igen med en ny kod från studiekoordinatorn.',
   'sync.enrollAgain': 'Registrera surfplattan igen',
+  'sync.studyVersion': 'Studieversion',
+  'sync.bundleRefused':
+    'Studieuppdateringen från servern avvisades, och surfplattan behåller den version den har. Meddela datahanteraren:',
   'units.d': 'd',
   'units.h': 'h',
   'units.min': 'min',

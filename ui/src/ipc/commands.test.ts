@@ -115,6 +115,8 @@ describe('onSyncStatus', () => {
     lastSyncAt: null,
     syncing,
     revoked: false,
+    bundleVersion: 1,
+    bundleRefused: null,
   });
 
   it('delivers each sync-status payload until unsubscribed', async () => {

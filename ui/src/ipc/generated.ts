@@ -342,7 +342,15 @@ syncing: boolean,
  * The server revoked this tablet: it must be enrolled again with a new code (everything
  * unsynced is kept and goes to the server after that).
  */
-revoked: boolean, };
+revoked: boolean, 
+/**
+ * The study bundle version in force (1: the one shipped with the app).
+ */
+bundleVersion: number, 
+/**
+ * Why the last sync refused the server's study bundle (the one in force stays), if it did.
+ */
+bundleRefused: string | null, };
 
 export type ScorePreview = { 
 /**

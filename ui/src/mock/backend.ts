@@ -329,6 +329,8 @@ export class MockBackend {
       lastSyncAt: this.lastSyncAt,
       syncing: this.syncing,
       revoked: this.revoked,
+      bundleVersion: 1,
+      bundleRefused: null,
     };
   }
 

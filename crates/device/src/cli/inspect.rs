@@ -22,6 +22,21 @@ pub fn status(ctx: &Ctx, _args: &StatusArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Json(value))
 }
 
+#[derive(Debug, clap::Args)]
+pub struct StudyArgs {
+    /// JSON output (the only format; required by the documented contract).
+    #[arg(long, required = true)]
+    json: bool,
+}
+
+/// `mimik study --json`: `{"study", "version", "sha256", "packs": [{"instrument", "language",
+/// "sha256"}]}` of the bundle in force (version 1, the shipped one, before the first adoption).
+pub fn study(ctx: &Ctx, _args: &StudyArgs) -> anyhow::Result<Outcome> {
+    let store = ctx.unlock()?;
+    let summary = mimik_device::store::BundleSummary::of(store.bundle());
+    Ok(Outcome::Json(serde_json::to_value(summary)?))
+}
+
 pub fn verify(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let store = ctx.unlock()?;
     let report = store.verify()?;

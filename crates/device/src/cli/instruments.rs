@@ -7,7 +7,10 @@ use mimik_domain::Instrument;
 use serde_json::json;
 
 pub fn run() -> anyhow::Result<Outcome> {
-    let packs = catalog::shipped_packs().context("a content pack shipped with mimik is invalid")?;
+    let bundle = catalog::shipped_bundle()
+        .map_err(anyhow::Error::msg)
+        .context("the study bundle shipped with mimik is invalid")?;
+    let packs = bundle.packs;
     let instruments: Vec<_> = Instrument::ALL
         .iter()
         .map(|i| {

@@ -93,6 +93,8 @@ enum Command {
     Verify,
     /// Export the tablet's data for a staff member.
     Export(inspect::ExportArgs),
+    /// The study bundle in force: study, version, SHA-256 and packs.
+    Study(inspect::StudyArgs),
 }
 
 /// What a subcommand produced.
@@ -190,6 +192,7 @@ pub fn run() -> ExitCode {
         Command::Status(args) => inspect::status(&ctx, args),
         Command::Verify => inspect::verify(&ctx),
         Command::Export(args) => inspect::export(&ctx, args),
+        Command::Study(args) => inspect::study(&ctx, args),
     };
     match result {
         Ok(Outcome::Json(value)) => {

@@ -52,7 +52,7 @@ impl Store {
         })?;
         // Time points with no tablet form at all (pre_surgery: EMG is recorded elsewhere) are
         // not listed: nothing on the tablet can make them done.
-        let study = &self.study;
+        let study = &self.bundle.study;
         let shown: Vec<&Timepoint> = study
             .timepoints
             .iter()

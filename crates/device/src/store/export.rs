@@ -9,7 +9,7 @@ impl Store {
     pub fn export_json(&mut self) -> Result<Value> {
         let document = json!({
             "format": "mimik-device-export/1",
-            "study": self.study.id,
+            "study": self.bundle.study.id,
             "exported_at": Moment::now().utc_text(),
             "exported_by": self.actor,
             "participants": self.participants()?,

@@ -13,6 +13,9 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!(
             "../../../../migrations/device/0002_staff_pins.sql"
         )),
+        M::up(include_str!(
+            "../../../../migrations/device/0003_study_bundles.sql"
+        )),
     ])
 });
 

@@ -13,6 +13,7 @@
 //! audit rows are append-only; the database refuses UPDATE and DELETE on them by trigger.
 
 mod audit;
+mod bundles;
 mod clock;
 mod connection;
 mod due;
@@ -30,6 +31,7 @@ mod sync_state;
 mod verify;
 mod walcheck;
 
+pub use bundles::{Adoption, BundleSummary};
 pub use clock::Moment;
 pub use due::ParticipantDue;
 pub use outbox::QueueStatus;
@@ -53,6 +55,7 @@ use connection::{
     Encryption, check_not_quarantined, discard_interrupted_init, load_slots, open_connection,
     pragma, quarantine_on_integrity_failure,
 };
+use mimik_domain::bundle::CheckedBundle;
 use mimik_domain::content_pack::ContentPack;
 use mimik_domain::study::Study;
 use rusqlite::{Connection, TransactionBehavior};
@@ -71,8 +74,8 @@ pub struct Store {
     actor: String,
     key: DatabaseKey,
     slots: SlotFile,
-    study: Study,
-    packs: Vec<ContentPack>,
+    /// The study bundle in force: the newest adopted, or the one shipped with this build.
+    bundle: CheckedBundle,
     /// The actor unlocked with a short secret from before PINs were split from passphrases.
     weak_secret: bool,
 }
@@ -204,12 +207,15 @@ impl Store {
             actor,
             key,
             slots,
-            study: catalog::shipped_study().map_err(|e| Error::Invalid(e.to_string()))?,
-            packs: catalog::shipped_packs().map_err(|e| Error::Invalid(e.to_string()))?,
+            bundle: catalog::shipped_bundle().map_err(Error::Invalid)?,
             weak_secret: false,
         };
         if !creating {
             store.check_store_id()?;
+        }
+        let mut store = store;
+        if let Some(adopted) = store.load_active_bundle()? {
+            store.bundle = adopted;
         }
         Ok(store)
     }
@@ -296,12 +302,17 @@ impl Store {
 
     /// The study protocol in force.
     pub fn study(&self) -> &Study {
-        &self.study
+        &self.bundle.study
     }
 
-    /// The content packs loaded.
+    /// The content packs in force.
     pub fn packs(&self) -> &[ContentPack] {
-        &self.packs
+        &self.bundle.packs
+    }
+
+    /// The study bundle in force.
+    pub fn bundle(&self) -> &CheckedBundle {
+        &self.bundle
     }
 
     /// Run `f` in one IMMEDIATE transaction with the current actor and time; commit or nothing.

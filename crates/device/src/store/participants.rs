@@ -52,6 +52,7 @@ impl Store {
     /// Register a participant.
     pub fn add_participant(&mut self, new: &NewParticipant) -> Result<Saved> {
         let pseudonym = self
+            .bundle
             .study
             .pseudonym_pattern
             .parse(&new.pseudonym)
@@ -126,7 +127,8 @@ impl Store {
     /// One participant.
     pub fn participant(&self, pseudonym: &str) -> Result<Participant> {
         // Check the form first: whatever was typed is echoed only if it is a pseudonym.
-        self.study
+        self.bundle
+            .study
             .pseudonym_pattern
             .parse(pseudonym)
             .map_err(|e| Error::Invalid(e.to_string()))?;

@@ -62,17 +62,17 @@ impl Store {
         language: &str,
     ) -> Result<Session> {
         self.participant(participant)?;
-        if self.study.timepoint(timepoint).is_none() {
+        if self.bundle.study.timepoint(timepoint).is_none() {
             return Err(Error::Invalid(format!(
                 "unknown time point {:?}",
                 short(timepoint)
             )));
         }
-        if !self.study.languages.iter().any(|l| l == language) {
+        if !self.bundle.study.languages.iter().any(|l| l == language) {
             return Err(Error::Invalid(format!(
                 "language {:?} is not offered by this study ({})",
                 short(language),
-                self.study.languages.join(", ")
+                self.bundle.study.languages.join(", ")
             )));
         }
         let id = uuid::Uuid::now_v7().to_string();

@@ -357,7 +357,7 @@ impl Store {
     /// Add participants registered on other tablets; merge new dates into known ones.
     /// Returns how many participants were added or changed.
     pub fn merge_roster(&mut self, roster: &[RosterEntry]) -> Result<usize> {
-        let pattern = self.study.pseudonym_pattern.clone();
+        let pattern = self.bundle.study.pseudonym_pattern.clone();
         self.write(|tx, ctx| {
             let mut changed = 0;
             for entry in roster {

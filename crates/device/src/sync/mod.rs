@@ -34,6 +34,10 @@ pub struct SyncSummary {
     pub roster_updates: usize,
     /// Whether the server revoked this device.
     pub revoked: bool,
+    /// The study bundle version in force after this sync.
+    pub bundle_version: u64,
+    /// Set when the server's bundle was refused (and the one in force kept): why.
+    pub bundle_refused: Option<String>,
     /// The last error, if the sync stopped early.
     pub error: Option<String>,
 }
@@ -53,6 +57,9 @@ pub async fn enroll(
     };
     let answer = client.enroll(&request).await?;
     store.set_enrollment(server_url, &answer.device_id, &answer.token, &key)?;
+    if let Some(bundle_key) = &answer.bundle_public_key {
+        store.pin_bundle_key(bundle_key)?;
+    }
     match answer.limits.filter(valid_limits) {
         Some(limits) => remember_limits(store, &limits)?,
         None => store.forget_meta(LIMITS_META)?,
@@ -105,8 +112,20 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
                 if let Some(limits) = study.limits.filter(valid_limits) {
                     remember_limits(store, &limits)?;
                 }
-                if let Some(etag) = etag {
-                    store.set_meta("study_etag", &etag)?;
+                let adopted = match &study.bundle {
+                    Some(signed) => adopt(store, signed),
+                    None => Ok(()),
+                };
+                match adopted {
+                    // Only a fully taken answer is cached: a refused bundle is fetched again.
+                    Ok(()) => {
+                        if let Some(etag) = etag {
+                            store.set_meta("study_etag", &etag)?;
+                        }
+                    }
+                    Err(why) => {
+                        summary.bundle_refused = Some(why);
+                    }
                 }
             }
             Ok(None) => {}
@@ -117,7 +136,30 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
         }
     }
     summary.pending = store.status()?.pending;
+    summary.bundle_version = store.bundle().bundle.version;
     Ok(summary)
+}
+
+/// Adopt the server's bundle, pinning its key first on a tablet enrolled before bundles (the
+/// connection is the one the tablet already trusts). `Err` says why it was refused; storage
+/// failures are refusals too, since the bundle in force stays either way.
+fn adopt(
+    store: &mut Store,
+    signed: &mimik_domain::bundle::SignedBundle,
+) -> std::result::Result<(), String> {
+    if store
+        .pinned_bundle_key()
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        store
+            .pin_bundle_key(&signed.public_key)
+            .map_err(|e| e.to_string())?;
+    }
+    store.adopt_bundle(signed).map(|_| ()).map_err(|e| match e {
+        Error::BundleRefused(why) => why,
+        other => other.to_string(),
+    })
 }
 
 /// Send every pending item once, batch by batch, each within the server's limits; stop at the
@@ -319,6 +361,8 @@ pub async fn sync_with_retries(
         total.pending = pass.pending;
         total.revoked = pass.revoked;
         total.error = pass.error;
+        total.bundle_version = pass.bundle_version;
+        total.bundle_refused = pass.bundle_refused;
         if total.error.is_none() || total.revoked || attempt + 1 == attempts {
             break;
         }

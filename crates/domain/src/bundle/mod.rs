@@ -308,5 +308,7 @@ fn clip(text: &str) -> String {
     text.chars().take(20).collect()
 }
 
+pub mod reference;
+
 #[cfg(test)]
 mod tests;

@@ -1,12 +1,6 @@
 use super::*;
 
-const STUDY: &str = include_str!("../../../../studies/nct05191719.toml");
-const PACKS: [&str; 4] = [
-    include_str!("../../../../instruments/en/face.toml"),
-    include_str!("../../../../instruments/en/fdi.toml"),
-    include_str!("../../../../instruments/en/saq.toml"),
-    include_str!("../../../../instruments/en/sunnybrook.toml"),
-];
+use super::reference::{PACK_FILES as PACKS, STUDY_FILE as STUDY};
 const SWEDISH_TEST_FACE: &str = include_str!("../../../../tests/fixtures/packs/face-sv-test.toml");
 
 fn file(text: &str) -> PackFile {
@@ -223,4 +217,15 @@ fn a_bundle_made_from_file_texts_takes_its_ids_from_the_files() {
     let issues = Bundle::from_texts(1, STUDY, &["not a pack", PACKS[0]]).unwrap_err();
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].file, "pack file 1");
+}
+
+#[test]
+fn the_reference_bundle_is_version_1_of_the_shipped_files() {
+    let checked = reference::bundle().unwrap();
+    assert_eq!(checked.study.id, "NCT05191719");
+    assert_eq!(checked.bundle.version, 1);
+    assert_eq!(checked.packs.len(), 4);
+    for pack in &checked.bundle.packs {
+        assert_eq!(pack.sha256, sha256_hex(pack.text.as_bytes()));
+    }
 }

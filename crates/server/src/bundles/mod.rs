@@ -4,12 +4,11 @@
 //! submissions are checked against; older versions stay stored, since submissions name them.
 
 pub mod key;
-pub mod reference;
 
 use crate::error::{Error, Result};
 use crate::storage::{BundleRow, Storage};
 use key::BundleKey;
-use mimik_domain::bundle::{self, Bundle, BundleIssue, CheckedBundle, SignedBundle};
+use mimik_domain::bundle::{self, Bundle, BundleIssue, CheckedBundle, SignedBundle, reference};
 use mimik_domain::content_pack::ContentPack;
 use mimik_domain::protocol::PackFile;
 use mimik_domain::study::Study;

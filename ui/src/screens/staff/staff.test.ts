@@ -159,6 +159,8 @@ describe('sync card', () => {
       lastSyncAt: null,
       syncing,
       revoked: false,
+      bundleVersion: 1,
+      bundleRefused: null,
     });
 
     await emit('sync-status', summary(true, 5));
@@ -172,6 +174,15 @@ describe('sync card', () => {
     expect(pending()).toBe('0');
     expect(el.querySelector('[data-testid=sync-syncing]')).toBeNull();
     expect(el.querySelector('button')?.textContent?.trim()).toBe('Sync now');
+    expect(el.querySelector('[data-testid=sync-bundle-version]')?.textContent).toBe('1');
+    expect(el.querySelector('[data-testid=sync-bundle-refused]')).toBeNull();
+
+    await emit('sync-status', { ...summary(false, 0), bundleRefused: 'the signature does not verify' });
+    await settle();
+    const refused = el.querySelector('[data-testid=sync-bundle-refused]');
+    expect(refused?.getAttribute('role')).toBe('alert');
+    expect(refused?.textContent).toContain('keeps the version it has');
+    expect(refused?.textContent).toContain('the signature does not verify');
 
     const events = (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: { unregisterListener: () => void } })
       .__TAURI_EVENT_PLUGIN_INTERNALS__;

@@ -20,7 +20,7 @@ impl Store {
         self.check_form(participant, timepoint, Form::Eligibility)?;
         let unknown: Vec<&str> = checklist
             .keys()
-            .filter(|k| !self.study.eligibility.iter().any(|c| &c.id == *k))
+            .filter(|k| !self.bundle.study.eligibility.iter().any(|c| &c.id == *k))
             .map(String::as_str)
             .collect();
         if let Some(first) = unknown.first() {
@@ -42,7 +42,8 @@ impl Store {
                 .and_then(|s| serde_json::from_str::<Value>(&s).ok())
                 .and_then(|v| v["composite"].as_f64()))
         })?;
-        let result = mimik_domain::study::eligibility::evaluate(&self.study, checklist, composite);
+        let result =
+            mimik_domain::study::eligibility::evaluate(&self.bundle.study, checklist, composite);
         let content = json!({
             "checklist": checklist,
             "sunnybrook_composite": composite,

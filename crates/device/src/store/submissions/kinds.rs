@@ -25,6 +25,7 @@ impl Store {
             self.check_session(session, &q.participant, &q.timepoint)?;
         }
         let pack = self
+            .bundle
             .packs
             .iter()
             .find(|p| p.instrument == instrument && p.language == q.language)

@@ -230,8 +230,9 @@ impl Store {
     /// The participant must exist and the time point must collect this form.
     fn check_form(&self, participant: &str, timepoint: &str, form: Form) -> Result<()> {
         self.participant(participant)?;
-        let tp = self.study.timepoint(timepoint).ok_or_else(|| {
+        let tp = self.bundle.study.timepoint(timepoint).ok_or_else(|| {
             let ids: Vec<&str> = self
+                .bundle
                 .study
                 .timepoints
                 .iter()

@@ -1,0 +1,139 @@
+//! Study bundles end to end (issue 12): a real `mimik-server` publishes with `study publish`, a
+//! real encrypted tablet adopts on `mimik sync` and shows it on `mimik study --json`; a loopback
+//! proxy that alters bytes of the bundle on the way gets it refused whole while the sync still
+//! uploads, and the tablet adopts the bundle once it arrives intact.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+use mimik_tests::harness::{Server, Tablet};
+use mimik_tests::proxy::{Fault, Proxy};
+use mimik_tests::workspace_root;
+use serde_json::Value;
+
+fn publish(server: &Server, packs: &[&str]) -> Value {
+    let study = workspace_root().join("studies/nct05191719.toml");
+    let mut args = vec![
+        "study".to_owned(),
+        "publish".to_owned(),
+        "--study".to_owned(),
+    ];
+    args.push(study.display().to_string());
+    for pack in packs {
+        args.push("--pack".to_owned());
+        args.push(workspace_root().join(pack).display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = server.cli(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn server_versions(server: &Server) -> Value {
+    let out = server.cli(&["study", "list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const SWEDISH: &str = "tests/fixtures/packs/face-sv-test.toml";
+
+#[test]
+fn a_published_swedish_pack_reaches_the_tablet_on_its_next_sync() {
+    let root = tempfile::tempdir().unwrap();
+    let server = Server::start(&root.path().join("server"), None);
+    let tablet = Tablet::new(&root.path().join("tablet"));
+
+    // Before enrollment the tablet runs on the very bundle the server published as version 1.
+    let before = tablet.ok(&["study", "--json"], b"");
+    assert_eq!(before["version"], 1);
+    assert_eq!(before["study"], "NCT05191719");
+    let listed = server_versions(&server);
+    assert_eq!(listed["studies"][0]["version"], 1);
+    assert_eq!(before["sha256"], listed["studies"][0]["sha256"]);
+
+    tablet.ok(
+        &[
+            "enroll",
+            "--server",
+            &server.url(),
+            "--code",
+            &server.enrollment_code(),
+        ],
+        b"",
+    );
+    let published = publish(&server, &[SWEDISH]);
+    assert_eq!(published["version"], 2);
+
+    let summary = tablet.ok(&["sync"], b"");
+    assert_eq!(summary["bundle_version"], 2, "{summary}");
+    assert_eq!(summary["bundle_refused"], Value::Null);
+    let after = tablet.ok(&["study", "--json"], b"");
+    assert_eq!(after["version"], 2);
+    assert_eq!(after["sha256"], published["sha256"]);
+    let sv = after["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["language"] == "sv")
+        .cloned()
+        .unwrap();
+    assert_eq!(sv["instrument"], "face");
+    let text = std::fs::read(workspace_root().join(SWEDISH)).unwrap();
+    assert_eq!(sv["sha256"], mimik_domain::canonical::sha256_hex(&text));
+    // Nothing new: the next sync adopts nothing and keeps version 2.
+    assert_eq!(tablet.ok(&["sync"], b"")["bundle_version"], 2);
+}
+
+#[test]
+fn a_bundle_altered_in_transit_is_refused_whole_the_old_one_kept_and_the_sync_still_uploads() {
+    let root = tempfile::tempdir().unwrap();
+    let server = Server::start(&root.path().join("server"), None);
+    let proxy = Proxy::start(server.addr);
+    let tablet = Tablet::new(&root.path().join("tablet"));
+    tablet.ok(
+        &[
+            "enroll",
+            "--server",
+            &proxy.url(),
+            "--code",
+            &server.enrollment_code(),
+        ],
+        b"",
+    );
+    tablet.save_many(3);
+    publish(&server, &[SWEDISH]);
+
+    // One letter of the synthetic wording changes on the way, wherever it appears.
+    proxy.set_fault(Fault::AlterReplies(b"TESTTEXT fr", b"TESTTEXX fr"));
+    let summary = tablet.ok(&["sync"], b"");
+    assert_eq!(
+        summary["stored"], 4,
+        "the participant and three questionnaires: {summary}"
+    );
+    assert_eq!(summary["pending"], 0);
+    assert_eq!(summary["error"], Value::Null);
+    assert_eq!(summary["bundle_version"], 1);
+    let why = summary["bundle_refused"].as_str().unwrap();
+    assert!(why.contains("signature"), "{why}");
+    assert_eq!(tablet.ok(&["study", "--json"], b"")["version"], 1);
+    assert_eq!(
+        server.export_json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // The refused answer was not cached: once the proxy carries it intact, it is adopted.
+    proxy.set_fault(Fault::None);
+    let summary = tablet.ok(&["sync"], b"");
+    assert_eq!(summary["bundle_version"], 2, "{summary}");
+    assert_eq!(summary["bundle_refused"], Value::Null);
+}
