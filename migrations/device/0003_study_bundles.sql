@@ -11,3 +11,8 @@ CREATE TABLE study_bundles (
     signed     TEXT NOT NULL,
     adopted_at TEXT NOT NULL
 ) STRICT;
+
+-- The bundle a session started under (NULL: started before bundles, on the shipped one). Its
+-- questionnaires are shown and saved with that bundle's packs even if a newer one is adopted
+-- meanwhile.
+ALTER TABLE sessions ADD COLUMN bundle_sha256 TEXT;

@@ -24,6 +24,9 @@ pub struct ContentPack {
     pub citation: String,
     /// Licensing and provenance notice.
     pub notice: String,
+    /// A reference pack shipped for development and testing (`reference = true`), not a
+    /// licensed wording: its notice says so, and is shown only while no licensed pack is loaded.
+    pub reference: bool,
     /// Shown to the patient before the first item.
     pub instructions: String,
     /// The recall period ("During the past week").
@@ -64,6 +67,8 @@ struct PackFile {
     notice: String,
     instructions: String,
     recall: String,
+    #[serde(default)]
+    reference: bool,
     response_sets: BTreeMap<String, ResponseSet>,
     items: Vec<ItemFile>,
 }
@@ -191,6 +196,7 @@ impl ContentPack {
             title: file.title,
             citation: file.citation,
             notice: file.notice,
+            reference: file.reference,
             instructions: file.instructions,
             recall: file.recall,
             items,

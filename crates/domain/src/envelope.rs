@@ -13,8 +13,13 @@ use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
 
-/// The protocol version written into every body.
-pub const BODY_VERSION: u32 = 1;
+/// The body version written into every new body: 2 adds `protocol_version`, the study bundle
+/// version the submission was made under (issue 12).
+pub const BODY_VERSION: u32 = 2;
+
+/// Body versions the server accepts: version 1 still arrives from tablets that queued it before
+/// they were upgraded, and is kept exactly as sent.
+pub const ACCEPTED_BODY_VERSIONS: [u32; 2] = [1, 2];
 
 /// A submission id: a UUIDv7 (time-ordered), made by the tablet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -139,6 +144,9 @@ pub struct Body {
     pub supersedes: Option<Supersedes>,
     /// Kind-specific content (answers, scores, text, …).
     pub content: Value,
+    /// The study bundle version it was made under (body version 2 on; absent from version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_version: Option<u64>,
 }
 
 impl Body {
@@ -196,8 +204,16 @@ impl Envelope {
         if body.kind != self.kind {
             return Err(EnvelopeError::KindMismatch);
         }
-        if body.v != BODY_VERSION {
+        if !ACCEPTED_BODY_VERSIONS.contains(&body.v) {
             return Err(EnvelopeError::UnsupportedVersion(body.v));
+        }
+        // Version 2 names its bundle version; version 1 cannot.
+        if (body.v >= 2) != body.protocol_version.is_some_and(|v| v >= 1) {
+            return Err(EnvelopeError::BadBody(format!(
+                "a body of version {} {} protocol_version",
+                body.v,
+                if body.v >= 2 { "needs a" } else { "has no" }
+            )));
         }
         if body.to_canonical()? != self.body.as_bytes() {
             return Err(EnvelopeError::NotCanonical);
@@ -244,9 +260,10 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
+    /// A body of version 1 (what tablets queued before bundles), as the pinned bytes show.
     fn body(participant: &str, code: u8, minutes: i32) -> Body {
         Body {
-            v: BODY_VERSION,
+            v: 1,
             kind: Kind::Questionnaire,
             participant: participant.to_owned(),
             timepoint: Some("post_6m".to_owned()),
@@ -256,6 +273,16 @@ mod tests {
             session_id: None,
             supersedes: None,
             content: json!({"instrument": "saq", "answers": {"q1": code}, "scores": {"total": 48.888888888888886}}),
+            protocol_version: None,
+        }
+    }
+
+    /// The same body at the current version, made under study bundle version 3.
+    fn body_v2(participant: &str, code: u8, minutes: i32) -> Body {
+        Body {
+            v: BODY_VERSION,
+            protocol_version: Some(3),
+            ..body(participant, code, minutes)
         }
     }
 
@@ -278,6 +305,33 @@ mod tests {
     fn a_checked_envelope_gives_back_the_same_body() {
         let original = body("NT-001", 3, 60);
         assert_eq!(envelope(&original).check_body(), Ok(original));
+    }
+
+    #[test]
+    fn both_body_versions_check_and_each_says_whether_it_names_its_bundle_version() {
+        let current = body_v2("NT-001", 3, 60);
+        assert_eq!(envelope(&current).check_body(), Ok(current.clone()));
+        let unnamed = Body {
+            protocol_version: None,
+            ..current.clone()
+        };
+        assert!(matches!(
+            envelope(&unnamed).check_body(),
+            Err(EnvelopeError::BadBody(_))
+        ));
+        let named_v1 = Body {
+            v: 1,
+            ..current.clone()
+        };
+        assert!(matches!(
+            envelope(&named_v1).check_body(),
+            Err(EnvelopeError::BadBody(_))
+        ));
+        let future = Body { v: 3, ..current };
+        assert_eq!(
+            envelope(&future).check_body(),
+            Err(EnvelopeError::UnsupportedVersion(3))
+        );
     }
 
     #[test]
@@ -304,7 +358,21 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         assert_eq!(text, PINNED_BODY);
         assert_eq!(canonical::sha256_hex(text.as_bytes()), PINNED_SHA256);
+        let bytes = body_v2("NT-001", 3, 60).to_canonical().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, PINNED_BODY_V2);
+        assert_eq!(canonical::sha256_hex(text.as_bytes()), PINNED_SHA256_V2);
     }
+
+    const PINNED_BODY_V2: &str = concat!(
+        r#"{"content":{"answers":{"q1":3},"instrument":"saq","scores":{"total":48.888888888888886}},"#,
+        r#""kind":"questionnaire","participant":"NT-001","protocol_version":3,"#,
+        r#""recorded_at":"2026-09-21T14:13:20.123Z","#,
+        r#""session_id":null,"staff_id":"staff-1","supersedes":null,"timepoint":"post_6m","#,
+        r#""utc_offset_minutes":60,"v":2}"#
+    );
+    const PINNED_SHA256_V2: &str =
+        "ecce433de0bbb4197e3fdee04385190457e0beb6dddba751864f019127187a9c";
 
     const PINNED_BODY: &str = concat!(
         r#"{"content":{"answers":{"q1":3},"instrument":"saq","scores":{"total":48.888888888888886}},"#,

@@ -94,6 +94,8 @@ problem_codes! {
     ScoreMismatch = "score_mismatch", None, "the server's re-scoring differs from the tablet's";
     BadPseudonym = "bad_pseudonym", None, "the pseudonym does not match the study's pattern";
     UnknownTimepoint = "unknown_timepoint", None, "a time point the study does not have";
+    UnknownProtocolVersion = "unknown_protocol_version", None, "a study bundle version this server never published";
+    UnknownContentPack = "unknown_content_pack", None, "a content pack that is not in the named bundle version";
     SameIdOtherBody = "same_id_other_body", None, "a different body is stored under this id (kept for review)";
     DeviceSeqTaken = "device_seq_taken", None, "another submission holds this device_seq (kept for review)";
 }

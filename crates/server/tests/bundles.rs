@@ -170,3 +170,69 @@ async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays
     assert_eq!(state.storage.bundles().await.unwrap().len(), 1);
     state.storage.close().await;
 }
+
+#[tokio::test]
+async fn a_submission_must_name_a_published_version_holding_the_pack_it_was_shown() {
+    let (storage, _dir) = storage(Backend::Sqlite).await;
+    let (app, state) = app(storage);
+    let mut tablet = Tablet::new(5);
+    tablet.enroll(&app, &state, "Karolinska").await;
+    let published = state
+        .bundles
+        .publish(state.storage.as_ref(), STUDY, &swedish())
+        .await
+        .unwrap();
+    assert_eq!(published.version, 2);
+    let swedish_sha = mimik_domain::canonical::sha256_hex(SWEDISH_TEST_FACE.as_bytes());
+    let shown = |language: &str, sha: &str, version: Option<u64>| {
+        let mut body = form("NT-001", "post_6m", mimik_domain::Instrument::Face, 3, 1);
+        body.content["language"] = language.into();
+        body.content["content_pack_sha256"] = sha.into();
+        body.protocol_version = version;
+        if version.is_none() {
+            body.v = 1;
+        }
+        body
+    };
+    let english = reference_pack_sha256(mimik_domain::Instrument::Face);
+    let bodies = [
+        participant("NT-001", "2025-06-01", None, 0),
+        // Shown the Swedish pack of version 2: stored.
+        shown("sv", &swedish_sha, Some(2)),
+        // The English pack is in both versions.
+        shown("en", &english, Some(1)),
+        // Version 1 had no Swedish pack.
+        shown("sv", &swedish_sha, Some(1)),
+        // A version never published.
+        shown("en", &english, Some(9)),
+        // A pack filed under another language.
+        shown("sv", &english, Some(2)),
+        // Queued before bundles (body version 1): taken as sent.
+        shown("en", &english, None),
+    ];
+    let envelopes: Vec<_> = bodies.iter().map(|b| tablet.envelope(b)).collect();
+    let reply = tablet.submit(&app, &envelopes).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let receipts = reply.json()["receipts"].as_array().unwrap().clone();
+    let outcome = |i: usize| {
+        let r = &receipts[i];
+        match r["status"].as_str().unwrap() {
+            "rejected" => r["reason"]["code"].as_str().unwrap().to_owned(),
+            status => status.to_owned(),
+        }
+    };
+    let outcomes: Vec<String> = (0..receipts.len()).map(outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "stored",
+            "stored",
+            "stored",
+            "unknown_content_pack",
+            "unknown_protocol_version",
+            "unknown_content_pack",
+            "stored"
+        ]
+    );
+    state.storage.close().await;
+}

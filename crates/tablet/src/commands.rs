@@ -58,7 +58,9 @@ pub async fn update_participant_dates(
 }
 
 pub async fn content_pack(s: &Shared, r: ContentPackRequest) -> CommandResult<ContentPack> {
-    s.app().await.content_pack(r.instrument, r.language)
+    s.app()
+        .await
+        .content_pack(r.instrument, r.language, r.session_id.as_deref())
 }
 
 pub async fn start_session(s: &Shared, r: StartSessionRequest) -> CommandResult<Session> {

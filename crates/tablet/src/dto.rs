@@ -255,8 +255,11 @@ pub struct ContentPack {
     pub instructions: String,
     /// Recall period.
     pub recall: String,
-    /// Citation and licence notice.
-    pub notice: String,
+    /// The pack's licence and provenance notice, to show with the wording; `None` for a
+    /// reference pack's developer notice once the study has loaded a licensed pack.
+    pub notice: Option<String>,
+    /// A reference pack shipped for development and testing, not licensed wording.
+    pub reference: bool,
     /// SHA-256 of the pack, stored with every submission.
     pub sha256: String,
     /// Items in order.

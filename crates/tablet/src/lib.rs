@@ -338,6 +338,8 @@ fn staff_member(store: &Store) -> StaffMember {
 }
 
 #[cfg(test)]
+mod bundle_tests;
+#[cfg(test)]
 mod scenarios;
 #[cfg(test)]
 mod tests;

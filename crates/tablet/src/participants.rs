@@ -79,20 +79,32 @@ impl App {
 
     /// The wording of an instrument for a patient's language: the study's pack in that
     /// language, or the English reference wording when the study has loaded none.
+    /// In a session, the packs of the bundle the session started under.
     pub fn content_pack(
         &self,
         instrument: Instrument,
         language: Language,
+        session_id: Option<&str>,
     ) -> CommandResult<ContentPack> {
         // The patient's screens need the wording too: not staff-only.
-        let pack = pack_for(self.store()?, instrument, language)?;
+        let store = self.store()?;
+        let bundle = match session_id {
+            Some(id) => store.session_bundle(&store.session(id)?)?,
+            None => store.bundle().clone(),
+        };
+        let pack = pack_for(&bundle.packs, instrument, language)?;
+        // The developer notice of a reference pack is for development: never shown to a
+        // patient once the study has loaded a licensed pack.
+        let licensed_loaded = bundle.packs.iter().any(|p| !p.reference);
+        let notice = (!pack.reference || !licensed_loaded).then(|| pack.notice.clone());
         Ok(ContentPack {
             instrument,
             language: pack.language.clone(),
             title: pack.title.clone(),
             instructions: pack.instructions.clone(),
             recall: pack.recall.clone(),
-            notice: pack.notice.clone(),
+            notice,
+            reference: pack.reference,
             sha256: pack.sha256.clone(),
             items: pack
                 .items
@@ -114,16 +126,15 @@ impl App {
     }
 }
 
-/// The pack a patient sees for `instrument`: their language if loaded, else English.
+/// The pack of `packs` a patient sees for `instrument`: their language if loaded, else English.
 pub(super) fn pack_for(
-    store: &Store,
+    packs: &[mimik_domain::content_pack::ContentPack],
     instrument: Instrument,
     language: Language,
 ) -> CommandResult<&mimik_domain::content_pack::ContentPack> {
     let wanted = domain_instrument(instrument);
     let find = |lang: &str| {
-        store
-            .packs()
+        packs
             .iter()
             .find(|p| p.instrument == wanted && p.language == lang)
     };

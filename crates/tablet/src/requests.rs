@@ -91,6 +91,10 @@ pub struct ContentPackRequest {
     pub instrument: Instrument,
     /// Which wording.
     pub language: Language,
+    /// The patient session it is shown in: its wording comes from the bundle the session
+    /// started under.
+    #[serde(default)]
+    pub session_id: Option<String>,
 }
 
 /// Start a patient session.

@@ -85,7 +85,9 @@ impl App {
         let validated =
             validate(domain, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let store = self.staff_store_mut()?;
-        let shown = pack_for(store, instrument, language)?.language.clone();
+        let shown = pack_for(store.packs(), instrument, language)?
+            .language
+            .clone();
         let saved = store.save_questionnaire(&Questionnaire {
             participant: participant.to_owned(),
             timepoint: timepoint.to_owned(),
@@ -133,7 +135,7 @@ impl App {
         let validated =
             validate(domain, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         // The correction was made with the wording shown now, which may differ from the original's.
-        let shown = pack_for(store, Instrument::Sunnybrook, language)?
+        let shown = pack_for(store.packs(), Instrument::Sunnybrook, language)?
             .language
             .clone();
         let saved = store.save_questionnaire(&Questionnaire {

@@ -322,7 +322,9 @@ fn a_swedish_session_shows_the_english_reference_wording_and_records_that_langua
         .start_session("NT-001", "post_6m", Language::Sv)
         .unwrap();
     assert_eq!(s.language, Language::Sv);
-    let pack = app.content_pack(Instrument::Fdi, Language::Sv).unwrap();
+    let pack = app
+        .content_pack(Instrument::Fdi, Language::Sv, None)
+        .unwrap();
     assert_eq!(pack.language, "en");
     assert!(
         pack.items[0]
@@ -467,7 +469,8 @@ fn patient_mode_refuses_staff_commands_and_a_reloaded_ui_gets_the_lock_screen() 
         assert_eq!(result.unwrap_err().code, "locked", "command {i}");
     }
     // The patient's own screens still work.
-    app.content_pack(Instrument::Face, Language::En).unwrap();
+    app.content_pack(Instrument::Face, Language::En, None)
+        .unwrap();
     app.save_draft(
         &s.session_id,
         PatientInstrument::Face,

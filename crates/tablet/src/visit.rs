@@ -195,7 +195,8 @@ impl App {
         let validated =
             validate(form, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let language = stored_language(&session.language);
-        let pack_language = pack_for(store, Instrument::from(instrument), language)?
+        let bundle = store.session_bundle(&store.session(&session.id)?)?;
+        let pack_language = pack_for(&bundle.packs, Instrument::from(instrument), language)?
             .language
             .clone();
         let saved = store.save_questionnaire(&Questionnaire {

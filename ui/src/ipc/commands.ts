@@ -84,8 +84,9 @@ export const addParticipant = (p: NewParticipant) =>
 export const updateParticipantDates = (pseudonym: string, update: DatesUpdate) =>
   call('update_participant_dates', { pseudonym, update });
 
-export const contentPack = (instrument: Instrument, language: Language) =>
-  call('content_pack', { instrument, language });
+/** The wording of `instrument`; in a patient session, from the bundle the session started under. */
+export const contentPack = (instrument: Instrument, language: Language, sessionId: string | null = null) =>
+  call('content_pack', { instrument, language, sessionId });
 
 export const startSession = (participant: string, timepoint: string, language: Language) =>
   call('start_session', { participant, timepoint, language });

@@ -201,9 +201,14 @@ instructions: string,
  */
 recall: string, 
 /**
- * Citation and licence notice.
+ * The pack's licence and provenance notice, to show with the wording; `None` for a
+ * reference pack's developer notice once the study has loaded a licensed pack.
  */
-notice: string, 
+notice: string | null, 
+/**
+ * A reference pack shipped for development and testing, not licensed wording.
+ */
+reference: boolean, 
 /**
  * SHA-256 of the pack, stored with every submission.
  */
@@ -527,7 +532,12 @@ instrument: Instrument,
 /**
  * Which wording.
  */
-language: Language, };
+language: Language, 
+/**
+ * The patient session it is shown in: its wording comes from the bundle the session
+ * started under.
+ */
+sessionId: string | null, };
 
 export type StartSessionRequest = { 
 /**

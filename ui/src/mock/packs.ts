@@ -155,7 +155,7 @@ function fakeSha(seed: string): string {
 }
 
 export function mockContentPack(instrument: Instrument): ContentPack {
-  const base = { instrument, language: 'en', sha256: fakeSha(`mock/${instrument}/en`) };
+  const base = { instrument, language: 'en', reference: true, sha256: fakeSha(`mock/${instrument}/en`) };
   switch (instrument) {
     case 'face':
       return {

@@ -324,6 +324,7 @@ impl Store {
         let ctx = Ctx {
             actor: &self.actor,
             moment: Moment::now(),
+            protocol_version: self.bundle.bundle.version,
         };
         let result = (|| {
             let tx = self
@@ -346,6 +347,8 @@ impl Store {
 struct Ctx<'a> {
     actor: &'a str,
     moment: Moment,
+    /// The version of the study bundle in force, recorded in every body.
+    protocol_version: u64,
 }
 
 /// Whether a store exists in `dir` and finished its set-up.

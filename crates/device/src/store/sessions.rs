@@ -27,6 +27,8 @@ pub struct Session {
     pub started_at: String,
     /// `open`, `completed` or `abandoned`.
     pub state: String,
+    /// The study bundle it started under (`None`: before bundles, the shipped one).
+    pub bundle_sha256: Option<String>,
 }
 
 /// Saved, unsubmitted answers of one instrument in a session.
@@ -38,8 +40,8 @@ pub struct Draft {
     pub answers: Value,
 }
 
-const SESSION_COLUMNS: &str =
-    "SELECT id, participant, timepoint, language, started_by, started_at, state FROM sessions";
+const SESSION_COLUMNS: &str = "SELECT id, participant, timepoint, language, started_by, started_at, state, bundle_sha256 \
+     FROM sessions";
 
 fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -50,6 +52,7 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
         started_by: r.get(4)?,
         started_at: r.get(5)?,
         state: r.get(6)?,
+        bundle_sha256: r.get(7)?,
     })
 }
 
@@ -76,11 +79,21 @@ impl Store {
             )));
         }
         let id = uuid::Uuid::now_v7().to_string();
+        let bundle_sha256 = self.bundle.sha256.clone();
         self.write(|tx, ctx| {
             tx.execute(
-                "INSERT INTO sessions (id, participant, timepoint, language, started_by, started_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
-                (&id, participant, timepoint, language, ctx.actor, ctx.moment.utc_text()),
+                "INSERT INTO sessions
+                     (id, participant, timepoint, language, started_by, started_at, state, bundle_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7)",
+                (
+                    &id,
+                    participant,
+                    timepoint,
+                    language,
+                    ctx.actor,
+                    ctx.moment.utc_text(),
+                    &bundle_sha256,
+                ),
             )?;
             audit::append(tx, ctx, "session.started", Some(&id), None)
         })?;

@@ -6,12 +6,13 @@
 //! the whole request.
 
 use super::extract::{AuthedDevice, BatchBody};
+use crate::bundles::Versions;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::storage::{Device, Incoming};
 use axum::Json;
 use axum::extract::State;
-use mimik_domain::envelope::{Envelope, EnvelopeError, Kind};
+use mimik_domain::envelope::{Body, Envelope, EnvelopeError, Kind};
 use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol::{
     self, BatchResponse, ItemStatus, Receipt, RecheckError, recheck, verify_signature,
@@ -31,16 +32,28 @@ pub async fn submit(
     // Hashing, signature checks and re-scoring are CPU work: off the async workers, and spread
     // over the cores (the tablet waits for the whole batch, so this is its sync time).
     let current = state.bundles.current(state.storage.as_ref()).await?;
+    let versions = state
+        .bundles
+        .versions(state.storage.as_ref(), &current)
+        .await?;
     let checker = device.clone();
-    let checked =
-        tokio::task::spawn_blocking(move || check_all(batch.envelopes, &checker, current.study()))
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    ProblemCode::Internal,
-                    "the batch could not be checked; nothing was stored, send it again",
-                )
-            })?;
+    let checked = tokio::task::spawn_blocking(move || {
+        check_all(
+            batch.envelopes,
+            &checker,
+            &Against {
+                study: current.study(),
+                versions: &versions,
+            },
+        )
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            ProblemCode::Internal,
+            "the batch could not be checked; nothing was stored, send it again",
+        )
+    })?;
     for (index, result) in checked.into_iter().enumerate() {
         match result {
             Ok(incoming) => {
@@ -97,7 +110,7 @@ fn conflict_reason(code: ProblemCode) -> protocol::ApiError {
 /// Every check of DESIGN.md §5 on one raw envelope, cheapest first. On failure: the id to put
 /// in the receipt (as sent, cut to 64 characters, when it is not a valid id) and the reason.
 /// [`check_envelope`] for every envelope, in order, on up to as many threads as there are cores.
-fn check_all(raws: Vec<Box<RawValue>>, device: &Device, study: &Study) -> Vec<Checked> {
+fn check_all(raws: Vec<Box<RawValue>>, device: &Device, study: &Against<'_>) -> Vec<Checked> {
     const SERIAL_BELOW: usize = 32;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -134,10 +147,20 @@ fn check_all(raws: Vec<Box<RawValue>>, device: &Device, study: &Study) -> Vec<Ch
     })
 }
 
+/// What envelopes are checked against: the newest protocol, and the packs of every version.
+#[derive(Debug, Clone, Copy)]
+pub struct Against<'a> {
+    /// The study protocol in force.
+    pub study: &'a Study,
+    /// Every published version's packs.
+    pub versions: &'a Versions,
+}
+
 /// One envelope's check: ready to store, or its id and the reason it is rejected.
 pub type Checked = Result<Incoming, (String, protocol::ApiError)>;
 
-pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked {
+pub fn check_envelope(raw: &RawValue, device: &Device, against: &Against<'_>) -> Checked {
+    let study = against.study;
     let envelope: Envelope = serde_json::from_str(raw.get()).map_err(|e| {
         (
             raw_id(raw),
@@ -198,6 +221,7 @@ pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked
             "the time point is not in the study protocol".into(),
         ));
     }
+    check_protocol(&body, against.versions).map_err(|(code, message)| reject(code, message))?;
     let (instrument, algorithm) = match envelope.kind {
         Kind::Questionnaire | Kind::ClinicianForm => (
             body.content["instrument"].as_str().map(str::to_owned),
@@ -220,6 +244,42 @@ pub fn check_envelope(raw: &RawValue, device: &Device, study: &Study) -> Checked
         body_sha256: envelope.body_sha256,
         signature: envelope.signature,
     })
+}
+
+/// A body of version 2 names the bundle version it was made under: that version must have been
+/// published, and a questionnaire's or clinician form's pack must be in it, for its instrument
+/// and language. Version 1 bodies (queued before bundles) name neither and are taken as sent.
+fn check_protocol(body: &Body, versions: &Versions) -> Result<(), (ProblemCode, String)> {
+    let Some(version) = body.protocol_version else {
+        return Ok(());
+    };
+    if !versions.has(version) {
+        return Err((
+            ProblemCode::UnknownProtocolVersion,
+            format!("study bundle version {version} was never published by this server"),
+        ));
+    }
+    if !matches!(body.kind, Kind::Questionnaire | Kind::ClinicianForm) {
+        return Ok(());
+    }
+    let text = |key: &str| body.content[key].as_str().unwrap_or_default();
+    let (instrument, language, sha256) = (
+        text("instrument"),
+        text("language"),
+        text("content_pack_sha256"),
+    );
+    if versions.has_pack(version, instrument, language, sha256) {
+        Ok(())
+    } else {
+        Err((
+            ProblemCode::UnknownContentPack,
+            format!(
+                "bundle version {version} has no {}/{} pack with that SHA-256",
+                instrument.chars().take(20).collect::<String>(),
+                language.chars().take(20).collect::<String>()
+            ),
+        ))
+    }
 }
 
 /// The id of an envelope that does not parse, for its receipt: its `id` as sent when that is a

@@ -13,6 +13,7 @@ use mimik_domain::content_pack::ContentPack;
 use mimik_domain::protocol::PackFile;
 use mimik_domain::study::Study;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 /// The newest bundle of the study, checked.
@@ -62,11 +63,39 @@ pub enum PublishError {
     Storage(#[from] Error),
 }
 
-/// The bundles of this server: the signing key and the last checked bundle.
+/// The packs of every published version of the study, to re-check what a submission says it
+/// was shown: `(instrument, language, sha256)` per version.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Versions {
+    /// Version → its packs.
+    pub packs: BTreeMap<u64, BTreeSet<(String, String, String)>>,
+}
+
+impl Versions {
+    /// Whether `version` was published.
+    pub fn has(&self, version: u64) -> bool {
+        self.packs.contains_key(&version)
+    }
+
+    /// Whether `version` holds the pack `sha256` for `instrument` in `language`.
+    pub fn has_pack(&self, version: u64, instrument: &str, language: &str, sha256: &str) -> bool {
+        self.packs.get(&version).is_some_and(|packs| {
+            packs.contains(&(
+                instrument.to_owned(),
+                language.to_owned(),
+                sha256.to_owned(),
+            ))
+        })
+    }
+}
+
+/// The bundles of this server: the signing key, the last checked bundle, and the packs of
+/// every version (rows are never changed, so both stay valid until a newer version appears).
 #[derive(Debug)]
 pub struct Bundles {
     key: BundleKey,
     cache: Mutex<Option<Arc<Current>>>,
+    versions: Mutex<Option<(String, Arc<Versions>)>>,
 }
 
 impl Bundles {
@@ -75,6 +104,7 @@ impl Bundles {
         Bundles {
             key,
             cache: Mutex::new(None),
+            versions: Mutex::new(None),
         }
     }
 
@@ -116,6 +146,40 @@ impl Bundles {
             *cache = Some(Arc::clone(&current));
         }
         Ok(current)
+    }
+
+    /// The packs of every version of the study `current` belongs to (`current` is the newest).
+    pub async fn versions(
+        &self,
+        storage: &dyn Storage,
+        current: &Current,
+    ) -> Result<Arc<Versions>> {
+        let cached = self.versions.lock().ok().and_then(|v| v.clone());
+        if let Some((sha256, versions)) = cached
+            && sha256 == current.row.sha256
+        {
+            return Ok(versions);
+        }
+        let mut versions = Versions::default();
+        for row in storage.bundles().await? {
+            if row.study != current.row.study {
+                continue;
+            }
+            let bundle = bundle::parse(&row.bundle).map_err(|e| Error::Corrupt(e.to_string()))?;
+            versions.packs.insert(
+                bundle.version,
+                bundle
+                    .packs
+                    .into_iter()
+                    .map(|p| (p.instrument, p.language, p.sha256))
+                    .collect(),
+            );
+        }
+        let versions = Arc::new(versions);
+        if let Ok(mut cache) = self.versions.lock() {
+            *cache = Some((current.row.sha256.clone(), Arc::clone(&versions)));
+        }
+        Ok(versions)
     }
 
     fn cached(&self) -> Option<Arc<Current>> {

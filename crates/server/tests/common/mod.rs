@@ -24,12 +24,21 @@ pub enum Backend {
     Postgres,
 }
 
+/// SQLite pools of this test process, never dropped. A pool dropped with its test's runtime
+/// closes its SQLCipher connections on sqlx's worker threads, and when that happens while the
+/// process exits, OpenSSL's exit handler can free what a closing connection still uses: the
+/// test binary then crashes (SIGSEGV) after every test passed. Kept here, the connections are
+/// never closed, so nothing of SQLCipher runs during exit. (Tests that close their storage
+/// explicitly, as `Storage::close` asks, need none of this.)
+static KEPT_OPEN: std::sync::Mutex<Vec<Arc<dyn Storage>>> = std::sync::Mutex::new(Vec::new());
+
 /// Storage on `backend`, with whatever keeps it alive (a temp dir).
 pub async fn storage(backend: Backend) -> (Arc<dyn Storage>, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
             let storage = mimik_server::open(dir.path(), None).await.unwrap();
+            KEPT_OPEN.lock().unwrap().push(Arc::clone(&storage));
             (storage, Some(dir))
         }
         Backend::Postgres => {
@@ -253,7 +262,21 @@ fn body(
         session_id: None,
         supersedes: None,
         content,
+        // The reference bundle every test server publishes on first use.
+        protocol_version: Some(1),
     }
+}
+
+/// The SHA-256 of the reference bundle's English pack of `instrument`.
+pub fn reference_pack_sha256(instrument: Instrument) -> String {
+    mimik_domain::bundle::reference::bundle()
+        .unwrap()
+        .bundle
+        .packs
+        .into_iter()
+        .find(|p| p.instrument == instrument.id() && p.language == "en")
+        .unwrap()
+        .sha256
 }
 
 /// A questionnaire or clinician form body with every item answered `code` (clamped to the
@@ -285,7 +308,7 @@ pub fn form(
         json!({
             "instrument": instrument.id(),
             "algorithm": instrument.algorithm(),
-            "content_pack_sha256": "0".repeat(64),
+            "content_pack_sha256": reference_pack_sha256(instrument),
             "language": "en",
             "missing": "strict",
             "answers": validated.to_json(),

@@ -177,6 +177,14 @@ impl Store {
         self.load_bundle(&sha256).map(Some)
     }
 
+    /// The bundle `session` started under: its questionnaires are shown and saved with it.
+    pub fn session_bundle(&self, session: &super::Session) -> Result<CheckedBundle> {
+        match &session.bundle_sha256 {
+            Some(sha256) => self.load_bundle(sha256),
+            None => crate::catalog::shipped_bundle().map_err(Error::Invalid),
+        }
+    }
+
     /// An adopted bundle by its SHA-256 (the reference bundle is always there).
     pub fn load_bundle(&self, sha256: &str) -> Result<CheckedBundle> {
         if sha256 == self.bundle.sha256 {

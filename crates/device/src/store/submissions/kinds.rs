@@ -18,14 +18,20 @@ impl Store {
     /// point collects this form, that a content pack is loaded for the language, and that the
     /// session (if any) is open for the same participant and time point. Lets a batch import
     /// refuse a file before saving any of it.
-    pub fn check_questionnaire(&self, q: &Questionnaire) -> Result<String> {
+    /// Returns the SHA-256 of the pack it is saved with and, in a session, the bundle version the
+    /// session started under (whose packs it is shown and saved with).
+    pub fn check_questionnaire(&self, q: &Questionnaire) -> Result<(String, Option<u64>)> {
         let instrument = q.answers.instrument();
         self.check_form(&q.participant, &q.timepoint, form_of(instrument))?;
-        if let Some(session) = &q.session_id {
-            self.check_session(session, &q.participant, &q.timepoint)?;
-        }
-        let pack = self
-            .bundle
+        let session_bundle = match &q.session_id {
+            Some(session) => {
+                self.check_session(session, &q.participant, &q.timepoint)?;
+                Some(self.session_bundle(&self.session(session)?)?)
+            }
+            None => None,
+        };
+        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
+        let pack = bundle
             .packs
             .iter()
             .find(|p| p.instrument == instrument && p.language == q.language)
@@ -36,13 +42,16 @@ impl Store {
                     short(&q.language)
                 ))
             })?;
-        Ok(pack.sha256.clone())
+        Ok((
+            pack.sha256.clone(),
+            session_bundle.map(|b| b.bundle.version),
+        ))
     }
 
     /// Validate, score and save a questionnaire (patient) or clinician form (Sunnybrook).
     pub fn save_questionnaire(&mut self, q: &Questionnaire) -> Result<Saved> {
         let instrument = q.answers.instrument();
-        let pack_sha = self.check_questionnaire(q)?;
+        let (pack_sha, protocol_version) = self.check_questionnaire(q)?;
         let scores = score(&q.answers, q.missing);
         let answers = q.answers.to_json();
         let scores_json = scores.values_json();
@@ -83,6 +92,7 @@ impl Store {
                     } else {
                         "submission.saved"
                     },
+                    protocol_version,
                 },
             )
         })

@@ -43,6 +43,10 @@ pub struct SubmissionRow {
     pub sync_state: String,
     /// The language of the wording answered (questionnaires and clinician forms).
     pub language: Option<String>,
+    /// SHA-256 of the content pack shown (questionnaires and clinician forms).
+    pub content_pack_sha256: Option<String>,
+    /// The study bundle version it was made under (absent from body version 1).
+    pub protocol_version: Option<u64>,
 }
 
 impl Store {
@@ -104,7 +108,8 @@ impl Store {
 /// The columns of a [`SubmissionRow`].
 const SUBMISSION_ROW: &str = "SELECT s.id, s.device_seq, s.kind, s.participant, s.timepoint,
         s.instrument, s.algorithm, s.answers, s.scores, s.staff_id, s.recorded_at,
-        s.utc_offset_minutes, s.supersedes, s.body_sha256, o.state, s.language
+        s.utc_offset_minutes, s.supersedes, s.body_sha256, o.state, s.language,
+        s.content_pack_sha256, json_extract(s.body, '$.protocol_version')
     FROM submissions s JOIN outbox o ON o.device_seq = s.device_seq";
 
 fn submission_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionRow> {
@@ -126,5 +131,9 @@ fn submission_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionRow> {
         body_sha256: r.get(13)?,
         sync_state: r.get(14)?,
         language: r.get(15)?,
+        content_pack_sha256: r.get(16)?,
+        protocol_version: r
+            .get::<_, Option<i64>>(17)?
+            .and_then(|v| u64::try_from(v).ok()),
     })
 }

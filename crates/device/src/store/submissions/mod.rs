@@ -76,6 +76,9 @@ pub(super) struct NewSubmission<'a> {
     pub content: Value,
     /// Audit action name.
     pub action: &'static str,
+    /// The study bundle version it is made under, when not the one in force (a session keeps
+    /// the version it started with).
+    pub protocol_version: Option<u64>,
 }
 
 impl<'a> NewSubmission<'a> {
@@ -101,6 +104,7 @@ impl<'a> NewSubmission<'a> {
             session_id: None,
             correction: None,
             content,
+            protocol_version: None,
             action,
         }
     }
@@ -159,6 +163,7 @@ pub(super) fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, new: NewSubmission<'_>
         session_id: new.session_id.map(str::to_owned),
         supersedes,
         content: new.content,
+        protocol_version: Some(new.protocol_version.unwrap_or(ctx.protocol_version)),
     };
     let bytes = body
         .to_canonical()
