@@ -89,6 +89,51 @@ fn a_published_swedish_pack_reaches_the_tablet_on_its_next_sync() {
     assert_eq!(sv["sha256"], mimik_domain::canonical::sha256_hex(&text));
     // Nothing new: the next sync adopts nothing and keeps version 2.
     assert_eq!(tablet.ok(&["sync"], b"")["bundle_version"], 2);
+
+    // A Swedish FaCE answered through the CLI: the server's export knows which wording it was.
+    let answers: serde_json::Map<String, Value> = (1..=15)
+        .map(|i| (format!("q{i}"), Value::from(3)))
+        .collect();
+    let saved = tablet.ok(
+        &[
+            "submit",
+            "--participant",
+            "NT-001",
+            "--timepoint",
+            "post_6m",
+            "--instrument",
+            "face",
+            "--language",
+            "sv",
+        ],
+        serde_json::json!({ "answers": answers })
+            .to_string()
+            .as_bytes(),
+    );
+    let id = saved["id"].as_str().unwrap().to_owned();
+    let synced = tablet.ok(&["sync"], b"");
+    assert_eq!(synced["quarantined"], 0, "{synced}");
+    let export = server.export_json();
+    let row = export["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(row["language"], "sv");
+    assert_eq!(row["pack_sha256"], sv["sha256"]);
+    assert_eq!(row["protocol_version"], 2);
+    assert_eq!(row["site"], "karolinska");
+    let out = server.cli(&["export", "--format", "csv-long"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let line = csv.lines().find(|l| l.starts_with(&id)).unwrap();
+    let cells: Vec<&str> = line.split(',').collect();
+    let at = |name: &str| cells[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(at("language"), "sv");
+    assert_eq!(at("pack_sha256"), sv["sha256"].as_str().unwrap());
+    assert_eq!(at("protocol_version"), "2");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use super::{Parsed, cell, csv_error, finish};
 use crate::error::Result;
 use mimik_domain::Instrument;
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 15] = [
     "submission_id",
     "device_id",
     "device_seq",
@@ -18,6 +18,10 @@ const HEADER: [&str; 11] = [
     "answer",
     "recorded_at",
     "received_at",
+    "site",
+    "language",
+    "pack_sha256",
+    "protocol_version",
 ];
 
 /// Write the long export.
@@ -51,6 +55,10 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             continue;
         };
         let answers = &p.body.content["answers"];
+        let protocol_version = p
+            .protocol_version()
+            .map(|v| v.to_string())
+            .unwrap_or_default();
         for item in instrument.items() {
             out.write_record([
                 p.row.id.as_str(),
@@ -64,6 +72,10 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
                 &cell(&answers[item.id]),
                 &p.row.recorded_at,
                 &p.row.received_at,
+                &p.row.site,
+                p.language().unwrap_or_default(),
+                p.pack_sha256().unwrap_or_default(),
+                &protocol_version,
             ])
             .map_err(csv_error)?;
         }

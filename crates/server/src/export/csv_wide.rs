@@ -34,13 +34,20 @@ pub fn score_keys(instrument: Instrument) -> Vec<&'static str> {
 
 /// The header row.
 pub fn header() -> Vec<String> {
-    let mut columns = vec!["participant".to_owned(), "timepoint".to_owned()];
+    let mut columns = vec![
+        "participant".to_owned(),
+        "site".to_owned(),
+        "timepoint".to_owned(),
+    ];
     for instrument in Instrument::ALL {
         for key in score_keys(instrument) {
             columns.push(format!("{instrument}_{key}"));
         }
         columns.push(format!("{instrument}_submissions"));
         columns.push(format!("{instrument}_submission_id"));
+        columns.push(format!("{instrument}_language"));
+        columns.push(format!("{instrument}_pack_sha256"));
+        columns.push(format!("{instrument}_protocol_version"));
     }
     columns.push("botox_count".to_owned());
     columns.push("side_effects".to_owned());
@@ -79,7 +86,9 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header()).map_err(csv_error)?;
     for ((participant, _, timepoint), here) in cells {
-        let mut record = vec![participant.to_owned(), timepoint.to_owned()];
+        // The site of the submission shown first: a participant belongs to one site.
+        let site = here.first().map(|p| p.row.site.clone()).unwrap_or_default();
+        let mut record = vec![participant.to_owned(), site, timepoint.to_owned()];
         for (instrument, instrument_keys) in &keys {
             let mut forms: Vec<&&Parsed> = here
                 .iter()
@@ -98,6 +107,24 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
             }
             record.push(forms.len().to_string());
             record.push(latest.map(|p| p.row.id.clone()).unwrap_or_default());
+            record.push(
+                latest
+                    .and_then(|p| p.language())
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            record.push(
+                latest
+                    .and_then(|p| p.pack_sha256())
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            record.push(
+                latest
+                    .and_then(|p| p.protocol_version())
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            );
         }
         let latest_count = here
             .iter()

@@ -19,6 +19,8 @@ struct Row<'a> {
     device_id: &'a str,
     device_seq: i64,
     kind: &'a str,
+    /// The site of the device that sent it.
+    site: &'a str,
     participant: &'a str,
     timepoint: Option<&'a str>,
     instrument: Option<&'a str>,
@@ -32,6 +34,12 @@ struct Row<'a> {
     created_at: &'a str,
     received_at: &'a str,
     body_sha256: &'a str,
+    /// The language of the wording answered (forms).
+    language: Option<&'a str>,
+    /// The body's `content_pack_sha256` (forms).
+    pack_sha256: Option<&'a str>,
+    /// The study bundle version it was made under (absent before bundles: `null`).
+    protocol_version: Option<u64>,
     natural_key_duplicate: bool,
     /// Its `recorded_at` or `created_at` is later than its receipt allows ([`super::trust`]).
     future_dated: bool,
@@ -54,6 +62,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             device_id: &p.row.device_id,
             device_seq: p.row.device_seq,
             kind: &p.row.kind,
+            site: &p.row.site,
             participant: &p.row.participant,
             timepoint: p.row.timepoint.as_deref(),
             instrument: p.row.instrument.as_deref(),
@@ -75,6 +84,9 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             created_at: &p.row.created_at,
             received_at: &p.row.received_at,
             body_sha256: &p.row.body_sha256,
+            language: p.language(),
+            pack_sha256: p.pack_sha256(),
+            protocol_version: p.protocol_version(),
             natural_key_duplicate: flagged.contains(&p.row.id),
             future_dated: future_dated(&p.row),
             untrusted_correction: untrusted.contains_key(&p.row.id),

@@ -98,6 +98,25 @@ impl Parsed {
         matches!(self.body.kind, Kind::Questionnaire | Kind::ClinicianForm)
     }
 
+    /// The language of the wording answered (forms), from the body.
+    pub fn language(&self) -> Option<&str> {
+        self.body.content["language"]
+            .as_str()
+            .filter(|_| self.is_form())
+    }
+
+    /// The body's `content_pack_sha256`: the pack shown (forms).
+    pub fn pack_sha256(&self) -> Option<&str> {
+        self.body.content["content_pack_sha256"]
+            .as_str()
+            .filter(|_| self.is_form())
+    }
+
+    /// The study bundle version it was made under (`None` for body version 1).
+    pub fn protocol_version(&self) -> Option<u64> {
+        self.body.protocol_version
+    }
+
     /// participant × time point × instrument, for forms.
     pub fn natural_key(&self) -> Option<(String, String, String)> {
         if !self.is_form() {
