@@ -234,13 +234,23 @@ fn the_reference_bundle_is_version_1_of_the_shipped_files() {
 /// `key(7)`, so the fuzzer starts from a bundle that opens. `MIMIK_WRITE_SEEDS=1` rewrites it.
 #[test]
 fn the_fuzz_seed_is_the_signed_reference_bundle() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/seeds/study_bundle/reference.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/seeds/study_bundle/reference.json"
+    );
     let signed = reference::bundle().unwrap().bundle.sign(&key(7));
     let text = serde_json::to_string(&signed).unwrap();
     if std::env::var("MIMIK_WRITE_SEEDS").as_deref() == Ok("1") {
         std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
         std::fs::write(path, &text).unwrap();
     }
-    assert_eq!(public_key_hex(&key(7)), "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c");
-    assert_eq!(std::fs::read_to_string(path).unwrap(), text, "run with MIMIK_WRITE_SEEDS=1");
+    assert_eq!(
+        public_key_hex(&key(7)),
+        "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c"
+    );
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        text,
+        "run with MIMIK_WRITE_SEEDS=1"
+    );
 }
