@@ -3,6 +3,7 @@
 //! Everything here is on the wire: do not change it without a protocol version bump.
 
 use crate::answers::{StrictMap, validate};
+use crate::bundle::{PackFile, SignedBundle};
 use crate::envelope::{Body, Envelope, EnvelopeError, Kind};
 use crate::instrument::Instrument;
 pub use crate::problem::ProblemCode;
@@ -164,19 +165,6 @@ pub struct RosterEntry {
     pub botox_dates: Vec<NaiveDate>,
 }
 
-/// A content pack as distributed: its file text (hash it to check it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PackFile {
-    /// Instrument id.
-    pub instrument: String,
-    /// Language tag.
-    pub language: String,
-    /// SHA-256 of `text`.
-    pub sha256: String,
-    /// The TOML file text.
-    pub text: String,
-}
-
 /// `GET /v1/study` (with an `ETag`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudyResponse {
@@ -193,7 +181,7 @@ pub struct StudyResponse {
     pub limits: Option<Limits>,
     /// The study's newest signed bundle (absent from servers older than bundles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bundle: Option<crate::bundle::SignedBundle>,
+    pub bundle: Option<SignedBundle>,
 }
 
 /// Check an envelope's Ed25519 signature against the enrolled device key (hex).

@@ -2,8 +2,6 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use mimik_server::bundles::key::BundleKey;
-use mimik_server::bundles::{Bundles, PublishError};
 use mimik_server::export::Format;
 use mimik_server::secrets::hash_password;
 use mimik_server::{AppState, Config};
@@ -115,30 +113,11 @@ enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-enum StudyCommand {
-    /// Publish the next version of a study; packs not named are carried over from the previous
-    /// version. Prints {"study", "version", "sha256"}; invalid files: exit 2 and the issues.
-    Publish {
-        /// The protocol file.
-        #[arg(long)]
-        study: PathBuf,
-        /// A content pack to add or replace (any instrument × language); repeat for more.
-        #[arg(long)]
-        pack: Vec<PathBuf>,
-    },
-    /// List the published versions of every study.
-    List {
-        /// Print JSON (the only format).
-        #[arg(long, required = true)]
-        json: bool,
-    },
-}
-
 /// Usage errors (clap's own 2 would read as "invalid input").
 const EXIT_USAGE: i32 = 64;
-/// The files given were read but do not check.
-const EXIT_INVALID: i32 = 2;
+
+mod study_cli;
+use study_cli::{KeySource, StudyCommand};
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
@@ -152,7 +131,8 @@ enum UserCommand {
 fn main() {
     if let Err(error) = run() {
         eprintln!("mimik-server: {error:#}");
-        std::process::exit(1);
+        let invalid = error.downcast_ref::<study_cli::InvalidFiles>().is_some();
+        std::process::exit(if invalid { 2 } else { 1 });
     }
 }
 
@@ -202,24 +182,6 @@ async fn run() -> Result<()> {
     // Every connection closed before exit (see `Storage::close`).
     storage.close().await;
     outcome
-}
-
-/// Where the bundle signing key is, loaded only by the commands that sign.
-struct KeySource {
-    data_dir: PathBuf,
-    file: Option<PathBuf>,
-    /// A database other processes may share: the key must be named.
-    shared: bool,
-}
-
-impl KeySource {
-    fn load(&self) -> Result<BundleKey> {
-        Ok(BundleKey::load_or_create(
-            &self.data_dir,
-            self.file.as_deref(),
-            self.shared,
-        )?)
-    }
 }
 
 async fn execute(
@@ -337,50 +299,9 @@ async fn execute(
             }
             eprintln!("user {name} added");
         }
-        Command::Study {
-            command: StudyCommand::Publish { study, pack },
-        } => {
-            let study_toml = read_input(&study)?;
-            let packs = pack
-                .iter()
-                .map(|path| Ok((path.display().to_string(), read_input(path)?)))
-                .collect::<Result<Vec<_>>>()?;
-            let bundles = Bundles::new(key.load()?);
-            match bundles.publish(storage.as_ref(), &study_toml, &packs).await {
-                Ok(published) => println!("{}", serde_json::to_string(&published)?),
-                Err(PublishError::Invalid(issues)) => {
-                    println!("{}", serde_json::json!({ "issues": issues }));
-                    eprintln!("mimik-server: the bundle does not check; nothing was published");
-                    storage.close().await;
-                    std::process::exit(EXIT_INVALID);
-                }
-                Err(PublishError::Storage(error)) => return Err(error.into()),
-            }
-        }
-        Command::Study {
-            command: StudyCommand::List { json: _ },
-        } => {
-            // The reference bundle is version 1 of a server that has published nothing yet.
-            Bundles::new(key.load()?)
-                .ensure_reference(storage.as_ref())
-                .await?;
-            let listing = mimik_server::bundles::listing(storage.as_ref()).await?;
-            println!("{}", serde_json::to_string(&listing)?);
-        }
+        Command::Study { command } => study_cli::run(command, storage.as_ref(), key).await?,
     }
     Ok(())
-}
-
-/// A study or pack file given on the command line (at most a few MiB, UTF-8).
-fn read_input(path: &std::path::Path) -> Result<String> {
-    let limit = mimik_domain::bundle::MAX_BUNDLE_BYTES;
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if usize::try_from(meta.len()).unwrap_or(usize::MAX) > limit {
-        bail!("{} is larger than {limit} bytes", path.display());
-    }
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
 async fn shutdown() {

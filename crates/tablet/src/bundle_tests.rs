@@ -7,9 +7,9 @@ use super::dto::*;
 use super::*;
 use ed25519_dalek::SigningKey;
 use mimik_device::keys::KdfParams;
+use mimik_domain::bundle::PackFile;
 use mimik_domain::bundle::{Bundle, reference};
 use mimik_domain::content_pack::ContentPack as DomainPack;
-use mimik_domain::protocol::PackFile;
 
 const PASS: &str = "correct horse battery";
 const SWEDISH_TEST_FACE: &str = include_str!("../../../tests/fixtures/packs/face-sv-test.toml");

@@ -9,7 +9,6 @@
 
 use crate::canonical::{hex, sha256_hex};
 use crate::content_pack::ContentPack;
-use crate::protocol::PackFile;
 use crate::study::Study;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -20,6 +19,19 @@ pub const BUNDLE_FORMAT: u32 = 1;
 
 /// The largest signed bundle text accepted (protocol and packs together).
 pub const MAX_BUNDLE_BYTES: usize = 4 << 20;
+
+/// A content pack as distributed: its file text (hash it to check it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackFile {
+    /// Instrument id.
+    pub instrument: String,
+    /// Language tag.
+    pub language: String,
+    /// SHA-256 of `text`.
+    pub sha256: String,
+    /// The TOML file text.
+    pub text: String,
+}
 
 /// One version of a study: its protocol and its content packs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! `ON CONFLICT DO NOTHING`, text times and 64-bit integers. Only connecting, migrating and how a
 //! write transaction begins differ.
 
+mod bundles;
 mod gaps;
 pub mod keyfile;
 pub mod postgres;
@@ -13,6 +14,7 @@ mod rows;
 mod sql;
 pub mod sqlite;
 
+pub use bundles::{BundleRow, BundleStore};
 pub use gaps::gaps_from_boundaries;
 
 use crate::error::{Error, Result};
@@ -190,36 +192,10 @@ pub struct ConflictRow {
     pub received_at: String,
 }
 
-/// One published version of a study's bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BundleRow {
-    /// Study id.
-    pub study: String,
-    /// Its version (1, 2, …).
-    pub version: i64,
-    /// SHA-256 of `bundle`.
-    pub sha256: String,
-    /// The canonical bundle text, as signed.
-    pub bundle: String,
-    /// Ed25519 signature over `bundle`, hex.
-    pub signature: String,
-    /// The signing public key, hex.
-    pub public_key: String,
-    /// When it was published.
-    pub published_at: String,
-}
-
 /// The server's storage. Every method is one short transaction or a read; [`Storage::store_batch`]
 /// commits before it returns, so a caller that answers afterwards answers only for durable data.
 #[async_trait]
-pub trait Storage: Send + Sync + std::fmt::Debug {
-    /// Store a new bundle version; `false` when that study already has that version (another
-    /// publisher came first), and nothing is written.
-    async fn add_bundle(&self, row: &BundleRow) -> Result<bool>;
-    /// Every bundle version of every study, by study and version.
-    async fn bundles(&self) -> Result<Vec<BundleRow>>;
-    /// The newest version of each study, by study.
-    async fn latest_bundles(&self) -> Result<Vec<BundleRow>>;
+pub trait Storage: BundleStore + Send + Sync + std::fmt::Debug {
     /// Whether the database answers.
     async fn health(&self) -> Result<()>;
     /// Save a one-time enrollment code (its hash).

@@ -64,3 +64,4 @@ impl PostgresStorage {
 }
 
 super::sql::impl_storage!(PostgresStorage, sqlx::Postgres);
+super::bundles::impl_bundle_store!(PostgresStorage);

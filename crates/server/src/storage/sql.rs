@@ -15,46 +15,6 @@ macro_rules! impl_storage {
                 self.pool.close().await;
             }
 
-            async fn add_bundle(&self, row: &$crate::storage::BundleRow) -> $crate::Result<bool> {
-                let done = sqlx::query(
-                    "INSERT INTO study_bundles \
-                     (study, version, sha256, bundle, signature, public_key, published_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                )
-                .bind(&row.study)
-                .bind(row.version)
-                .bind(&row.sha256)
-                .bind(&row.bundle)
-                .bind(&row.signature)
-                .bind(&row.public_key)
-                .bind(&row.published_at)
-                .execute(&self.pool)
-                .await?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn bundles(&self) -> $crate::Result<Vec<$crate::storage::BundleRow>> {
-                let rows: Vec<$crate::storage::rows::BundleTuple> = sqlx::query_as(
-                    "SELECT study, version, sha256, bundle, signature, public_key, published_at \
-                     FROM study_bundles ORDER BY study, version",
-                )
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map($crate::storage::rows::bundle).collect())
-            }
-
-            async fn latest_bundles(&self) -> $crate::Result<Vec<$crate::storage::BundleRow>> {
-                let rows: Vec<$crate::storage::rows::BundleTuple> = sqlx::query_as(
-                    "SELECT study, version, sha256, bundle, signature, public_key, published_at \
-                     FROM study_bundles b \
-                     WHERE version = (SELECT MAX(version) FROM study_bundles WHERE study = b.study) \
-                     ORDER BY study",
-                )
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map($crate::storage::rows::bundle).collect())
-            }
-
             async fn health(&self) -> $crate::Result<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
                 Ok(())

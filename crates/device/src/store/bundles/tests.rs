@@ -1,9 +1,9 @@
 use super::*;
 use crate::keys::KdfParams;
 use ed25519_dalek::SigningKey;
+use mimik_domain::bundle::PackFile;
 use mimik_domain::bundle::{Bundle, reference};
 use mimik_domain::content_pack::ContentPack;
-use mimik_domain::protocol::PackFile;
 
 const SWEDISH_TEST_FACE: &str =
     include_str!("../../../../../tests/fixtures/packs/face-sv-test.toml");
