@@ -7,10 +7,11 @@
 
 use crate::error::{Error, Result};
 use ed25519_dalek::SigningKey;
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+#[cfg(test)]
+use std::fs;
+#[cfg(test)]
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 use std::sync::Arc;
 
 /// The default signing key file in the data directory.
@@ -54,60 +55,13 @@ impl BundleKey {
                     .into(),
             ));
         }
-        let path: PathBuf = explicit.map_or_else(
-            || data_dir.join(DEFAULT_SIGNING_KEY_FILE),
-            Path::to_path_buf,
-        );
-        let shown = path.display();
-        match fs::metadata(&path) {
-            Ok(meta) => {
-                if meta.permissions().mode() & 0o077 != 0 {
-                    return Err(Error::DataDir(format!(
-                        "the signing key file {shown} is readable by others: chmod 600 it"
-                    )));
-                }
-                let text = fs::read_to_string(&path).map_err(|e| {
-                    Error::DataDir(format!("cannot read the signing key file {shown}: {e}"))
-                })?;
-                let bytes: [u8; 32] = data_encoding::HEXLOWER_PERMISSIVE
-                    .decode(text.trim().as_bytes())
-                    .ok()
-                    .and_then(|b| b.try_into().ok())
-                    .ok_or_else(|| {
-                        Error::DataDir(format!(
-                            "the signing key file {shown} does not hold 64 hex digits"
-                        ))
-                    })?;
-                Ok(BundleKey(Arc::new(SigningKey::from_bytes(&bytes))))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
-                Self::create(&path)
-            }
-            Err(e) => Err(Error::DataDir(format!(
-                "cannot read the signing key file {shown}: {e}"
-            ))),
-        }
-    }
-
-    fn create(path: &Path) -> Result<BundleKey> {
-        let key = BundleKey::generate()?;
-        let hex = mimik_domain::canonical::hex(key.0.as_bytes());
-        let fail = |e: std::io::Error| {
-            Error::DataDir(format!(
-                "cannot write the signing key file {}: {e}",
-                path.display()
-            ))
-        };
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(fail)?;
-        file.write_all(format!("{hex}\n").as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(fail)?;
-        Ok(key)
+        let bytes = crate::storage::keyfile::secret_32(
+            data_dir,
+            DEFAULT_SIGNING_KEY_FILE,
+            explicit,
+            "signing key",
+        )?;
+        Ok(BundleKey(Arc::new(SigningKey::from_bytes(&bytes))))
     }
 }
 

@@ -72,42 +72,55 @@ pub fn private_file(file: &Path) -> Result<()> {
 
 /// The key from `explicit`, or from `DIR/mimik-server.key`, made there on first start.
 pub fn load_or_create(data_dir: &Path, explicit: Option<&Path>) -> Result<DbKey> {
-    let path: PathBuf = explicit.map_or_else(|| data_dir.join(DEFAULT_KEY_FILE), Path::to_path_buf);
+    let bytes = secret_32(data_dir, DEFAULT_KEY_FILE, explicit, "database key")?;
+    Ok(DbKey(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// 32 secret bytes kept as 64 hex digits in `explicit`, or in `DIR/default_name`, made there
+/// (0600, random) when missing. A file readable by group or others is refused, as `ssh` refuses
+/// a private key; a named file must exist. `what` names the secret in messages.
+pub fn secret_32(
+    data_dir: &Path,
+    default_name: &str,
+    explicit: Option<&Path>,
+    what: &str,
+) -> Result<[u8; 32]> {
+    let path: PathBuf = explicit.map_or_else(|| data_dir.join(default_name), Path::to_path_buf);
     let shown = path.display();
     match fs::metadata(&path) {
         Ok(meta) => {
             if meta.permissions().mode() & 0o077 != 0 {
                 return Err(Error::DataDir(format!(
-                    "the database key file {shown} is readable by others: chmod 600 it"
+                    "the {what} file {shown} is readable by others: chmod 600 it"
                 )));
             }
-            let text = fs::read_to_string(&path).map_err(|e| {
-                Error::DataDir(format!("cannot read the database key file {shown}: {e}"))
-            })?;
-            parse(text.trim()).ok_or_else(|| {
-                Error::DataDir(format!(
-                    "the database key file {shown} does not hold 64 hex digits"
-                ))
-            })
+            let text = fs::read_to_string(&path)
+                .map_err(|e| Error::DataDir(format!("cannot read the {what} file {shown}: {e}")))?;
+            data_encoding::HEXLOWER_PERMISSIVE
+                .decode(text.trim().as_bytes())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(|| {
+                    Error::DataDir(format!(
+                        "the {what} file {shown} does not hold 64 hex digits"
+                    ))
+                })
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => create(&path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+            create(&path, what)
+        }
         Err(e) => Err(Error::DataDir(format!(
-            "cannot read the database key file {shown}: {e}"
+            "cannot read the {what} file {shown}: {e}"
         ))),
     }
 }
 
-fn parse(text: &str) -> Option<DbKey> {
-    (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| DbKey(text.to_ascii_lowercase()))
-}
-
-fn create(path: &Path) -> Result<DbKey> {
+fn create(path: &Path, what: &str) -> Result<[u8; 32]> {
     let bytes = crate::secrets::random_bytes::<32>()?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let fail = |e: std::io::Error| {
         Error::DataDir(format!(
-            "cannot write the database key file {}: {e}",
+            "cannot write the {what} file {}: {e}",
             path.display()
         ))
     };
@@ -120,7 +133,7 @@ fn create(path: &Path) -> Result<DbKey> {
     file.write_all(format!("{hex}\n").as_bytes())
         .map_err(fail)?;
     file.sync_all().map_err(fail)?;
-    Ok(DbKey(hex))
+    Ok(bytes)
 }
 
 #[cfg(test)]
