@@ -33,6 +33,20 @@ pub struct PackFile {
     pub text: String,
 }
 
+impl PackFile {
+    /// A pack file as distributed, its instrument, language and SHA-256 read from the checked
+    /// pack itself.
+    pub fn from_text(text: &str) -> Result<PackFile, crate::content_pack::ContentPackError> {
+        let pack = ContentPack::load(text)?;
+        Ok(PackFile {
+            instrument: pack.instrument.id().to_owned(),
+            language: pack.language,
+            sha256: pack.sha256,
+            text: text.to_owned(),
+        })
+    }
+}
+
 /// One version of a study: its protocol and its content packs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,13 +149,8 @@ impl Bundle {
             .ok();
         let mut packs = Vec::new();
         for (i, text) in pack_texts.iter().enumerate() {
-            match ContentPack::load(text) {
-                Ok(pack) => packs.push(PackFile {
-                    instrument: pack.instrument.id().to_owned(),
-                    language: pack.language,
-                    sha256: pack.sha256,
-                    text: (*text).to_owned(),
-                }),
+            match PackFile::from_text(text) {
+                Ok(pack) => packs.push(pack),
                 Err(e) => issues.push(issue(&format!("pack file {}", i + 1), e.to_string())),
             }
         }
@@ -309,7 +318,8 @@ fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
         .ok()
 }
 
-fn issue(file: &str, problem: String) -> BundleIssue {
+/// An issue with `file`.
+pub fn issue(file: &str, problem: String) -> BundleIssue {
     BundleIssue {
         file: file.to_owned(),
         problem,

@@ -8,9 +8,9 @@ pub mod key;
 use crate::error::{Error, Result};
 use crate::storage::{BundleRow, Storage};
 use key::BundleKey;
-use mimik_domain::bundle::PackFile;
-use mimik_domain::bundle::{self, Bundle, BundleIssue, CheckedBundle, SignedBundle, reference};
-use mimik_domain::content_pack::ContentPack;
+use mimik_domain::bundle::{
+    self, Bundle, BundleIssue, CheckedBundle, PackFile, SignedBundle, issue, reference,
+};
 use mimik_domain::study::Study;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -216,13 +216,8 @@ impl Bundles {
             .ok();
         let mut new_packs = Vec::new();
         for (name, text) in pack_texts {
-            match ContentPack::load(text) {
-                Ok(pack) => new_packs.push(PackFile {
-                    instrument: pack.instrument.id().to_owned(),
-                    language: pack.language,
-                    sha256: pack.sha256,
-                    text: text.clone(),
-                }),
+            match PackFile::from_text(text) {
+                Ok(pack) => new_packs.push(pack),
                 Err(e) => issues.push(issue(name, e.to_string())),
             }
         }
@@ -279,13 +274,6 @@ impl Bundles {
             public_key: signed.public_key,
             published_at: crate::now(),
         }
-    }
-}
-
-fn issue(file: &str, problem: String) -> BundleIssue {
-    BundleIssue {
-        file: file.to_owned(),
-        problem,
     }
 }
 
