@@ -39,6 +39,7 @@ for _ in $(seq 1 100); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$demo/server.log" >&2; exit 1; }
   sleep 0.1
 done
+"${server[@]}" site add karolinska --name "Karolinska University Hospital" >/dev/null
 code=$("${server[@]}" enrollment-code --site karolinska)
 
 cat <<MSG

@@ -111,9 +111,20 @@ impl Server {
         command.output().expect("mimik-server runs")
     }
 
-    /// A fresh one-time enrollment code.
+    /// A fresh one-time enrollment code for the demo site.
     pub fn enrollment_code(&self) -> String {
-        let out = self.cli(&["enrollment-code", "--site", "karolinska"]);
+        self.enrollment_code_for("karolinska")
+    }
+
+    /// A fresh one-time enrollment code for `site`, made first if it does not exist yet.
+    pub fn enrollment_code_for(&self, site: &str) -> String {
+        let added = self.cli(&["site", "add", site]);
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        let out = self.cli(&["enrollment-code", "--site", site]);
         assert!(
             out.status.success(),
             "{}",

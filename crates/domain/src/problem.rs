@@ -96,6 +96,7 @@ problem_codes! {
     UnknownTimepoint = "unknown_timepoint", None, "a time point the study does not have";
     UnknownProtocolVersion = "unknown_protocol_version", None, "a study bundle version this server never published";
     UnknownContentPack = "unknown_content_pack", None, "a content pack that is not in the named bundle version";
+    ParticipantOfOtherSite = "participant_of_other_site", None, "the pseudonym is a participant of another site, not of the device's";
     SameIdOtherBody = "same_id_other_body", None, "a different body is stored under this id (kept for review)";
     DeviceSeqTaken = "device_seq_taken", None, "another submission holds this device_seq (kept for review)";
 }

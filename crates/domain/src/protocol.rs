@@ -6,6 +6,9 @@ use crate::answers::{StrictMap, validate};
 use crate::bundle::{PackFile, SignedBundle};
 use crate::envelope::{Body, Envelope, EnvelopeError, Kind};
 use crate::instrument::Instrument;
+/// The request header a tablet names its bundle version in force with on `GET /v1/study`.
+pub const BUNDLE_VERSION_HEADER: &str = "mimik-bundle-version";
+
 pub use crate::problem::ProblemCode;
 use crate::scoring::{MissingMode, score};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -23,6 +23,7 @@ pub mod pages;
 pub mod problem;
 pub mod router;
 pub mod secrets;
+pub mod sites;
 pub mod state;
 pub mod storage;
 pub mod throttle;

@@ -80,7 +80,10 @@ enum Command {
     },
     /// Make a one-time enrollment code for a tablet; prints the code alone.
     EnrollmentCode {
-        /// The site the device will belong to.
+        /// The study the device will belong to (default: the only one there is).
+        #[arg(long)]
+        study: Option<String>,
+        /// The site (made with `site add`) the device will belong to.
         #[arg(long)]
         site: String,
         /// Hours until the code expires.
@@ -106,6 +109,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Sites of a study.
+    Site {
+        #[command(subcommand)]
+        command: SiteCommand,
+    },
     /// Study bundles: the protocol and content packs tablets adopt.
     Study {
         #[command(subcommand)]
@@ -116,7 +124,9 @@ enum Command {
 /// Usage errors (clap's own 2 would read as "invalid input").
 const EXIT_USAGE: i32 = 64;
 
+mod site_cli;
 mod study_cli;
+use site_cli::SiteCommand;
 use study_cli::{KeySource, StudyCommand};
 
 #[derive(Debug, Subcommand)]
@@ -252,15 +262,21 @@ async fn execute(
             let listener = tokio::net::TcpListener::from_std(listener)?;
             mimik_server::listen::serve(listener, tls, router, limits, shutdown()).await?;
         }
-        Command::EnrollmentCode { site, ttl_hours } => {
-            let site = site.trim();
-            if site.is_empty() || site.len() > 200 {
-                bail!("--site must be a site name of 1 to 200 characters");
-            }
-            let code =
-                mimik_server::api::enroll::issue_code(storage.as_ref(), site, ttl_hours).await?;
+        Command::EnrollmentCode {
+            study,
+            site,
+            ttl_hours,
+        } => {
+            let code = mimik_server::api::enroll::issue_code(
+                storage.as_ref(),
+                study.as_deref(),
+                &site,
+                ttl_hours,
+            )
+            .await?;
             println!("{code}");
         }
+        Command::Site { command } => site_cli::run(command, storage.as_ref()).await?,
         Command::Revoke { device_id } => {
             if !storage
                 .revoke_device(&device_id, &mimik_server::now())

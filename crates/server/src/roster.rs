@@ -1,5 +1,8 @@
-//! The roster: every participant registered on any tablet, derived from `participant`
-//! submissions (nothing is updated in place).
+//! The roster: every participant registered on a tablet, derived from `participant`
+//! submissions (nothing is updated in place). A participant is identified by study, site and
+//! pseudonym, the study and site being those of the registering device (issue 12): two sites
+//! registering the same pseudonym have two participants, and a site's tablets receive only
+//! their own site's roster ([`of_site`]).
 //!
 //! [decision] For each pseudonym the registration with the latest `recorded_at` wins; ties go to
 //! the higher `(device_id, device_seq)`. On one device `device_seq` order is save order, so the
@@ -13,8 +16,42 @@ use mimik_domain::envelope::Body;
 use mimik_domain::protocol::{RosterDates, RosterEntry};
 use std::collections::BTreeMap;
 
-/// The roster from `participant` submissions, sorted by pseudonym.
-pub fn build(participant_submissions: &[StoredSubmission]) -> Result<Vec<RosterEntry>> {
+/// Study and site: the scope a pseudonym is unique in.
+pub type SiteKey = (String, String);
+
+/// The roster of one site of one study, sorted by pseudonym.
+pub fn of_site(
+    participant_submissions: &[StoredSubmission],
+    study: &str,
+    site: &str,
+) -> Result<Vec<RosterEntry>> {
+    let here: Vec<StoredSubmission> = participant_submissions
+        .iter()
+        .filter(|s| s.study == study && s.site == site)
+        .cloned()
+        .collect();
+    build(&here)
+}
+
+/// Every site's roster, by study and site.
+pub fn by_site(
+    participant_submissions: &[StoredSubmission],
+) -> Result<BTreeMap<SiteKey, Vec<RosterEntry>>> {
+    let mut groups: BTreeMap<SiteKey, Vec<StoredSubmission>> = BTreeMap::new();
+    for submission in participant_submissions {
+        groups
+            .entry((submission.study.clone(), submission.site.clone()))
+            .or_default()
+            .push(submission.clone());
+    }
+    groups
+        .into_iter()
+        .map(|(key, submissions)| Ok((key, build(&submissions)?)))
+        .collect()
+}
+
+/// The roster from `participant` submissions of one site, sorted by pseudonym.
+fn build(participant_submissions: &[StoredSubmission]) -> Result<Vec<RosterEntry>> {
     let mut latest: BTreeMap<&str, (&StoredSubmission, RosterDates)> = BTreeMap::new();
     for submission in participant_submissions {
         let body: Body = serde_json::from_str(&submission.body)

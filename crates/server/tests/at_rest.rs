@@ -97,6 +97,11 @@ async fn the_data_directory_is_0700_and_every_file_in_it_and_every_export_0600()
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("data");
     server_with_a_side_effect(&dir).await;
+    assert!(
+        server(&dir, &["site", "add", "Karolinska"])
+            .status
+            .success()
+    );
     let code = server(&dir, &["enrollment-code", "--site", "Karolinska"]);
     assert!(
         code.status.success(),
@@ -217,10 +222,7 @@ fn the_database_url_can_come_from_a_file_so_no_password_is_in_the_process_list()
     std::fs::write(&url_file, format!("sqlite://{}\n", db.display())).unwrap();
     let url_file = url_file.to_str().unwrap();
     let data = dir.path().join("data");
-    let code = server(
-        &data,
-        &["--db-url-file", url_file, "enrollment-code", "--site", "S"],
-    );
+    let code = server(&data, &["--db-url-file", url_file, "site", "add", "S"]);
     assert!(
         code.status.success(),
         "{}",

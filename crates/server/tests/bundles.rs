@@ -32,9 +32,7 @@ async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key_on_pos
 async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key(backend: Backend) {
     let (storage, _dir) = storage(backend).await;
     let (app, state) = app(storage);
-    let code = mimik_server::api::enroll::issue_code(state.storage.as_ref(), "Karolinska", 1)
-        .await
-        .unwrap();
+    let code = common::code_for(state.storage.as_ref(), "Karolinska").await;
     let tablet = Tablet::new(4);
     let answer = post_json(
         &app,
@@ -136,7 +134,11 @@ async fn two_publishers_at_once_get_two_versions(backend: Backend) {
 async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays() {
     let (storage, _dir) = storage(Backend::Sqlite).await;
     let (_app, state) = app(storage);
-    let before = state.bundles.current(state.storage.as_ref()).await.unwrap();
+    let before = state
+        .bundles
+        .current(state.storage.as_ref(), "NCT05191719")
+        .await
+        .unwrap();
     let bad = SWEDISH_TEST_FACE.replacen("id = \"q1\"", "id = \"q0\"", 1);
     let error = state
         .bundles
@@ -165,7 +167,11 @@ async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays
         matches!(published, Err(PublishError::Invalid(_))),
         "{published:?}"
     );
-    let after = state.bundles.current(state.storage.as_ref()).await.unwrap();
+    let after = state
+        .bundles
+        .current(state.storage.as_ref(), "NCT05191719")
+        .await
+        .unwrap();
     assert_eq!(after.row, before.row);
     assert_eq!(state.storage.bundles().await.unwrap().len(), 1);
     state.storage.close().await;

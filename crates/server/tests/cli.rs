@@ -1,6 +1,7 @@
 //! The command-line contracts of DESIGN.md §7 that other crates' tests rely on: `serve` prints
 //! the bound address alone on its first line, `enrollment-code` prints the code alone, `export`
-//! repeats byte for byte, `revoke` and `user add` say what went wrong.
+//! repeats byte for byte, `revoke`, `user add`, `site add` and `enrollment-code` say what went
+//! wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -68,6 +69,11 @@ fn serve_prints_the_bound_address_alone_on_its_first_line_and_answers_health() {
 #[test]
 fn enrollment_code_prints_the_code_alone() {
     let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run(dir.path(), &["site", "add", "Karolinska"])
+            .status
+            .success()
+    );
     let out = run(
         dir.path(),
         &[
@@ -94,6 +100,70 @@ fn enrollment_code_prints_the_code_alone() {
         run(dir.path(), &["enrollment-code", "--site", "Karolinska"]).stdout,
         stdout.as_bytes()
     );
+}
+
+#[test]
+fn enrollment_codes_are_made_only_for_a_site_of_a_study_that_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = run(dir.path(), &["enrollment-code", "--site", "Lund"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&unknown.stderr);
+    assert!(message.contains("no site \"Lund\""), "{message}");
+    assert!(message.contains("site add Lund"), "{message}");
+
+    let added = run(
+        dir.path(),
+        &["site", "add", "Lund", "--name", "Skåne University Hospital"],
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&added.stdout).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!({"site": "Lund", "study": "NCT05191719", "name": "Skåne University Hospital"})
+    );
+    // Adding it again changes nothing: the stored name stays.
+    let again = run(dir.path(), &["site", "add", "Lund", "--name", "Other"]);
+    assert!(again.status.success());
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap(),
+        printed
+    );
+
+    let code = run(dir.path(), &["enrollment-code", "--site", "Lund"]);
+    assert!(
+        code.status.success(),
+        "{}",
+        String::from_utf8_lossy(&code.stderr)
+    );
+    let explicit = run(
+        dir.path(),
+        &[
+            "enrollment-code",
+            "--study",
+            "NCT05191719",
+            "--site",
+            "Lund",
+        ],
+    );
+    assert!(explicit.status.success());
+
+    let no_study = run(
+        dir.path(),
+        &["enrollment-code", "--study", "NCT0000", "--site", "Lund"],
+    );
+    assert_eq!(no_study.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_study.stderr).contains("no study \"NCT0000\""));
+    let no_study = run(dir.path(), &["site", "add", "Umea", "--study", "NCT0000"]);
+    assert_eq!(no_study.status.code(), Some(1));
+    for bad in ["", "a/b", "two words"] {
+        let out = run(dir.path(), &["site", "add", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("a site id is"));
+    }
 }
 
 #[test]
@@ -208,6 +278,7 @@ fn http_post(address: &str, path: &str, headers: &str, body: &str) -> String {
 fn an_envelope_id_with_a_line_break_cannot_forge_a_log_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    assert!(run(&data, &["site", "add", "Karolinska"]).status.success());
     let code = run(&data, &["enrollment-code", "--site", "Karolinska"]);
     let code = String::from_utf8(code.stdout).unwrap();
     let log_path = dir.path().join("server.log");

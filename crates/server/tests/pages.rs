@@ -243,6 +243,9 @@ async fn an_over_long_login_name_or_body_is_refused_before_anything_is_counted()
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 }
 
+/// NT-007 of the site `<b>Site</b>`, as the completeness page links it.
+const PARTICIPANT: &str = "/participants/NCT05191719/%3Cb%3ESite%3C%2Fb%3E/NT-007";
+
 #[tokio::test]
 async fn every_page_renders_and_free_text_is_html_escaped_on_sqlite() {
     every_page_renders_and_free_text_is_html_escaped(Backend::Sqlite).await;
@@ -258,6 +261,18 @@ async fn every_page_renders_and_free_text_is_html_escaped_on_postgres() {
 async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
     let (app, state, session, _dir) = logged_in_on(backend).await;
     let mut tablet = Tablet::new(5);
+    // `site add` takes only URL-safe ids, but the sites migration keeps every site an older
+    // server knew, whatever its spelling: such a site is stored directly here.
+    state
+        .storage
+        .add_site(&mimik_server::storage::SiteRow {
+            study: "NCT05191719".into(),
+            site: "<b>Site</b>".into(),
+            name: "<b>Site</b>".into(),
+            created_at: mimik_server::now(),
+        })
+        .await
+        .unwrap();
     tablet.enroll(&app, &state, "<b>Site</b>").await;
     let envelopes = vec![
         tablet.envelope(&participant("NT-007", "2025-01-10", Some("2025-03-01"), 0)),
@@ -274,7 +289,7 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
     for path in [
         "/devices",
         "/completeness",
-        "/participants/NT-007",
+        PARTICIPANT,
         "/side-effects",
         "/review",
         "/exports",
@@ -300,14 +315,24 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
         .await
         .text();
     assert!(matrix.contains("NT-007"));
-    let chart = send(&app, Method::GET, "/participants/%3Cscript%3E", &cookie, "")
+    assert!(
+        matrix.contains(&format!("href=\"{PARTICIPANT}\"")),
+        "{matrix}"
+    );
+    let trajectory = send(&app, Method::GET, PARTICIPANT, &cookie, "")
         .await
         .text();
-    assert!(chart.contains("Participant &lt;script&gt;"));
-    let trajectory = send(&app, Method::GET, "/participants/NT-007", &cookie, "")
-        .await
-        .text();
+    assert!(trajectory.contains("Participant NT-007 (&lt;b&gt;Site&lt;/b&gt;, NCT05191719)"));
     assert!(trajectory.contains("<svg") && trajectory.contains("<circle"));
+    // The same pseudonym at a site that never registered it, or one that is not a
+    // participant at all, has no page.
+    for path in [
+        "/participants/NCT05191719/Lund/NT-007",
+        "/participants/NCT05191719/%3Cb%3ESite%3C%2Fb%3E/%3Cscript%3E",
+    ] {
+        let reply = send(&app, Method::GET, path, &cookie, "").await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+    }
 
     // Downloads are the CLI's bytes.
     let reply = send(&app, Method::GET, "/exports/csv-wide", &cookie, "").await;
@@ -348,7 +373,7 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
 async fn a_page_form_posted_from_another_origin_is_refused_and_revokes_nothing() {
     let (app, state, session, _dir) = logged_in().await;
     let mut tablet = Tablet::new(9);
-    tablet.enroll(&app, &state, "Site A").await;
+    tablet.enroll(&app, &state, "Site-A").await;
     let path = format!("/devices/{}/revoke", tablet.device_id);
     let host = ("host", "127.0.0.1:8080");
     let cookie = ("cookie", session.as_str());

@@ -23,9 +23,7 @@ async fn story(backend: Backend) {
     let mut tablet = Tablet::new(7);
     tablet.enroll(&app, &state, "Karolinska").await;
     assert!(tablet.device_id.starts_with("dev-"));
-    let code = mimik_server::api::enroll::issue_code(storage.as_ref(), "Karolinska", 1)
-        .await
-        .unwrap();
+    let code = common::code_for(storage.as_ref(), "Karolinska").await;
     let request = json!({"code": code, "public_key": tablet.public_key()});
     assert_eq!(
         post_json(&app, "/v1/enroll", None, &request).await.status,

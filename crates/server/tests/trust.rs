@@ -114,8 +114,9 @@ async fn corrections_out_of_scope_supersede_nothing(backend: Backend) {
         exported(&json, &saq.id.to_string())["untrusted_correction"],
         false
     );
-    // Nothing was emptied: the wide export counts both SAQs of NT-001 (the first and the other
-    // site's), where the forged links would have left one.
+    // Nothing was emptied: the wide export keeps the SAQ of NT-001 at Karolinska and the other
+    // site's, where the forged link would have left one. NT-001 at Uppsala is another
+    // participant (issue 12), so it has a row of its own.
     let wide = String::from_utf8(
         export(
             storage.as_ref(),
@@ -130,8 +131,13 @@ async fn corrections_out_of_scope_supersede_nothing(backend: Backend) {
     .unwrap();
     let header: Vec<&str> = wide.lines().next().unwrap().split(',').collect();
     let column = header.iter().position(|c| *c == "saq_submissions").unwrap();
-    let row = wide.lines().find(|l| l.starts_with("NT-001,")).unwrap();
-    assert_eq!(row.split(',').nth(column), Some("2"), "{wide}");
+    for site in ["Karolinska", "Uppsala"] {
+        let row = wide
+            .lines()
+            .find(|l| l.starts_with(&format!("NT-001,{site},post_12m,")))
+            .unwrap();
+        assert_eq!(row.split(',').nth(column), Some("1"), "{wide}");
+    }
 
     // The one correction in scope does supersede.
     let fix = home.envelope(&correcting(

@@ -89,13 +89,22 @@ impl Client {
         parse(response).await
     }
 
-    /// `GET /v1/study`; `None` when unchanged since `etag`.
+    /// `GET /v1/study`; `None` when unchanged since `etag`. Says which bundle version is in
+    /// force here (`Mimik-Bundle-Version`), for the coordinator's devices page.
     pub async fn study(
         &self,
         token: &str,
         etag: Option<&str>,
+        bundle_version: u64,
     ) -> Result<Option<(StudyResponse, Option<String>)>> {
-        let mut request = self.http.get(self.url("/v1/study")?).bearer_auth(token);
+        let mut request = self
+            .http
+            .get(self.url("/v1/study")?)
+            .bearer_auth(token)
+            .header(
+                mimik_domain::protocol::BUNDLE_VERSION_HEADER,
+                bundle_version,
+            );
         if let Some(etag) = etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -104,7 +104,11 @@ pub async fn sync_once(store: &mut Store, ca_pem: Option<&[u8]>) -> Result<SyncS
     }
     if summary.error.is_none() {
         match client
-            .study(&identity.token, store.meta("study_etag")?.as_deref())
+            .study(
+                &identity.token,
+                store.meta("study_etag")?.as_deref(),
+                store.bundle().bundle.version,
+            )
             .await
         {
             Ok(Some((study, etag))) => {

@@ -34,7 +34,7 @@ pub async fn enroll(
         ..device
     };
     let code_sha256 = sha256_hex(normalise_code(&request.code).as_bytes());
-    let site = state
+    let (study, site) = state
         .storage
         .enroll(&code_sha256, &device.enrolled_at, &device)
         .await?
@@ -44,7 +44,7 @@ pub async fn enroll(
                 "the enrollment code is unknown, already used or expired: ask the coordinator for a new one",
             )
         })?;
-    tracing::info!(device_id = %device.id, site = %site, "device enrolled");
+    tracing::info!(device_id = %device.id, study = %study, site = %site, "device enrolled");
     Ok(Json(EnrollResponse {
         device_id: device.id,
         token,
@@ -54,19 +54,23 @@ pub async fn enroll(
     }))
 }
 
-/// Make a one-time enrollment code for `site`, valid for `ttl_hours`, and store its hash.
-/// Returns the code, which is shown once and never stored.
+/// Make a one-time enrollment code for `site` of `study` (or of the only study), valid for
+/// `ttl_hours`, and store its hash. Returns the code, which is shown once and never stored.
+/// A site that does not exist gets no code.
 pub async fn issue_code(
     storage: &dyn crate::Storage,
+    study: Option<&str>,
     site: &str,
     ttl_hours: u32,
-) -> crate::Result<String> {
+) -> Result<String, crate::sites::SiteError> {
+    let site = crate::sites::find(storage, study, site).await?;
     let code = crate::secrets::new_enrollment_code()?;
     let now = chrono::Utc::now();
     storage
         .add_enrollment_code(&crate::storage::NewCode {
             code_sha256: sha256_hex(normalise_code(&code).as_bytes()),
-            site: site.to_owned(),
+            study: site.study,
+            site: site.site,
             created_at: crate::timestamp(now),
             expires_at: crate::timestamp(now + chrono::Duration::hours(i64::from(ttl_hours))),
         })

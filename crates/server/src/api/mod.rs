@@ -5,5 +5,6 @@
 pub mod batch;
 pub mod enroll;
 pub mod extract;
+pub mod site_check;
 pub mod study;
 pub mod submissions;

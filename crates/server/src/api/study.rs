@@ -22,13 +22,30 @@ pub async fn study(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let participants = state.storage.submissions_of_kind("participant").await?;
-    let roster = crate::roster::build(&participants)?;
-    let current = state.bundles.current(state.storage.as_ref()).await?;
+    // Only the device's own site's participants (issue 12).
+    let roster = crate::roster::of_site(&participants, &device.study, &device.site)?;
+    let current = state
+        .bundles
+        .current(state.storage.as_ref(), &device.study)
+        .await?;
     let tag = etag(&current.row.sha256, &roster)?;
     state
         .storage
         .touch_device(&device.id, &crate::now())
         .await?;
+    // What the tablet says it has in force, for the devices page; a value that is not a
+    // version is ignored (older tablets send none).
+    if let Some(version) = headers
+        .get(mimik_domain::protocol::BUNDLE_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v >= 1)
+    {
+        state
+            .storage
+            .record_bundle_version(&device.id, version)
+            .await?;
+    }
     let tag_header =
         HeaderValue::from_str(&tag).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
     let cache = HeaderValue::from_static("no-cache");

@@ -6,6 +6,7 @@
 //! the whole request.
 
 use super::extract::{AuthedDevice, BatchBody};
+use super::site_check::SiteCheck;
 use crate::bundles::Versions;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -31,7 +32,10 @@ pub async fn submit(
     let mut accepted: Vec<(usize, Incoming)> = Vec::new();
     // Hashing, signature checks and re-scoring are CPU work: off the async workers, and spread
     // over the cores (the tablet waits for the whole batch, so this is its sync time).
-    let current = state.bundles.current(state.storage.as_ref()).await?;
+    let current = state
+        .bundles
+        .current(state.storage.as_ref(), &device.study)
+        .await?;
     let versions = state
         .bundles
         .versions(state.storage.as_ref(), &current)
@@ -54,7 +58,13 @@ pub async fn submit(
             "the batch could not be checked; nothing was stored, send it again",
         )
     })?;
+    let registrations = state.storage.submissions_of_kind("participant").await?;
+    let mut sites = SiteCheck::new(&registrations, &device);
     for (index, result) in checked.into_iter().enumerate() {
+        let result = result.and_then(|incoming| match sites.check(&incoming) {
+            Ok(()) => Ok(incoming),
+            Err(reason) => Err((incoming.id, reason)),
+        });
         match result {
             Ok(incoming) => {
                 accepted.push((index, incoming));

@@ -94,8 +94,10 @@ impl Versions {
 #[derive(Debug)]
 pub struct Bundles {
     key: BundleKey,
-    cache: Mutex<Option<Arc<Current>>>,
-    versions: Mutex<Option<(String, Arc<Versions>)>>,
+    /// The newest checked bundle of each study.
+    cache: Mutex<BTreeMap<String, Arc<Current>>>,
+    /// Each study's versions, with the SHA-256 of the newest they were read at.
+    versions: Mutex<BTreeMap<String, (String, Arc<Versions>)>>,
 }
 
 impl Bundles {
@@ -103,8 +105,8 @@ impl Bundles {
     pub fn new(key: BundleKey) -> Bundles {
         Bundles {
             key,
-            cache: Mutex::new(None),
-            versions: Mutex::new(None),
+            cache: Mutex::new(BTreeMap::new()),
+            versions: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -113,23 +115,21 @@ impl Bundles {
         self.key.public_key_hex()
     }
 
-    /// The newest bundle of the study this server hosts, publishing the reference bundle first
-    /// if there is none yet. Another process may publish at any time (`study publish`), so the
-    /// newest row is read every time; parsing and checking happen once per version.
-    pub async fn current(&self, storage: &dyn Storage) -> Result<Arc<Current>> {
-        let row = match storage.latest_bundles().await?.into_iter().next() {
+    /// The newest bundle of `study`, publishing the reference bundle first if nothing is
+    /// published yet. Another process may publish at any time (`study publish`), so the newest
+    /// row is read every time; parsing and checking happen once per version.
+    pub async fn current(&self, storage: &dyn Storage, study: &str) -> Result<Arc<Current>> {
+        let newest = |rows: Vec<BundleRow>| rows.into_iter().find(|row| row.study == study);
+        let row = match newest(storage.latest_bundles().await?) {
             Some(row) => row,
             None => {
                 self.ensure_reference(storage).await?;
-                storage
-                    .latest_bundles()
-                    .await?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| Error::Corrupt("no study bundle after publishing one".into()))?
+                newest(storage.latest_bundles().await?).ok_or_else(|| {
+                    Error::Corrupt(format!("no bundle of study {study:?} is published"))
+                })?
             }
         };
-        if let Some(cached) = self.cached().filter(|c| c.row == row) {
+        if let Some(cached) = self.cached(study).filter(|c| c.row == row) {
             return Ok(cached);
         }
         let checked = bundle::parse(&row.bundle)
@@ -143,7 +143,7 @@ impl Bundles {
             })?;
         let current = Arc::new(Current { row, checked });
         if let Ok(mut cache) = self.cache.lock() {
-            *cache = Some(Arc::clone(&current));
+            cache.insert(study.to_owned(), Arc::clone(&current));
         }
         Ok(current)
     }
@@ -154,7 +154,12 @@ impl Bundles {
         storage: &dyn Storage,
         current: &Current,
     ) -> Result<Arc<Versions>> {
-        let cached = self.versions.lock().ok().and_then(|v| v.clone());
+        let study = &current.row.study;
+        let cached = self
+            .versions
+            .lock()
+            .ok()
+            .and_then(|v| v.get(study).cloned());
         if let Some((sha256, versions)) = cached
             && sha256 == current.row.sha256
         {
@@ -177,13 +182,16 @@ impl Bundles {
         }
         let versions = Arc::new(versions);
         if let Ok(mut cache) = self.versions.lock() {
-            *cache = Some((current.row.sha256.clone(), Arc::clone(&versions)));
+            cache.insert(
+                study.clone(),
+                (current.row.sha256.clone(), Arc::clone(&versions)),
+            );
         }
         Ok(versions)
     }
 
-    fn cached(&self) -> Option<Arc<Current>> {
-        self.cache.lock().ok().and_then(|c| c.clone())
+    fn cached(&self, study: &str) -> Option<Arc<Current>> {
+        self.cache.lock().ok().and_then(|c| c.get(study).cloned())
     }
 
     /// On first start: publish the reference bundle as version 1 when no bundle exists.

@@ -1,5 +1,5 @@
-//! CSV wide: one row per participant × time point that has any submission, participants in
-//! pseudonym order and time points in protocol order. Per instrument: every score (fixed
+//! CSV wide: one row per participant (site × pseudonym) × time point that has any submission,
+//! participants in pseudonym then site order and time points in protocol order. Per instrument: every score (fixed
 //! column order: instrument order, then the instrument's score order), how many current
 //! submissions there are (more than 1 = flagged natural-key duplicate) and which one the row
 //! shows. [decision] The latest current submission wins (by `recorded_at`, then id); superseded
@@ -70,11 +70,20 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
     };
     // One pass to group rows by participant × time point (a filter per row was quadratic: 7 s
     // for 110,000 study-shaped submissions), and each instrument's score keys worked out once.
-    let mut cells: BTreeMap<(&str, usize, &str), Vec<&Parsed>> = BTreeMap::new();
+    // A participant is study × site × pseudonym (issue 12): the same pseudonym at two sites is
+    // two participants, two rows.
+    type Cell<'a> = (&'a str, &'a str, &'a str, usize, &'a str);
+    let mut cells: BTreeMap<Cell<'_>, Vec<&Parsed>> = BTreeMap::new();
     for p in &current {
         if let Some(tp) = &p.row.timepoint {
             cells
-                .entry((p.row.participant.as_str(), order(tp), tp.as_str()))
+                .entry((
+                    p.row.participant.as_str(),
+                    p.row.site.as_str(),
+                    p.row.study.as_str(),
+                    order(tp),
+                    tp.as_str(),
+                ))
                 .or_default()
                 .push(p);
         }
@@ -85,10 +94,12 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
         .collect();
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header()).map_err(csv_error)?;
-    for ((participant, _, timepoint), here) in cells {
-        // The site of the submission shown first: a participant belongs to one site.
-        let site = here.first().map(|p| p.row.site.clone()).unwrap_or_default();
-        let mut record = vec![participant.to_owned(), site, timepoint.to_owned()];
+    for ((participant, site, _, _, timepoint), here) in cells {
+        let mut record = vec![
+            participant.to_owned(),
+            site.to_owned(),
+            timepoint.to_owned(),
+        ];
         for (instrument, instrument_keys) in &keys {
             let mut forms: Vec<&&Parsed> = here
                 .iter()

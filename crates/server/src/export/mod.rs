@@ -117,24 +117,42 @@ impl Parsed {
         self.body.protocol_version
     }
 
-    /// participant × time point × instrument, for forms.
-    pub fn natural_key(&self) -> Option<(String, String, String)> {
+    /// participant (study, site, pseudonym) × time point × instrument, for forms.
+    pub fn natural_key(&self) -> Option<NaturalKey> {
         if !self.is_form() {
             return None;
         }
-        Some((
-            self.row.participant.clone(),
-            self.row.timepoint.clone().unwrap_or_default(),
-            self.row.instrument.clone().unwrap_or_default(),
-        ))
+        Some(NaturalKey {
+            study: self.row.study.clone(),
+            site: self.row.site.clone(),
+            participant: self.row.participant.clone(),
+            timepoint: self.row.timepoint.clone().unwrap_or_default(),
+            instrument: self.row.instrument.clone().unwrap_or_default(),
+        })
     }
 }
 
-/// Natural-key duplicates (DESIGN.md §5): forms not superseded that share participant × time
-/// point × instrument, with their ids in id order. Both are kept; this only flags them.
-pub fn natural_key_duplicates(all: &[Parsed]) -> BTreeMap<(String, String, String), Vec<String>> {
+/// What a form is about (DESIGN.md §5): one participant, identified by study, site and
+/// pseudonym (issue 12), at one time point, on one instrument.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NaturalKey {
+    /// Study id.
+    pub study: String,
+    /// Site id.
+    pub site: String,
+    /// Pseudonym.
+    pub participant: String,
+    /// Time point.
+    pub timepoint: String,
+    /// Instrument.
+    pub instrument: String,
+}
+
+/// Natural-key duplicates (DESIGN.md §5): forms not superseded that share a [`NaturalKey`],
+/// with their ids in id order. Both are kept; this only flags them.
+pub fn natural_key_duplicates(all: &[Parsed]) -> BTreeMap<NaturalKey, Vec<String>> {
     let superseded = superseded(all);
-    let mut groups: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<NaturalKey, Vec<String>> = BTreeMap::new();
     for p in all.iter().filter(|p| !superseded.contains(&p.row.id)) {
         if let Some(key) = p.natural_key() {
             groups.entry(key).or_default().push(p.row.id.clone());

@@ -106,6 +106,7 @@ mod tests {
             received_at: received_at.into(),
             body: String::new(),
             body_sha256: String::new(),
+            study: "NCT05191719".into(),
             site: "KS".into(),
         }
     }

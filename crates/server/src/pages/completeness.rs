@@ -27,15 +27,21 @@ fn expected_instruments(tp: &Timepoint) -> BTreeSet<&'static str> {
         .collect()
 }
 
-/// `(time point id, css class, label)` for every time point of one participant.
+/// Whether `p` is about the participant `pseudonym` of site `site` of study `study`.
+fn about(p: &Parsed, study: &str, site: &str, pseudonym: &str) -> bool {
+    p.row.participant == pseudonym && p.row.site == site && p.row.study == study
+}
+
+/// `(time point id, css class, label)` for every time point of one participant of `site`.
 fn statuses(
     study: &Study,
+    site: &str,
     entry: &RosterEntry,
     current: &[&Parsed],
 ) -> Vec<(String, &'static str, String)> {
     let mine: Vec<&&Parsed> = current
         .iter()
-        .filter(|p| p.row.participant == entry.pseudonym)
+        .filter(|p| about(p, &study.id, site, &entry.pseudonym))
         .collect();
     let mut done = BTreeSet::new();
     let mut partial = BTreeSet::new();
@@ -90,8 +96,10 @@ fn statuses(
         .collect()
 }
 
-async fn load(state: &AppState) -> Result<(Vec<RosterEntry>, Vec<Parsed>), ApiError> {
-    let roster = crate::roster::build(&state.storage.submissions_of_kind("participant").await?)?;
+type Rosters = std::collections::BTreeMap<crate::roster::SiteKey, Vec<RosterEntry>>;
+
+async fn load(state: &AppState) -> Result<(Rosters, Vec<Parsed>), ApiError> {
+    let roster = crate::roster::by_site(&state.storage.submissions_of_kind("participant").await?)?;
     let all = Parsed::all(state.storage.submissions().await?)?;
     Ok((roster, all))
 }
@@ -101,25 +109,33 @@ pub async fn matrix(
     State(state): State<AppState>,
     Coordinator(user): Coordinator,
 ) -> Result<Response, ApiError> {
-    let (roster, all) = load(&state).await?;
+    let (rosters, all) = load(&state).await?;
     let gone = superseded(&all);
     let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
-    let bundle = state.bundles.current(state.storage.as_ref()).await?;
-    let study = bundle.study();
-    Ok(page(
-        "Completeness",
-        Some(&user),
-        html! {
+    let mut tables = Vec::new();
+    for id in crate::sites::studies(state.storage.as_ref()).await? {
+        let bundle = state.bundles.current(state.storage.as_ref(), &id).await?;
+        let study = bundle.study();
+        tables.push(html! {
+            h2 { (study.id) ": " (study.title) " (protocol version " (bundle.row.version) ")" }
             table {
-                tr { th { "Participant" } @for tp in &study.timepoints { th title=(tp.label) { (tp.id) } } }
-                @for entry in &roster {
-                    tr {
-                        td { a href={ "/participants/" (entry.pseudonym) } { (entry.pseudonym) } }
-                        @for (_, class, label) in statuses(study, entry, &current) { td class=(class) { (label) } }
+                tr { th { "Site" } th { "Participant" } @for tp in &study.timepoints { th title=(tp.label) { (tp.id) } } }
+                @for ((_, site), roster) in rosters.iter().filter(|((s, _), _)| *s == id) {
+                    @for entry in roster {
+                        tr {
+                            td { (site) }
+                            td { a href=(participant_url(&id, site, &entry.pseudonym)) { (entry.pseudonym) } }
+                            @for (_, class, label) in statuses(study, site, entry, &current) { td class=(class) { (label) } }
+                        }
                     }
                 }
             }
-        },
+        });
+    }
+    Ok(page(
+        "Completeness",
+        Some(&user),
+        html! { @for table in &tables { (table) } },
     ))
 }
 
@@ -132,15 +148,45 @@ const SERIES: [(&str, &str); 5] = [
     ("sunnybrook", "composite"),
 ];
 
-/// `GET /participants/{pseudonym}`: scores per time point as inline SVG (0–100 scales).
+/// The page of one participant: study, site and pseudonym, each percent-encoded.
+pub fn participant_url(study: &str, site: &str, pseudonym: &str) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    format!(
+        "/participants/{}/{}/{}",
+        enc(study),
+        enc(site),
+        enc(pseudonym)
+    )
+}
+
+/// `GET /participants/{study}/{site}/{pseudonym}`: scores per time point as inline SVG (0–100
+/// scales).
 pub async fn participant(
     State(state): State<AppState>,
     Coordinator(user): Coordinator,
-    Path(pseudonym): Path<String>,
+    Path((study_id, site, pseudonym)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let (_, all) = load(&state).await?;
+    let (rosters, all) = load(&state).await?;
+    let registered = rosters
+        .get(&(study_id.clone(), site.clone()))
+        .is_some_and(|roster| roster.iter().any(|e| e.pseudonym == pseudonym));
+    if !registered {
+        return Err(ApiError::for_status(axum::http::StatusCode::NOT_FOUND));
+    }
     let gone = superseded(&all);
-    let bundle = state.bundles.current(state.storage.as_ref()).await?;
+    let bundle = state
+        .bundles
+        .current(state.storage.as_ref(), &study_id)
+        .await?;
     let study = bundle.study();
     let mut series = Vec::new();
     for (instrument, key) in SERIES {
@@ -148,7 +194,7 @@ pub async fn participant(
         for (x, tp) in study.timepoints.iter().enumerate() {
             let latest = all
                 .iter()
-                .filter(|p| !gone.contains(&p.row.id) && p.row.participant == pseudonym)
+                .filter(|p| !gone.contains(&p.row.id) && about(p, &study.id, &site, &pseudonym))
                 .filter(|p| {
                     p.row.timepoint.as_deref() == Some(tp.id.as_str())
                         && p.row.instrument.as_deref() == Some(instrument)
@@ -163,7 +209,7 @@ pub async fn participant(
         series.push((format!("{instrument} {key}"), points));
     }
     Ok(page(
-        &format!("Participant {pseudonym}"),
+        &format!("Participant {pseudonym} ({site}, {})", study.id),
         Some(&user),
         chart(study, &series),
     ))

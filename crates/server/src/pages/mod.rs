@@ -37,7 +37,10 @@ pub fn routes() -> Router<AppState> {
         .route("/devices", get(views::devices))
         .route("/devices/{id}/revoke", post(views::revoke))
         .route("/completeness", get(completeness::matrix))
-        .route("/participants/{pseudonym}", get(completeness::participant))
+        .route(
+            "/participants/{study}/{site}/{pseudonym}",
+            get(completeness::participant),
+        )
         .route("/side-effects", get(views::side_effects))
         .route("/review", get(views::review))
         .route("/exports", get(views::exports))

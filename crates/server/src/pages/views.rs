@@ -28,11 +28,13 @@ pub async fn devices(
         Some(&user),
         html! {
             table {
-                tr { th { "Device" } th { "Site" } th { "Enrolled" } th { "Last seen" } th { "Stored" } th { "Highest seq" } th { "Gaps" } th { "" } }
+                tr { th { "Device" } th { "Study" } th { "Site" } th title="The study bundle version in force on the tablet at its last sync" { "Bundle" } th { "Enrolled" } th { "Last seen" } th { "Stored" } th { "Highest seq" } th { "Gaps" } th { "" } }
                 @for (device, gaps) in &rows {
                     tr {
                         td { code { (device.id) } }
+                        td { (device.study) }
                         td { (device.site) }
+                        td { @if let Some(v) = device.bundle_version { "v" (v) } @else { "not reported" } }
                         td { (device.enrolled_at) }
                         td { (device.last_seen_at.as_deref().unwrap_or("never")) }
                         td { (device.submissions) }
@@ -144,12 +146,14 @@ pub async fn review(
             h2 { "Natural-key duplicates" }
             p { "The same form for the same participant and time point more than once. All are kept; the latest counts in the wide export." }
             table {
-                tr { th { "Participant" } th { "Time point" } th { "Instrument" } th { "Submissions" } }
-                @for ((participant, timepoint, instrument), ids) in &duplicates {
+                tr { th { "Study" } th { "Site" } th { "Participant" } th { "Time point" } th { "Instrument" } th { "Submissions" } }
+                @for (key, ids) in &duplicates {
                     tr {
-                        td { (participant) }
-                        td { (timepoint) }
-                        td { (instrument) }
+                        td { (key.study) }
+                        td { (key.site) }
+                        td { (key.participant) }
+                        td { (key.timepoint) }
+                        td { (key.instrument) }
                         td { @for id in ids { code { (id) } " " } }
                     }
                 }
@@ -205,8 +209,8 @@ pub async fn download(
     let format: Format = format
         .parse()
         .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
-    let current = state.bundles.current(state.storage.as_ref()).await?;
-    let bytes = export(state.storage.as_ref(), current.study(), format).await?;
+    let study = crate::bundles::newest_study(state.storage.as_ref()).await?;
+    let bytes = export(state.storage.as_ref(), &study, format).await?;
     tracing::info!(user = %user, format = format.name(), "export downloaded");
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))

@@ -11,11 +11,13 @@ mod gaps;
 pub mod keyfile;
 pub mod postgres;
 mod rows;
+mod sites;
 mod sql;
 pub mod sqlite;
 
 pub use bundles::{BundleRow, BundleStore};
 pub use gaps::gaps_from_boundaries;
+pub use sites::{SiteRow, SiteStore};
 
 use crate::error::{Error, Result};
 use async_trait::async_trait;
@@ -29,6 +31,8 @@ use std::sync::Arc;
 pub struct Device {
     /// `dev-<uuid v7>`.
     pub id: String,
+    /// The study of the enrollment code.
+    pub study: String,
     /// The site of the enrollment code.
     pub site: String,
     /// Ed25519 public key, lower-case hex.
@@ -42,6 +46,8 @@ pub struct Device {
 pub struct DeviceSummary {
     /// The device.
     pub id: String,
+    /// Its study.
+    pub study: String,
     /// Its site.
     pub site: String,
     /// When it enrolled.
@@ -54,6 +60,8 @@ pub struct DeviceSummary {
     pub submissions: i64,
     /// Its highest stored `device_seq` (0 when none).
     pub max_seq: i64,
+    /// The bundle version in force on it at its last study request (`None` before it said).
+    pub bundle_version: Option<i64>,
 }
 
 /// A new enrollment code (only its hash is stored).
@@ -61,7 +69,9 @@ pub struct DeviceSummary {
 pub struct NewCode {
     /// SHA-256 of the normalised code.
     pub code_sha256: String,
-    /// The site the device will belong to.
+    /// The study the device will belong to.
+    pub study: String,
+    /// The site (of that study) the device will belong to.
     pub site: String,
     /// Now.
     pub created_at: String,
@@ -167,6 +177,8 @@ pub struct StoredSubmission {
     pub body: String,
     /// Its hash.
     pub body_sha256: String,
+    /// The study of the device that sent it (joined from `devices`, not stored per row).
+    pub study: String,
     /// The site of the device that sent it (joined from `devices`, not stored per row).
     pub site: String,
 }
@@ -195,23 +207,25 @@ pub struct ConflictRow {
 /// The server's storage. Every method is one short transaction or a read; [`Storage::store_batch`]
 /// commits before it returns, so a caller that answers afterwards answers only for durable data.
 #[async_trait]
-pub trait Storage: BundleStore + Send + Sync + std::fmt::Debug {
+pub trait Storage: BundleStore + SiteStore + Send + Sync + std::fmt::Debug {
     /// Whether the database answers.
     async fn health(&self) -> Result<()>;
     /// Save a one-time enrollment code (its hash).
     async fn add_enrollment_code(&self, code: &NewCode) -> Result<()>;
     /// Use up a code and register the device, atomically. `None` when the code is unknown,
-    /// used or expired at `now`; otherwise the site.
+    /// used or expired at `now`; otherwise its `(study, site)`.
     async fn enroll(
         &self,
         code_sha256: &str,
         now: &str,
         device: &NewDevice,
-    ) -> Result<Option<String>>;
+    ) -> Result<Option<(String, String)>>;
     /// The device holding this token hash.
     async fn device_by_token(&self, token_sha256: &str) -> Result<Option<Device>>;
     /// Record an authenticated request.
     async fn touch_device(&self, device_id: &str, now: &str) -> Result<()>;
+    /// Record the bundle version a device says is in force on it.
+    async fn record_bundle_version(&self, device_id: &str, version: i64) -> Result<()>;
     /// Revoke a device; false when there is no such device.
     async fn revoke_device(&self, device_id: &str, now: &str) -> Result<bool>;
     /// Store checked envelopes of one device in one transaction (see [`Outcome`]).

@@ -65,3 +65,4 @@ impl PostgresStorage {
 
 super::sql::impl_storage!(PostgresStorage, sqlx::Postgres);
 super::bundles::impl_bundle_store!(PostgresStorage);
+super::sites::impl_site_store!(PostgresStorage);

@@ -6,7 +6,7 @@
 /// only supersede a submission of its own site (issue 13 item 8), and a device never changes site.
 pub(crate) const SUBMISSION_COLUMNS: &str = "s.id, s.device_id, s.device_seq, s.kind, \
     s.participant, s.timepoint, s.instrument, s.algorithm, s.recorded_at, s.utc_offset_minutes, \
-    s.created_at, s.received_at, s.body, s.body_sha256, d.site";
+    s.created_at, s.received_at, s.body, s.body_sha256, d.study, d.site";
 
 /// The submissions joined to their devices (`devices.id` is the primary key: one probe a row).
 pub(crate) const SUBMISSIONS_WITH_SITE: &str = "submissions s JOIN devices d ON d.id = s.device_id";
@@ -23,6 +23,7 @@ pub(crate) type SubmissionTuple = (
     Option<String>,
     String,
     i64,
+    String,
     String,
     String,
     String,
@@ -47,7 +48,8 @@ pub(crate) fn submission_from(t: SubmissionTuple) -> super::StoredSubmission {
         received_at: t.11,
         body: t.12,
         body_sha256: t.13,
-        site: t.14,
+        study: t.14,
+        site: t.15,
     }
 }
 
@@ -66,5 +68,35 @@ pub(crate) fn bundle(
         signature,
         public_key,
         published_at,
+    }
+}
+
+/// A device row with its submission count and highest `device_seq`, as sqlx decodes it.
+pub(crate) type DeviceTuple = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+/// A decoded device summary.
+pub(crate) fn device_summary(
+    (id, study, site, enrolled_at, last_seen_at, revoked_at, submissions, max_seq, bundle_version): DeviceTuple,
+) -> super::DeviceSummary {
+    super::DeviceSummary {
+        id,
+        study,
+        site,
+        enrolled_at,
+        last_seen_at,
+        revoked_at,
+        submissions,
+        max_seq,
+        bundle_version,
     }
 }

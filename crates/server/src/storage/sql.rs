@@ -22,10 +22,11 @@ macro_rules! impl_storage {
 
             async fn add_enrollment_code(&self, code: &$crate::storage::NewCode) -> $crate::Result<()> {
                 sqlx::query(
-                    "INSERT INTO enrollment_codes (code_sha256, site, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO enrollment_codes (code_sha256, study, site, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(&code.code_sha256)
+                .bind(&code.study)
                 .bind(&code.site)
                 .bind(&code.created_at)
                 .bind(&code.expires_at)
@@ -39,17 +40,17 @@ macro_rules! impl_storage {
                 code_sha256: &str,
                 now: &str,
                 device: &$crate::storage::NewDevice,
-            ) -> $crate::Result<Option<String>> {
+            ) -> $crate::Result<Option<(String, String)>> {
                 let mut tx = self.begin_write().await?;
-                let site: Option<(String,)> = sqlx::query_as(
-                    "SELECT site FROM enrollment_codes \
+                let site: Option<(String, String)> = sqlx::query_as(
+                    "SELECT study, site FROM enrollment_codes \
                      WHERE code_sha256 = $1 AND used_at IS NULL AND expires_at > $2",
                 )
                 .bind(code_sha256)
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some((site,)) = site else {
+                let Some((study, site)) = site else {
                     return Ok(None);
                 };
                 // `used_at IS NULL` again: on PostgreSQL a concurrent enrollment with the same
@@ -68,10 +69,11 @@ macro_rules! impl_storage {
                     return Ok(None);
                 }
                 sqlx::query(
-                    "INSERT INTO devices (id, site, public_key, token_sha256, enrolled_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO devices (id, study, site, public_key, token_sha256, enrolled_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&device.id)
+                .bind(&study)
                 .bind(&site)
                 .bind(&device.public_key)
                 .bind(&device.token_sha256)
@@ -79,18 +81,19 @@ macro_rules! impl_storage {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok(Some(site))
+                Ok(Some((study, site)))
             }
 
             async fn device_by_token(&self, token_sha256: &str) -> $crate::Result<Option<$crate::storage::Device>> {
-                let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-                    "SELECT id, site, public_key, revoked_at FROM devices WHERE token_sha256 = $1",
+                let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT id, study, site, public_key, revoked_at FROM devices WHERE token_sha256 = $1",
                 )
                 .bind(token_sha256)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(row.map(|(id, site, public_key, revoked_at)| $crate::storage::Device {
+                Ok(row.map(|(id, study, site, public_key, revoked_at)| $crate::storage::Device {
                     id,
+                    study,
                     site,
                     public_key,
                     revoked_at,
@@ -100,6 +103,15 @@ macro_rules! impl_storage {
             async fn touch_device(&self, device_id: &str, now: &str) -> $crate::Result<()> {
                 sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
                     .bind(now)
+                    .bind(device_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn record_bundle_version(&self, device_id: &str, version: i64) -> $crate::Result<()> {
+                sqlx::query("UPDATE devices SET bundle_version = $1 WHERE id = $2")
+                    .bind(version)
                     .bind(device_id)
                     .execute(&self.pool)
                     .await?;
@@ -239,27 +251,20 @@ macro_rules! impl_storage {
             }
 
             async fn devices(&self) -> $crate::Result<Vec<$crate::storage::DeviceSummary>> {
-                let rows: Vec<(String, String, String, Option<String>, Option<String>, i64, i64)> =
+                let rows: Vec<$crate::storage::rows::DeviceTuple> =
                     sqlx::query_as(
-                        "SELECT d.id, d.site, d.enrolled_at, d.last_seen_at, d.revoked_at, \
-                         COUNT(s.id), COALESCE(MAX(s.device_seq), 0) \
+                        "SELECT d.id, d.study, d.site, d.enrolled_at, d.last_seen_at, d.revoked_at, \
+                         COUNT(s.id), COALESCE(MAX(s.device_seq), 0), d.bundle_version \
                          FROM devices d LEFT JOIN submissions s ON s.device_id = d.id \
-                         GROUP BY d.id, d.site, d.enrolled_at, d.last_seen_at, d.revoked_at \
+                         GROUP BY d.id, d.study, d.site, d.enrolled_at, d.last_seen_at, d.revoked_at, \
+                         d.bundle_version \
                          ORDER BY d.id",
                     )
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|r| $crate::storage::DeviceSummary {
-                        id: r.0,
-                        site: r.1,
-                        enrolled_at: r.2,
-                        last_seen_at: r.3,
-                        revoked_at: r.4,
-                        submissions: r.5,
-                        max_seq: r.6,
-                    })
+                    .map($crate::storage::rows::device_summary)
                     .collect())
             }
 

@@ -188,11 +188,9 @@ impl Tablet {
         data_encoding::HEXLOWER.encode(self.key.verifying_key().as_bytes())
     }
 
-    /// Enroll through the API with a fresh code for `site`.
+    /// Enroll through the API with a fresh code for `site` (made if it does not exist yet).
     pub async fn enroll(&mut self, app: &axum::Router, state: &AppState, site: &str) {
-        let code = mimik_server::api::enroll::issue_code(state.storage.as_ref(), site, 1)
-            .await
-            .unwrap();
+        let code = code_for(state.storage.as_ref(), site).await;
         let reply = post_json(
             app,
             "/v1/enroll",
@@ -378,4 +376,20 @@ pub async fn login(app: &axum::Router, state: &AppState) -> String {
         "{cookie}"
     );
     cookie.split(';').next().unwrap().to_owned()
+}
+
+/// A fresh one-time enrollment code for `site` of the only study, adding the site first when it
+/// does not exist (a test may have stored one directly, as the sites migration does).
+pub async fn code_for(storage: &dyn mimik_server::Storage, site: &str) -> String {
+    if mimik_server::sites::find(storage, None, site)
+        .await
+        .is_err()
+    {
+        mimik_server::sites::add(storage, site, None, None)
+            .await
+            .unwrap();
+    }
+    mimik_server::api::enroll::issue_code(storage, None, site, 1)
+        .await
+        .unwrap()
 }

@@ -1,0 +1,68 @@
+//! Site rows (issue 12): a site belongs to one study and is made once, by `site add`. Its own
+//! trait, a supertrait of [`Storage`](super::Storage), stamped out for both backends by
+//! [`impl_site_store`] with the same portable SQL as [`super::sql`].
+
+use crate::error::Result;
+use async_trait::async_trait;
+
+/// A site of a study.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteRow {
+    /// Study id.
+    pub study: String,
+    /// Site id, as `enrollment-code --site` names it.
+    pub site: String,
+    /// Its name for people.
+    pub name: String,
+    /// When it was made.
+    pub created_at: String,
+}
+
+/// Where sites are kept.
+#[async_trait]
+pub trait SiteStore {
+    /// Store a site; `false` when the study already has a site of that id (nothing changes).
+    async fn add_site(&self, row: &SiteRow) -> Result<bool>;
+    /// Every site, by study and site.
+    async fn sites(&self) -> Result<Vec<SiteRow>>;
+}
+
+macro_rules! impl_site_store {
+    ($backend:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::storage::SiteStore for $backend {
+            async fn add_site(&self, row: &$crate::storage::SiteRow) -> $crate::Result<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO sites (study, site, name, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(&row.study)
+                .bind(&row.site)
+                .bind(&row.name)
+                .bind(&row.created_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn sites(&self) -> $crate::Result<Vec<$crate::storage::SiteRow>> {
+                let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+                    "SELECT study, site, name, created_at FROM sites ORDER BY study, site",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(study, site, name, created_at)| $crate::storage::SiteRow {
+                        study,
+                        site,
+                        name,
+                        created_at,
+                    })
+                    .collect())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_site_store;
