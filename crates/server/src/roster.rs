@@ -25,33 +25,34 @@ pub fn of_site(
     study: &str,
     site: &str,
 ) -> Result<Vec<RosterEntry>> {
-    let here: Vec<StoredSubmission> = participant_submissions
-        .iter()
-        .filter(|s| s.study == study && s.site == site)
-        .cloned()
-        .collect();
-    build(&here)
+    build(
+        participant_submissions
+            .iter()
+            .filter(|s| s.study == study && s.site == site),
+    )
 }
 
 /// Every site's roster, by study and site.
 pub fn by_site(
     participant_submissions: &[StoredSubmission],
 ) -> Result<BTreeMap<SiteKey, Vec<RosterEntry>>> {
-    let mut groups: BTreeMap<SiteKey, Vec<StoredSubmission>> = BTreeMap::new();
+    let mut groups: BTreeMap<SiteKey, Vec<&StoredSubmission>> = BTreeMap::new();
     for submission in participant_submissions {
         groups
             .entry((submission.study.clone(), submission.site.clone()))
             .or_default()
-            .push(submission.clone());
+            .push(submission);
     }
     groups
         .into_iter()
-        .map(|(key, submissions)| Ok((key, build(&submissions)?)))
+        .map(|(key, submissions)| Ok((key, build(submissions)?)))
         .collect()
 }
 
 /// The roster from `participant` submissions of one site, sorted by pseudonym.
-fn build(participant_submissions: &[StoredSubmission]) -> Result<Vec<RosterEntry>> {
+fn build<'a>(
+    participant_submissions: impl IntoIterator<Item = &'a StoredSubmission>,
+) -> Result<Vec<RosterEntry>> {
     let mut latest: BTreeMap<&str, (&StoredSubmission, RosterDates)> = BTreeMap::new();
     for submission in participant_submissions {
         let body: Body = serde_json::from_str(&submission.body)

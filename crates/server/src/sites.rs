@@ -127,7 +127,7 @@ pub async fn add(
             created_at: crate::now(),
         })
         .await?;
-    find(storage, Some(&study), site).await.map(Site::from)
+    find_in(storage, study, site).await.map(Site::from)
 }
 
 /// The site `site` of the study `study` names (or of the only study).
@@ -137,7 +137,10 @@ pub async fn find(
     site: &str,
 ) -> Result<SiteRow, SiteError> {
     let study = self::study(storage, study).await?;
-    let site = site.trim();
+    find_in(storage, study, site.trim()).await
+}
+
+async fn find_in(storage: &dyn Storage, study: String, site: &str) -> Result<SiteRow, SiteError> {
     storage
         .sites()
         .await?

@@ -23,18 +23,32 @@ async fn two_sites_never_see_or_overwrite_each_others_participants_on_postgres()
     }
 }
 
-async fn roster(app: &axum::Router, tablet: &Tablet) -> Vec<Value> {
+/// `GET /v1/study` as `tablet`, with `extra` headers.
+async fn study(app: &axum::Router, tablet: &Tablet, extra: &[(&str, &str)]) -> Value {
     let auth = format!("Bearer {}", tablet.token);
-    let reply = send(
-        app,
-        Method::GET,
-        "/v1/study",
-        &[("authorization", &auth)],
-        "",
-    )
-    .await;
+    let mut headers = vec![("authorization", auth.as_str())];
+    headers.extend_from_slice(extra);
+    let reply = send(app, Method::GET, "/v1/study", &headers, "").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    reply.json()["roster"].as_array().unwrap().clone()
+    reply.json()
+}
+
+async fn roster(app: &axum::Router, tablet: &Tablet) -> Vec<Value> {
+    study(app, tablet, &[]).await["roster"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The study id of the signed bundle in a `GET /v1/study` answer, opened with the server's key.
+fn bundle_study(state: &mimik_server::AppState, answer: &Value) -> String {
+    let signed: mimik_domain::bundle::SignedBundle =
+        serde_json::from_value(answer["bundle"].clone()).unwrap();
+    signed
+        .open(&state.bundles.public_key_hex())
+        .unwrap()
+        .bundle
+        .study
 }
 
 fn statuses(reply: &Value) -> Vec<(String, String)> {
@@ -153,44 +167,15 @@ async fn two_sites(backend: Backend) {
     )
     .await
     .unwrap();
-    let other = Tablet::new(23);
-    let answer = post_json(
-        &app,
-        "/v1/enroll",
-        None,
-        &serde_json::json!({"code": code, "public_key": other.public_key()}),
-    )
-    .await
-    .json();
-    let auth = format!("Bearer {}", answer["token"].as_str().unwrap());
-    let reply = send(
-        &app,
-        Method::GET,
-        "/v1/study",
-        &[("authorization", &auth)],
-        "",
-    )
-    .await;
-    let body = reply.json();
+    let mut other = Tablet::new(23);
+    other.enroll_with(&app, &code).await;
+    let body = study(&app, &other, &[]).await;
     assert_eq!(body["roster"], serde_json::json!([]));
-    let signed: mimik_domain::bundle::SignedBundle =
-        serde_json::from_value(body["bundle"].clone()).unwrap();
-    assert_eq!(
-        signed
-            .open(&state.bundles.public_key_hex())
-            .unwrap()
-            .bundle
-            .study,
-        "SYNTH-2"
-    );
+    assert_eq!(bundle_study(&state, &body), "SYNTH-2");
     // The first study's tablets still get theirs. A tablet names the version in force on it,
     // and the devices page shows it.
-    let auth = format!("Bearer {}", karolinska.token);
-    let headers = [
-        ("authorization", auth.as_str()),
-        ("mimik-bundle-version", "1"),
-    ];
-    let reply = send(&app, Method::GET, "/v1/study", &headers, "").await;
+    let body = study(&app, &karolinska, &[("mimik-bundle-version", "1")]).await;
+    assert_eq!(bundle_study(&state, &body), "NCT05191719");
     let devices = state.storage.devices().await.unwrap();
     let reported: Vec<(&str, &str, Option<i64>)> = devices
         .iter()
@@ -207,15 +192,5 @@ async fn two_sites(backend: Backend) {
     assert!(
         reported.contains(&("SYNTH-2", "Karolinska", None)),
         "{reported:?}"
-    );
-    let signed: mimik_domain::bundle::SignedBundle =
-        serde_json::from_value(reply.json()["bundle"].clone()).unwrap();
-    assert_eq!(
-        signed
-            .open(&state.bundles.public_key_hex())
-            .unwrap()
-            .bundle
-            .study,
-        "NCT05191719"
     );
 }

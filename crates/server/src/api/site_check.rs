@@ -4,7 +4,7 @@
 //! that another site of the study registered and the device's own site never did: that device
 //! cannot have shown the patient a screen for it (its roster holds only its own site).
 
-use crate::storage::{Device, Incoming, StoredSubmission};
+use crate::storage::{Device, Incoming};
 use mimik_domain::envelope::Kind;
 use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol;
@@ -18,15 +18,16 @@ pub struct SiteCheck {
 }
 
 impl SiteCheck {
-    /// From every stored `participant` submission, for `device`.
-    pub fn new(registrations: &[StoredSubmission], device: &Device) -> SiteCheck {
+    /// From the `(site, pseudonym)` registrations of the device's study
+    /// ([`SiteStore::registered`](crate::storage::SiteStore::registered)), for `device`.
+    pub fn new(registered: Vec<(String, String)>, device: &Device) -> SiteCheck {
         let mut own = BTreeSet::new();
         let mut elsewhere = BTreeSet::new();
-        for row in registrations.iter().filter(|r| r.study == device.study) {
-            if row.site == device.site {
-                own.insert(row.participant.clone());
+        for (site, pseudonym) in registered {
+            if site == device.site {
+                own.insert(pseudonym);
             } else {
-                elsewhere.insert(row.participant.clone());
+                elsewhere.insert(pseudonym);
             }
         }
         SiteCheck { own, elsewhere }

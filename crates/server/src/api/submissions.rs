@@ -58,8 +58,8 @@ pub async fn submit(
             "the batch could not be checked; nothing was stored, send it again",
         )
     })?;
-    let registrations = state.storage.submissions_of_kind("participant").await?;
-    let mut sites = SiteCheck::new(&registrations, &device);
+    let registered = state.storage.registered(&device.study).await?;
+    let mut sites = SiteCheck::new(registered, &device);
     for (index, result) in checked.into_iter().enumerate() {
         let result = result.and_then(|incoming| match sites.check(&incoming) {
             Ok(()) => Ok(incoming),

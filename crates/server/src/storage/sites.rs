@@ -25,6 +25,9 @@ pub trait SiteStore {
     async fn add_site(&self, row: &SiteRow) -> Result<bool>;
     /// Every site, by study and site.
     async fn sites(&self) -> Result<Vec<SiteRow>>;
+    /// `(site, pseudonym)` of every participant registered in `study`, without the bodies: what
+    /// a batch's site check needs on every sync.
+    async fn registered(&self, study: &str) -> Result<Vec<(String, String)>>;
 }
 
 macro_rules! impl_site_store {
@@ -60,6 +63,17 @@ macro_rules! impl_site_store {
                         created_at,
                     })
                     .collect())
+            }
+
+            async fn registered(&self, study: &str) -> $crate::Result<Vec<(String, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT DISTINCT d.site, s.participant \
+                     FROM submissions s JOIN devices d ON d.id = s.device_id \
+                     WHERE s.kind = 'participant' AND d.study = $1",
+                )
+                .bind(study)
+                .fetch_all(&self.pool)
+                .await?)
             }
         }
     };

@@ -191,6 +191,11 @@ impl Tablet {
     /// Enroll through the API with a fresh code for `site` (made if it does not exist yet).
     pub async fn enroll(&mut self, app: &axum::Router, state: &AppState, site: &str) {
         let code = code_for(state.storage.as_ref(), site).await;
+        self.enroll_with(app, &code).await;
+    }
+
+    /// Enroll through the API with `code`.
+    pub async fn enroll_with(&mut self, app: &axum::Router, code: &str) {
         let reply = post_json(
             app,
             "/v1/enroll",
