@@ -1,7 +1,8 @@
 //! Study bundles end to end (issue 12): a real `mimik-server` publishes with `study publish`, a
 //! real encrypted tablet adopts on `mimik sync` and shows it on `mimik study --json`; a loopback
 //! proxy that alters bytes of the bundle on the way gets it refused whole while the sync still
-//! uploads, and the tablet adopts the bundle once it arrives intact.
+//! uploads, and the tablet adopts the bundle once it arrives intact. A protocol amendment that
+//! moves a window changes what `mimik due` says after the next sync.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -11,7 +12,14 @@ use mimik_tests::workspace_root;
 use serde_json::Value;
 
 fn publish(server: &Server, packs: &[&str]) -> Value {
-    let study = workspace_root().join("studies/nct05191719.toml");
+    publish_protocol(
+        server,
+        &workspace_root().join("studies/nct05191719.toml"),
+        packs,
+    )
+}
+
+fn publish_protocol(server: &Server, study: &std::path::Path, packs: &[&str]) -> Value {
     let mut args = vec![
         "study".to_owned(),
         "publish".to_owned(),
@@ -181,4 +189,64 @@ fn a_bundle_altered_in_transit_is_refused_whole_the_old_one_kept_and_the_sync_st
     let summary = tablet.ok(&["sync"], b"");
     assert_eq!(summary["bundle_version"], 2, "{summary}");
     assert_eq!(summary["bundle_refused"], Value::Null);
+}
+
+/// One participant's status at one time point, from `mimik due`.
+fn due_at(tablet: &Tablet, participant: &str, timepoint: &str) -> Value {
+    let due = tablet.ok(&["due", "--participant", participant], b"");
+    due["due"][0]["timepoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["timepoint"] == timepoint)
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn an_amendment_that_widens_the_baseline_window_changes_what_is_due_after_the_next_sync() {
+    let root = tempfile::tempdir().unwrap();
+    let server = Server::start(&root.path().join("server"), None);
+    let tablet = Tablet::new_empty(&root.path().join("tablet"));
+    let included = chrono::Local::now().date_naive() - chrono::Duration::days(20);
+    let included = included.to_string();
+    tablet.ok(
+        &[
+            "participant",
+            "add",
+            "NT-002",
+            "--inclusion-date",
+            &included,
+        ],
+        b"",
+    );
+    tablet.ok(
+        &[
+            "enroll",
+            "--server",
+            &server.url(),
+            "--code",
+            &server.enrollment_code(),
+        ],
+        b"",
+    );
+    // Version 1: baseline closes 14 days after inclusion, so 20 days on it is overdue.
+    let before = due_at(&tablet, "NT-002", "baseline");
+    assert_eq!(before["status"], "overdue", "{before}");
+
+    let text = std::fs::read_to_string(workspace_root().join("studies/nct05191719.toml")).unwrap();
+    let widened = text.replacen("window_after_days = 14", "window_after_days = 30", 1);
+    assert_ne!(widened, text);
+    let amendment = root.path().join("amendment.toml");
+    std::fs::write(&amendment, widened).unwrap();
+    assert_eq!(publish_protocol(&server, &amendment, &[])["version"], 2);
+
+    // Not before the tablet syncs: the schedule follows the version in force on the tablet.
+    assert_eq!(due_at(&tablet, "NT-002", "baseline")["status"], "overdue");
+    assert_eq!(tablet.ok(&["sync"], b"")["bundle_version"], 2);
+    let after = due_at(&tablet, "NT-002", "baseline");
+    assert_eq!(after["status"], "due", "{after}");
+    let closes = chrono::NaiveDate::parse_from_str(&included, "%Y-%m-%d").unwrap()
+        + chrono::Duration::days(30);
+    assert_eq!(after["window"]["closes"], closes.to_string());
 }

@@ -176,3 +176,74 @@ fn a_session_keeps_the_bundle_it_started_with_when_a_newer_one_is_adopted() {
         .unwrap();
     assert!(newest.items[0].text.ends_with("v3"));
 }
+
+/// The reference protocol with `post_6m` asking only `patient_forms` (an amendment).
+fn post_6m_asks(patient_forms: &str) -> String {
+    let post_6m = reference::STUDY_FILE
+        .split("[[timepoints]]")
+        .find(|block| block.contains("id = \"post_6m\""))
+        .unwrap();
+    let old = post_6m
+        .lines()
+        .find(|l| l.starts_with("patient_forms"))
+        .unwrap();
+    let amended = post_6m.replace(old, &format!("patient_forms = {patient_forms}"));
+    reference::STUDY_FILE.replace(post_6m, &amended)
+}
+
+#[test]
+fn a_session_started_before_an_amendment_asks_and_finishes_under_the_old_protocol() {
+    let (_dir, mut app) = app_with_participant();
+    let started = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    assert!(started.forms.contains(&SessionForm::Saq));
+    let packs = reference::bundle().unwrap().bundle.packs;
+    let amendment = Bundle::new(
+        "NCT05191719",
+        2,
+        &post_6m_asks(r#"["face", "fdi", "side_effects"]"#),
+        packs,
+    );
+    adopt_during_session(&mut app, &amendment);
+
+    // The open session still asks for SAQ, and ends completed only once all three are saved.
+    let asked = [
+        (PatientInstrument::Face, mimik_domain::Instrument::Face),
+        (PatientInstrument::Fdi, mimik_domain::Instrument::Fdi),
+    ];
+    for (instrument, domain) in asked {
+        app.submit_questionnaire(&started.session_id, instrument, &all_codes(domain, 2))
+            .unwrap();
+    }
+    let saq = app
+        .submit_questionnaire(
+            &started.session_id,
+            PatientInstrument::Saq,
+            &all_codes(mimik_domain::Instrument::Saq, 2),
+        )
+        .unwrap();
+    let row = app.store().unwrap().submission(&saq.id).unwrap();
+    assert_eq!(
+        row.protocol_version,
+        Some(1),
+        "saved under the version it started with"
+    );
+    app.end_session(&started.session_id, PASS).unwrap();
+    let ended = app.store().unwrap().session(&started.session_id).unwrap();
+    assert_eq!(ended.state, "completed");
+
+    // A new session follows the amendment: at another participant's post_6m, no SAQ.
+    let today = chrono::Local::now().date_naive();
+    app.add_participant(&NewParticipant {
+        pseudonym: "NT-002".into(),
+        inclusion_date: (today - chrono::Duration::days(400)).to_string(),
+        surgery_date: Some((today - chrono::Duration::days(183)).to_string()),
+        botox_dates: vec![],
+    })
+    .unwrap();
+    let next = app
+        .start_session("NT-002", "post_6m", Language::En)
+        .unwrap();
+    assert!(!next.forms.contains(&SessionForm::Saq), "{:?}", next.forms);
+}

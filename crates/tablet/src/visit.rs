@@ -11,7 +11,7 @@ use super::{App, CommandError, CommandResult, ErrorCode};
 use mimik_device::store::{self, Questionnaire};
 use mimik_domain::MissingMode;
 use mimik_domain::answers::validate;
-use mimik_domain::study::Form;
+use mimik_domain::study::{Form, Study};
 
 impl App {
     /// Start a session and hand the tablet to the patient (patient mode). It asks only what is
@@ -24,7 +24,7 @@ impl App {
         language: Language,
     ) -> CommandResult<Session> {
         let store = self.staff_store_mut()?;
-        let planned = planned_forms(store, timepoint)?;
+        let planned = planned_forms(store.study(), timepoint)?;
         if planned.is_empty() {
             return Err(CommandError::invalid(format!(
                 "the patient has nothing to answer at {timepoint}; record its staff forms instead"
@@ -81,7 +81,7 @@ impl App {
     pub fn resume_session(&mut self, session_id: &str) -> CommandResult<ResumedSession> {
         let store = self.staff_store()?;
         let session = open_session(store, session_id)?;
-        let planned = planned_forms(store, &session.timepoint)?;
+        let planned = session_plan(store, &session)?;
         let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
         let elsewhere = saved
             .iter()
@@ -173,7 +173,7 @@ impl App {
         let store = self.store_mut()?;
         let session = open_session(store, session_id)?;
         let form = patient_instrument(instrument);
-        let planned = planned_forms(store, &session.timepoint)?;
+        let planned = session_plan(store, &session)?;
         if !planned.iter().any(|f| form_id(*f) == form.id()) {
             return Err(CommandError::invalid(format!(
                 "{} is not asked at {}",
@@ -195,7 +195,7 @@ impl App {
         let validated =
             validate(form, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let language = stored_language(&session.language);
-        let bundle = store.session_bundle(&store.session(&session.id)?)?;
+        let bundle = store.session_bundle(&session)?;
         let pack_language = pack_for(&bundle.packs, Instrument::from(instrument), language)?
             .language
             .clone();
@@ -243,7 +243,7 @@ impl App {
         let store = self.store_mut()?;
         if session.state == "open" {
             // A time point the study no longer has (after an update) still lets the session end.
-            let planned = planned_forms(store, &session.timepoint).unwrap_or_default();
+            let planned = session_plan(store, &session).unwrap_or_default();
             let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
             let completed = !planned.is_empty()
                 && not_saved(&planned, saved.iter().map(|(form, _)| form.as_str()))
@@ -261,9 +261,15 @@ fn stored_language(code: &str) -> Language {
     Language::from_code(code).unwrap_or(Language::En)
 }
 
+/// What a session asks: its time point's patient forms in the protocol version it started
+/// under, even when a newer version (an amendment) was adopted meanwhile.
+fn session_plan(store: &store::Store, session: &store::Session) -> CommandResult<Vec<SessionForm>> {
+    planned_forms(&store.session_bundle(session)?.study, &session.timepoint)
+}
+
 /// What the patient is asked at a time point, in protocol order.
-fn planned_forms(store: &store::Store, timepoint: &str) -> CommandResult<Vec<SessionForm>> {
-    match store.study().timepoint(timepoint) {
+fn planned_forms(study: &Study, timepoint: &str) -> CommandResult<Vec<SessionForm>> {
+    match study.timepoint(timepoint) {
         Some(tp) => Ok(tp
             .patient_forms
             .iter()

@@ -22,15 +22,15 @@ impl Store {
     /// session started under (whose packs it is shown and saved with).
     pub fn check_questionnaire(&self, q: &Questionnaire) -> Result<(String, Option<u64>)> {
         let instrument = q.answers.instrument();
-        self.check_form(&q.participant, &q.timepoint, form_of(instrument))?;
-        let session_bundle = match &q.session_id {
-            Some(session) => {
-                self.check_session(session, &q.participant, &q.timepoint)?;
-                Some(self.session_bundle(&self.session(session)?)?)
-            }
-            None => None,
-        };
+        let session_bundle =
+            self.bundle_of_session(q.session_id.as_deref(), &q.participant, &q.timepoint)?;
         let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
+        self.check_form_in(
+            &bundle.study,
+            &q.participant,
+            &q.timepoint,
+            form_of(instrument),
+        )?;
         let pack = bundle
             .packs
             .iter()
@@ -107,13 +107,13 @@ impl Store {
         session_id: Option<&str>,
     ) -> Result<Saved> {
         let text = SideEffectText::new(text).map_err(|e| Error::Invalid(e.to_string()))?;
-        self.check_form(participant, timepoint, Form::SideEffects)?;
-        if let Some(session) = session_id {
-            self.check_session(session, participant, timepoint)?;
-        }
+        let session_bundle = self.bundle_of_session(session_id, participant, timepoint)?;
+        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
+        self.check_form_in(&bundle.study, participant, timepoint, Form::SideEffects)?;
         let content = json!({ "text": text.as_str() });
         let record = NewSubmission {
             session_id,
+            protocol_version: session_bundle.map(|b| b.bundle.version),
             ..NewSubmission::record(
                 Kind::SideEffect,
                 participant,

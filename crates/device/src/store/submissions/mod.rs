@@ -3,8 +3,9 @@
 
 use super::{Ctx, Store, audit};
 use crate::error::{Error, Result};
+use mimik_domain::bundle::CheckedBundle;
 use mimik_domain::envelope::{BODY_VERSION, Body, Kind, SubmissionId, Supersedes};
-use mimik_domain::study::Form;
+use mimik_domain::study::{Form, Study};
 use mimik_domain::{Instrument, MissingMode, ValidatedAnswers, canonical};
 use rusqlite::{OptionalExtension, Transaction};
 use serde::Serialize;
@@ -232,17 +233,39 @@ impl Store {
         Ok(())
     }
 
-    /// The participant must exist and the time point must collect this form.
+    /// The bundle an answer in session `session_id` is checked and saved under: the one the
+    /// session started with, after checking that the session is open for this participant and
+    /// time point. `None` outside a session (the bundle in force applies).
+    fn bundle_of_session(
+        &self,
+        session_id: Option<&str>,
+        participant: &str,
+        timepoint: &str,
+    ) -> Result<Option<CheckedBundle>> {
+        let Some(session_id) = session_id else {
+            return Ok(None);
+        };
+        self.check_session(session_id, participant, timepoint)?;
+        self.session_bundle(&self.session(session_id)?).map(Some)
+    }
+
+    /// The participant must exist and the time point must collect this form in the protocol
+    /// in force.
     fn check_form(&self, participant: &str, timepoint: &str, form: Form) -> Result<()> {
+        self.check_form_in(&self.bundle.study, participant, timepoint, form)
+    }
+
+    /// The participant must exist and the time point must collect this form in `study`.
+    fn check_form_in(
+        &self,
+        study: &Study,
+        participant: &str,
+        timepoint: &str,
+        form: Form,
+    ) -> Result<()> {
         self.participant(participant)?;
-        let tp = self.bundle.study.timepoint(timepoint).ok_or_else(|| {
-            let ids: Vec<&str> = self
-                .bundle
-                .study
-                .timepoints
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect();
+        let tp = study.timepoint(timepoint).ok_or_else(|| {
+            let ids: Vec<&str> = study.timepoints.iter().map(|t| t.id.as_str()).collect();
             Error::Invalid(format!(
                 "unknown time point {:?}: expected one of {}",
                 short(timepoint),
