@@ -287,8 +287,7 @@ async fn execute(
             eprintln!("device {device_id} revoked");
         }
         Command::Export { format, out } => {
-            let study = mimik_server::bundles::newest_study(storage.as_ref()).await?;
-            let bytes = mimik_server::export::export(storage.as_ref(), &study, format).await?;
+            let bytes = mimik_server::export::export(storage.as_ref(), format).await?;
             match out {
                 Some(path) => write_private(&path, &bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,

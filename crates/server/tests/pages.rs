@@ -339,9 +339,6 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
     assert_eq!(reply.status, StatusCode::OK);
     let expected = mimik_server::export::export(
         state.storage.as_ref(),
-        &mimik_server::bundles::newest_study(state.storage.as_ref())
-            .await
-            .unwrap(),
         mimik_server::export::Format::CsvWide,
     )
     .await

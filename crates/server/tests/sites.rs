@@ -1,6 +1,6 @@
 //! Studies and sites through the API on both backends (issue 12): a participant is study × site ×
 //! pseudonym, a tablet receives only its own site's roster, and a device cannot write about
-//! another site's participant.
+//! another site's participant. Exports carry study and site on every row.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -9,6 +9,7 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use mimik_domain::Instrument;
 use mimik_domain::bundle::reference;
+use mimik_server::export::{Format, export};
 use serde_json::Value;
 
 #[tokio::test]
@@ -192,5 +193,58 @@ async fn two_sites(backend: Backend) {
     assert!(
         reported.contains(&("SYNTH-2", "Karolinska", None)),
         "{reported:?}"
+    );
+
+    // The same pseudonym at the same-named site of the other study is another participant,
+    // and every export says which study a row belongs to.
+    let synth = [
+        other.envelope(&participant("NT-001", "2026-02-01", None, 1)),
+        other.envelope(&form("NT-001", "baseline", Instrument::Saq, 2, 2)),
+    ];
+    let reply = other.submit(&app, &synth).await.json();
+    assert!(
+        statuses(&reply).iter().all(|(s, _)| s == "stored"),
+        "{reply}"
+    );
+    let json = export(state.storage.as_ref(), Format::Json).await.unwrap();
+    let json: Value = serde_json::from_slice(&json).unwrap();
+    let studies: std::collections::BTreeSet<(&str, &str)> = json["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "questionnaire")
+        .map(|r| (r["study"].as_str().unwrap(), r["site"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        studies,
+        [("NCT05191719", "Lund"), ("SYNTH-2", "Karolinska")].into()
+    );
+    let wide = export(state.storage.as_ref(), Format::CsvWide)
+        .await
+        .unwrap();
+    let wide = String::from_utf8(wide).unwrap();
+    let rows: Vec<Vec<&str>> = wide
+        .lines()
+        .map(|l| l.split(',').take(4).collect())
+        .collect();
+    assert_eq!(rows[0], ["participant", "site", "study", "timepoint"]);
+    assert!(
+        rows.contains(&vec!["NT-001", "Karolinska", "SYNTH-2", "baseline"]),
+        "{wide}"
+    );
+    assert!(
+        rows.contains(&vec!["NT-002", "Lund", "NCT05191719", "baseline"]),
+        "{wide}"
+    );
+    let long = export(state.storage.as_ref(), Format::CsvLong)
+        .await
+        .unwrap();
+    let long = String::from_utf8(long).unwrap();
+    let header: Vec<&str> = long.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "study").unwrap();
+    assert!(
+        long.lines()
+            .skip(1)
+            .any(|l| l.split(',').nth(at) == Some("SYNTH-2"))
     );
 }

@@ -165,26 +165,10 @@ async fn story(backend: Backend) {
     assert_eq!(body["receipts"][0]["reason"]["code"], "device_mismatch");
 
     // Exports: faithful and byte-identical when repeated.
-    let json_export = export(
-        storage.as_ref(),
-        &mimik_server::bundles::newest_study(state.storage.as_ref())
-            .await
-            .unwrap(),
-        Format::Json,
-    )
-    .await
-    .unwrap();
+    let json_export = export(storage.as_ref(), Format::Json).await.unwrap();
     assert_eq!(
         json_export,
-        export(
-            storage.as_ref(),
-            &mimik_server::bundles::newest_study(state.storage.as_ref())
-                .await
-                .unwrap(),
-            Format::Json
-        )
-        .await
-        .unwrap()
+        export(storage.as_ref(), Format::Json).await.unwrap()
     );
     let exported: Value = serde_json::from_slice(&json_export).unwrap();
     let rows = exported["submissions"].as_array().unwrap();
@@ -204,40 +188,10 @@ async fn story(backend: Backend) {
     assert_eq!(stored_face["body_sha256"], face.body_sha256);
     assert_eq!(stored_face["answers"]["q1"], 4);
     for format in [Format::CsvLong, Format::CsvWide] {
-        let first = export(
-            storage.as_ref(),
-            &mimik_server::bundles::newest_study(state.storage.as_ref())
-                .await
-                .unwrap(),
-            format,
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            first,
-            export(
-                storage.as_ref(),
-                &mimik_server::bundles::newest_study(state.storage.as_ref())
-                    .await
-                    .unwrap(),
-                format
-            )
-            .await
-            .unwrap()
-        );
+        let first = export(storage.as_ref(), format).await.unwrap();
+        assert_eq!(first, export(storage.as_ref(), format).await.unwrap());
     }
-    let wide = String::from_utf8(
-        export(
-            storage.as_ref(),
-            &mimik_server::bundles::newest_study(state.storage.as_ref())
-                .await
-                .unwrap(),
-            Format::CsvWide,
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let wide = String::from_utf8(export(storage.as_ref(), Format::CsvWide).await.unwrap()).unwrap();
     let header: Vec<&str> = wide.lines().next().unwrap().split(',').collect();
     let row: Vec<&str> = wide.lines().nth(1).unwrap().split(',').collect();
     let column = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
@@ -245,18 +199,7 @@ async fn story(backend: Backend) {
     assert_eq!(column("face_submissions"), "2");
     assert_eq!(column("face_submission_id"), twin.id.to_string());
     assert_eq!(column("face_total"), "100.0");
-    let long = String::from_utf8(
-        export(
-            storage.as_ref(),
-            &mimik_server::bundles::newest_study(state.storage.as_ref())
-                .await
-                .unwrap(),
-            Format::CsvLong,
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let long = String::from_utf8(export(storage.as_ref(), Format::CsvLong).await.unwrap()).unwrap();
     assert_eq!(
         long.lines().count(),
         1 + 15 + 15 + Instrument::Fdi.items().len()

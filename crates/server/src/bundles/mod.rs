@@ -285,19 +285,24 @@ impl Bundles {
     }
 }
 
-/// The newest protocol: the newest stored bundle's, or the reference one before any is
-/// published (for commands that read, such as `export`, and need no signing key).
-pub async fn newest_study(storage: &dyn Storage) -> Result<Study> {
-    match storage.latest_bundles().await?.into_iter().next() {
-        Some(row) => bundle::parse(&row.bundle)
-            .map_err(|e| Error::Corrupt(e.to_string()))?
-            .check()
-            .map(|checked| checked.study)
-            .map_err(|issues| Error::Corrupt(format!("{issues:?}"))),
-        None => reference::bundle()
-            .map(|checked| checked.study)
-            .map_err(|issues| Error::Catalog(format!("{issues:?}"))),
+/// The newest protocol of every study: each one's newest stored bundle's, or the reference one
+/// before any is published (for commands that read, such as `export`, and need no signing key).
+pub async fn newest_protocols(storage: &dyn Storage) -> Result<Vec<Study>> {
+    let rows = storage.latest_bundles().await?;
+    if rows.is_empty() {
+        let reference =
+            reference::bundle().map_err(|issues| Error::Catalog(format!("{issues:?}")))?;
+        return Ok(vec![reference.study]);
     }
+    rows.iter()
+        .map(|row| {
+            bundle::parse(&row.bundle)
+                .map_err(|e| Error::Corrupt(e.to_string()))?
+                .check()
+                .map(|checked| checked.study)
+                .map_err(|issues| Error::Corrupt(format!("{issues:?}")).into())
+        })
+        .collect()
 }
 
 /// `study list --json`.

@@ -6,7 +6,7 @@ use super::{Parsed, cell, csv_error, finish};
 use crate::error::Result;
 use mimik_domain::Instrument;
 
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 16] = [
     "submission_id",
     "device_id",
     "device_seq",
@@ -18,6 +18,7 @@ const HEADER: [&str; 15] = [
     "answer",
     "recorded_at",
     "received_at",
+    "study",
     "site",
     "language",
     "pack_sha256",
@@ -72,6 +73,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
                 &cell(&answers[item.id]),
                 &p.row.recorded_at,
                 &p.row.received_at,
+                &p.row.study,
                 &p.row.site,
                 p.language().unwrap_or_default(),
                 p.pack_sha256().unwrap_or_default(),

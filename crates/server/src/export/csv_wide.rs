@@ -1,5 +1,6 @@
-//! CSV wide: one row per participant (site × pseudonym) × time point that has any submission,
-//! participants in pseudonym then site order and time points in protocol order. Per instrument: every score (fixed
+//! CSV wide: one row per participant (study × site × pseudonym) × time point that has any
+//! submission, participants in pseudonym, site then study order and time points in the order of
+//! their study's newest protocol. Per instrument: every score (fixed
 //! column order: instrument order, then the instrument's score order), how many current
 //! submissions there are (more than 1 = flagged natural-key duplicate) and which one the row
 //! shows. [decision] The latest current submission wins (by `recorded_at`, then id); superseded
@@ -37,6 +38,7 @@ pub fn header() -> Vec<String> {
     let mut columns = vec![
         "participant".to_owned(),
         "site".to_owned(),
+        "study".to_owned(),
         "timepoint".to_owned(),
     ];
     for instrument in Instrument::ALL {
@@ -55,17 +57,18 @@ pub fn header() -> Vec<String> {
 }
 
 /// Write the wide export.
-pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
+pub(super) fn write(all: &[Parsed], studies: &[Study]) -> Result<Vec<u8>> {
     let superseded = superseded(all);
     let current: Vec<&Parsed> = all
         .iter()
         .filter(|p| !superseded.contains(&p.row.id))
         .collect();
-    let order = |tp: &str| {
-        study
-            .timepoints
+    // A time point no protocol has any longer (an amendment removed it) sorts last.
+    let order = |study: &str, tp: &str| {
+        studies
             .iter()
-            .position(|t| t.id == tp)
+            .find(|s| s.id == study)
+            .and_then(|s| s.timepoints.iter().position(|t| t.id == tp))
             .unwrap_or(usize::MAX)
     };
     // One pass to group rows by participant × time point (a filter per row was quadratic: 7 s
@@ -81,7 +84,7 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
                     p.row.participant.as_str(),
                     p.row.site.as_str(),
                     p.row.study.as_str(),
-                    order(tp),
+                    order(&p.row.study, tp),
                     tp.as_str(),
                 ))
                 .or_default()
@@ -94,10 +97,11 @@ pub(super) fn write(all: &[Parsed], study: &Study) -> Result<Vec<u8>> {
         .collect();
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header()).map_err(csv_error)?;
-    for ((participant, site, _, _, timepoint), here) in cells {
+    for ((participant, site, study, _, timepoint), here) in cells {
         let mut record = vec![
             participant.to_owned(),
             site.to_owned(),
+            study.to_owned(),
             timepoint.to_owned(),
         ];
         for (instrument, instrument_keys) in &keys {

@@ -19,6 +19,8 @@ struct Row<'a> {
     device_id: &'a str,
     device_seq: i64,
     kind: &'a str,
+    /// The study of the device that sent it.
+    study: &'a str,
     /// The site of the device that sent it.
     site: &'a str,
     participant: &'a str,
@@ -62,6 +64,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             device_id: &p.row.device_id,
             device_seq: p.row.device_seq,
             kind: &p.row.kind,
+            study: &p.row.study,
             site: &p.row.site,
             participant: &p.row.participant,
             timepoint: p.row.timepoint.as_deref(),

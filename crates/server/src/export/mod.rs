@@ -15,7 +15,6 @@ pub use trust::superseded;
 use crate::error::{Error, Result};
 use crate::storage::{Storage, StoredSubmission};
 use mimik_domain::envelope::{Body, Kind};
-use mimik_domain::study::Study;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -165,12 +164,15 @@ pub fn natural_key_duplicates(all: &[Parsed]) -> BTreeMap<NaturalKey, Vec<String
     groups
 }
 
-/// Export everything stored, in `format`.
-pub async fn export(storage: &dyn Storage, study: &Study, format: Format) -> Result<Vec<u8>> {
+/// Export everything stored, of every study, in `format`.
+pub async fn export(storage: &dyn Storage, format: Format) -> Result<Vec<u8>> {
     let all = Parsed::all(storage.submissions().await?)?;
     match format {
         Format::CsvLong => csv_long::write(&all),
-        Format::CsvWide => csv_wide::write(&all, study),
+        Format::CsvWide => {
+            let studies = crate::bundles::newest_protocols(storage).await?;
+            csv_wide::write(&all, &studies)
+        }
         Format::Json => json::write(&all),
     }
 }

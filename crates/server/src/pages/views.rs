@@ -209,8 +209,7 @@ pub async fn download(
     let format: Format = format
         .parse()
         .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
-    let study = crate::bundles::newest_study(state.storage.as_ref()).await?;
-    let bytes = export(state.storage.as_ref(), &study, format).await?;
+    let bytes = export(state.storage.as_ref(), format).await?;
     tracing::info!(user = %user, format = format.name(), "export downloaded");
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))
