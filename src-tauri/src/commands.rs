@@ -4,6 +4,7 @@
 
 use mimik_tablet::dto::*;
 use mimik_tablet::requests::*;
+use mimik_tablet::study_plan::*;
 use mimik_tablet::{CommandResult, Shared};
 use std::sync::Arc;
 use tauri::State;

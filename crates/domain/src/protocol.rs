@@ -275,10 +275,19 @@ pub fn recheck(body: &Body) -> Result<(), RecheckError> {
             }
             Ok(())
         }
-        Kind::BotoxCount => match content["count"].as_u64() {
-            Some(n) if n <= 200 => Ok(()),
-            _ => Err(invalid("count must be a whole number 0–200")),
-        },
+        Kind::BotoxCount => {
+            match content["count"].as_u64() {
+                Some(n) if n <= 200 => {}
+                _ => return Err(invalid("count must be a whole number 0–200")),
+            }
+            match &content["counting_period_months"] {
+                Value::Null => Ok(()),
+                months => match months.as_u64() {
+                    Some(1..=120) => Ok(()),
+                    _ => Err(invalid("counting_period_months must be 1–120")),
+                },
+            }
+        }
         Kind::Eligibility => {
             if content["checklist"].is_object() {
                 Ok(())

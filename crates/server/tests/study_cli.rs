@@ -156,6 +156,20 @@ fn an_invalid_pack_exits_2_with_the_issues_and_publishes_nothing() {
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert_eq!(json(&out)["issues"][0]["file"], "study");
+    // A protocol that offers Swedish but labels a criterion in English only.
+    let english_only = std::fs::read_to_string(&study)
+        .unwrap()
+        .replace("label.sv = \"Rökning\"\n", "");
+    std::fs::write(&broken, english_only).unwrap();
+    let out = run(
+        dir.path(),
+        &["study", "publish", "--study", broken.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        json(&out)["issues"],
+        serde_json::json!([{"file": "study", "problem": "criterion smoking: no sv label"}])
+    );
     // Only the reference bundle is there.
     assert_eq!(list(dir.path())["studies"].as_array().unwrap().len(), 1);
 }

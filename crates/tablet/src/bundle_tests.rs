@@ -247,3 +247,36 @@ fn a_session_started_before_an_amendment_asks_and_finishes_under_the_old_protoco
         .unwrap();
     assert!(!next.forms.contains(&SessionForm::Saq), "{:?}", next.forms);
 }
+
+#[test]
+fn the_staff_screens_get_the_labels_and_forms_of_the_protocol_in_force() {
+    let (_dir, mut app) = app_with_participant();
+    let plan = app.study_plan().unwrap();
+    assert_eq!(plan.version, 1);
+    let baseline = &plan.timepoints[0];
+    assert_eq!(baseline.label.sv.as_deref(), Some("Baslinje (inklusion)"));
+    assert_eq!(baseline.patient_forms, ["side_effects"]);
+    let botox = plan.forms.iter().find(|f| f.form == "botox_count").unwrap();
+    assert_eq!(botox.counting_period_months, Some(12));
+    let criteria = app.eligibility_criteria().unwrap();
+    let contractures = criteria.iter().find(|c| c.id == "contractures").unwrap();
+    assert_eq!(
+        contractures.label.sv.as_deref(),
+        Some("Kontrakturer i ansiktsmuskulaturen")
+    );
+
+    let renamed = post_6m_asks(r#"["face", "fdi", "side_effects"]"#).replace(
+        "label.sv = \"6 månader efter operationen\"",
+        "label.sv = \"Halvårsbesök efter operationen\"",
+    );
+    let packs = reference::bundle().unwrap().bundle.packs;
+    adopt(&mut app, &Bundle::new("NCT05191719", 2, &renamed, packs));
+    let plan = app.study_plan().unwrap();
+    assert_eq!(plan.version, 2);
+    let post_6m = plan.timepoints.iter().find(|t| t.id == "post_6m").unwrap();
+    assert_eq!(
+        post_6m.label.sv.as_deref(),
+        Some("Halvårsbesök efter operationen")
+    );
+    assert_eq!(post_6m.patient_forms, ["face", "fdi", "side_effects"]);
+}

@@ -39,6 +39,7 @@ macro_rules! mimik_commands {
             submit_clinician_form(ClinicianFormRequest) -> SubmissionResult;
             correct_clinician_form(CorrectionRequest) -> SubmissionResult;
             participant_history(ParticipantRequest) -> Vec<HistoryEntry>;
+            study_plan() -> StudyPlan;
             eligibility_criteria() -> Vec<EligibilityCriterion>;
             record_eligibility(EligibilityRequest) -> EligibilityResult;
             pending_side_effects() -> Vec<PendingSideEffect>;

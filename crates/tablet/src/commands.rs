@@ -6,6 +6,7 @@
 
 use crate::dto::*;
 use crate::requests::*;
+use crate::study_plan::*;
 use crate::{CommandResult, ErrorCode, Shared};
 
 pub async fn app_state(s: &Shared) -> CommandResult<AppState> {
@@ -147,6 +148,10 @@ pub async fn participant_history(
     r: ParticipantRequest,
 ) -> CommandResult<Vec<HistoryEntry>> {
     s.app().await.participant_history(&r.participant)
+}
+
+pub async fn study_plan(s: &Shared) -> CommandResult<StudyPlan> {
+    s.app().await.study_plan()
 }
 
 pub async fn eligibility_criteria(s: &Shared) -> CommandResult<Vec<EligibilityCriterion>> {

@@ -444,27 +444,6 @@ impl ClavienDindoGrade {
     }
 }
 
-/// Whether a criterion must hold or must be absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum CriterionKind {
-    /// Must hold.
-    Inclusion,
-    /// Must be absent.
-    Exclusion,
-}
-
-/// One item of the study's eligibility checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct EligibilityCriterion {
-    /// Stable id.
-    pub id: String,
-    /// Inclusion or exclusion.
-    pub kind: CriterionKind,
-    /// The statement, for staff.
-    pub text: String,
-}
-
 /// The recorded checklist's outcome, with the Sunnybrook rule applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct EligibilityResult {

@@ -26,6 +26,7 @@ mod error;
 mod participants;
 pub mod requests;
 mod staff_forms;
+pub mod study_plan;
 mod sync;
 pub mod typescript;
 mod visit;

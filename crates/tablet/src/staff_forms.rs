@@ -3,16 +3,15 @@
 
 use super::answers::{scores_of, strict_map};
 use super::dto::{
-    Answers, ClavienDindoGrade, CriterionKind, EligibilityCriterion, EligibilityResult,
-    HistoryEntry, IdResult, Instrument, Language, PendingSideEffect, ScorePreview, Scores,
-    SubmissionResult,
+    Answers, ClavienDindoGrade, EligibilityResult, HistoryEntry, IdResult, Instrument, Language,
+    PendingSideEffect, ScorePreview, Scores, SubmissionResult,
 };
 use super::participants::{domain_instrument, pack_for};
 use super::{App, CommandError, CommandResult};
 use mimik_device::store::{Correction, Questionnaire};
 use mimik_domain::answers::validate;
 use mimik_domain::clavien_dindo::Grading;
-use mimik_domain::{MissingMode, Problem, score};
+use mimik_domain::{Problem, score};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -41,7 +40,7 @@ impl App {
             }
             Err(issues) => return Err(mimik_device::Error::InvalidAnswers(issues).into()),
         };
-        let scores = score(&validated, MissingMode::Strict);
+        let scores = score(&validated, self.staff_store()?.study().missing_mode(domain));
         let eligible = match instrument {
             Instrument::Sunnybrook => {
                 let max = self.staff_store()?.study().sunnybrook_max_composite;
@@ -93,7 +92,7 @@ impl App {
             timepoint: timepoint.to_owned(),
             answers: validated,
             language: shown,
-            missing: MissingMode::Strict,
+            missing: store.study().missing_mode(domain),
             session_id: None,
             correction: None,
         })?;
@@ -143,7 +142,7 @@ impl App {
             timepoint,
             answers: validated,
             language: shown,
-            missing: MissingMode::Strict,
+            missing: store.study().missing_mode(domain),
             session_id: None,
             correction: Some(Correction {
                 supersedes: supersedes.to_owned(),
@@ -190,24 +189,6 @@ impl App {
                     superseded_by: superseded_by(&r.id),
                     sync_state: r.sync_state.clone(),
                 }
-            })
-            .collect())
-    }
-
-    /// The study's eligibility checklist.
-    pub fn eligibility_criteria(&self) -> CommandResult<Vec<EligibilityCriterion>> {
-        Ok(self
-            .staff_store()?
-            .study()
-            .eligibility
-            .iter()
-            .map(|c| EligibilityCriterion {
-                id: c.id.clone(),
-                kind: match c.kind {
-                    mimik_domain::study::CriterionKind::Inclusion => CriterionKind::Inclusion,
-                    mimik_domain::study::CriterionKind::Exclusion => CriterionKind::Exclusion,
-                },
-                text: c.text.clone(),
             })
             .collect())
     }

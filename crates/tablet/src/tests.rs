@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::dto::*;
+use super::study_plan::CriterionKind;
 use super::*;
 use mimik_device::keys::KdfParams;
 use std::collections::BTreeMap;
@@ -664,7 +665,12 @@ fn the_eligibility_checklist_uses_the_sunnybrook_rule() {
         .record_eligibility("NT-001", "baseline", &all_met)
         .unwrap();
     assert!(after.eligible.is_some());
-    app.record_botox_count("NT-001", "baseline", 12).unwrap();
+    let count = app.record_botox_count("NT-001", "baseline", 12).unwrap();
+    // The count goes with the protocol's counting period.
+    let row = app.store().unwrap().submission(&count.id).unwrap();
+    let content = row.answers.unwrap();
+    assert_eq!(content["count"], 12, "{content}");
+    assert_eq!(content["counting_period_months"], 12, "{content}");
     let p = &app.list_participants(None).unwrap()[0];
     assert_eq!(p.timepoints[0].timepoint, "baseline");
     assert_eq!(p.timepoints[0].status, TimepointStatus::Done);

@@ -5,6 +5,7 @@
 use super::dto::*;
 use super::error::{CommandError, ErrorCode};
 use super::requests::*;
+use super::study_plan::*;
 use ts_rs::TS;
 
 /// Where the declarations live, relative to the workspace root.
@@ -46,6 +47,10 @@ pub fn declarations() -> String {
         ScorePreview::decl(),
         PendingSideEffect::decl(),
         ClavienDindoGrade::decl(),
+        Label::decl(),
+        PlannedTimepoint::decl(),
+        PlannedForm::decl(),
+        StudyPlan::decl(),
         CriterionKind::decl(),
         EligibilityCriterion::decl(),
         EligibilityResult::decl(),

@@ -9,7 +9,6 @@ use super::dto::{
 use super::participants::{domain_instrument, pack_for};
 use super::{App, CommandError, CommandResult, ErrorCode};
 use mimik_device::store::{self, Questionnaire};
-use mimik_domain::MissingMode;
 use mimik_domain::answers::validate;
 use mimik_domain::study::{Form, Study};
 
@@ -205,7 +204,7 @@ impl App {
             answers: validated,
             // The answers belong to the wording shown, which is what the pack's language says.
             language: pack_language,
-            missing: MissingMode::Strict,
+            missing: bundle.study.missing_mode(form),
             session_id: Some(session.id),
             correction: None,
         })?;

@@ -340,6 +340,7 @@ export const en = {
 
   'botox.title': 'Botox injection count',
   'botox.count': 'Number of injections',
+  'botox.period': 'Count the injections of the last {months} months.',
   'botox.countInvalid': 'Enter a whole number from 0 to 999.',
   'botox.submit': 'Save count',
   'botox.saved': 'Botox count saved.',
@@ -686,6 +687,7 @@ export const sv: Table = {
 
   'botox.title': 'Antal botoxinjektioner',
   'botox.count': 'Antal injektioner',
+  'botox.period': 'Räkna injektionerna under de senaste {months} månaderna.',
   'botox.countInvalid': 'Ange ett heltal från 0 till 999.',
   'botox.submit': 'Spara antal',
   'botox.saved': 'Botox-antal sparat.',

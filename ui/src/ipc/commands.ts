@@ -145,6 +145,9 @@ export const correctClinicianForm = (supersedes: string, language: Language, ans
 export const participantHistory = (participant: string) =>
   call('participant_history', { participant });
 
+/** The protocol in force: time points with their labels and forms, the forms' settings. */
+export const studyPlan = () => call('study_plan');
+
 export const eligibilityCriteria = () => call('eligibility_criteria');
 
 /** `checklist[id]` is true when the statement holds for the patient; unanswered ids are left out. */

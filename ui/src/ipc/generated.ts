@@ -395,6 +395,70 @@ createdAt: string, };
 
 export type ClavienDindoGrade = "none" | "I" | "II" | "IIIa" | "IIIb" | "IVa" | "IVb" | "V";
 
+export type Label = { 
+/**
+ * English.
+ */
+en: string, 
+/**
+ * Swedish, if the protocol has it (else show English).
+ */
+sv: string | null, };
+
+export type PlannedTimepoint = { 
+/**
+ * Time point id (`post_6m`).
+ */
+id: string, 
+/**
+ * Its name.
+ */
+label: Label, 
+/**
+ * What the patient answers (`face`, `side_effects`, …), in protocol order.
+ */
+patientForms: Array<string>, 
+/**
+ * What staff record (`sunnybrook`, `botox_count`, …).
+ */
+staffForms: Array<string>, };
+
+export type PlannedForm = { 
+/**
+ * Form id (`botox_count`).
+ */
+form: string, 
+/**
+ * Its name, if the protocol gives one.
+ */
+label: Label | null, 
+/**
+ * `strict` or `prorated`, for questionnaires.
+ */
+missing: string | null, 
+/**
+ * The Botox count's counting period, in months before the visit.
+ */
+countingPeriodMonths: number | null, };
+
+export type StudyPlan = { 
+/**
+ * Study id.
+ */
+study: string, 
+/**
+ * The bundle version in force.
+ */
+version: number, 
+/**
+ * Time points in protocol order.
+ */
+timepoints: Array<PlannedTimepoint>, 
+/**
+ * The forms the protocol says something about.
+ */
+forms: Array<PlannedForm>, };
+
 export type CriterionKind = "inclusion" | "exclusion";
 
 export type EligibilityCriterion = { 
@@ -407,9 +471,9 @@ id: string,
  */
 kind: CriterionKind, 
 /**
- * The statement, for staff.
+ * The criterion as the registry record words it.
  */
-text: string, };
+label: Label, };
 
 export type EligibilityResult = { 
 /**
@@ -719,6 +783,7 @@ export type Commands = {
   submit_clinician_form: { request: ClinicianFormRequest; response: SubmissionResult };
   correct_clinician_form: { request: CorrectionRequest; response: SubmissionResult };
   participant_history: { request: ParticipantRequest; response: Array<HistoryEntry> };
+  study_plan: { request: null; response: StudyPlan };
   eligibility_criteria: { request: null; response: Array<EligibilityCriterion> };
   record_eligibility: { request: EligibilityRequest; response: EligibilityResult };
   pending_side_effects: { request: null; response: Array<PendingSideEffect> };
@@ -756,6 +821,7 @@ export const COMMAND_NAMES = [
   'submit_clinician_form',
   'correct_clinician_form',
   'participant_history',
+  'study_plan',
   'eligibility_criteria',
   'record_eligibility',
   'pending_side_effects',

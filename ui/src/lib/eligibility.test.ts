@@ -3,8 +3,8 @@ import { describeEligibility } from './eligibility';
 import type { EligibilityCriterion } from '../ipc/types';
 
 const CRITERIA: EligibilityCriterion[] = [
-  { id: 'age_18_64', kind: 'inclusion', text: 'Aged 18 to 64 years' },
-  { id: 'smoking', kind: 'exclusion', text: 'Smoking' },
+  { id: 'age_18_64', kind: 'inclusion', label: { en: 'Aged 18 to 64 years', sv: 'Ålder 18 till 64 år' } },
+  { id: 'smoking', kind: 'exclusion', label: { en: 'Smoking', sv: null } },
 ];
 
 describe('eligibility result', () => {
@@ -31,6 +31,16 @@ describe('eligibility result', () => {
         CRITERIA,
       ),
     ).toMatchObject({ status: 'undecided', unanswered: ['Aged 18 to 64 years'], needsSunnybrook: true });
+  });
+
+  it('names criteria in Swedish where the protocol has Swedish, else in English', () => {
+    const view = describeEligibility(
+      { id: 'e1', eligible: false, unmet: ['smoking'], unanswered: ['age_18_64'] },
+      CRITERIA,
+      'sv',
+    );
+    expect(view.unanswered).toEqual(['Ålder 18 till 64 år']);
+    expect(view.unmet).toEqual(['Smoking']);
   });
 
   it('shows an id the checklist does not know as it is', () => {

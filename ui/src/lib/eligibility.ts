@@ -2,7 +2,8 @@
 // (inclusion criteria true, exclusion criteria false, Sunnybrook composite ≤ 60) is the backend's;
 // this only turns ids into staff-readable lines.
 
-import type { EligibilityCriterion, EligibilityResult } from '../ipc/types';
+import type { EligibilityCriterion, EligibilityResult, Language } from '../ipc/types';
+import { inLanguage } from './study.svelte';
 
 /** The id the backend uses for the Sunnybrook rule in `unmet` / `unanswered`. */
 export const SUNNYBROOK_RULE = 'sunnybrook';
@@ -22,8 +23,12 @@ export interface EligibilityView {
 export function describeEligibility(
   result: EligibilityResult,
   criteria: EligibilityCriterion[],
+  lang: Language = 'en',
 ): EligibilityView {
-  const text = (id: string) => criteria.find((c) => c.id === id)?.text ?? id;
+  const text = (id: string) => {
+    const criterion = criteria.find((c) => c.id === id);
+    return criterion ? inLanguage(criterion.label, lang) : id;
+  };
   const criteriaOnly = (ids: string[]) => ids.filter((id) => id !== SUNNYBROOK_RULE).map(text);
   return {
     status: result.eligible === true ? 'eligible' : result.eligible === false ? 'not_eligible' : 'undecided',

@@ -31,6 +31,7 @@ import { isPin, isStrongPassphrase } from '../lib/secrets';
 import {
   FORMS_BY_TIMEPOINT,
   MOCK_CRITERIA,
+  MOCK_PLAN,
   SEED_SUNNYBROOK,
   STAFF_FORMS_BY_TIMEPOINT,
   STAFF_ID,
@@ -715,9 +716,12 @@ export class MockBackend {
       case 'participant_history':
         this.requireStaff();
         return historyOf(this.submissions, this.participant(args.participant).pseudonym);
+      case 'study_plan':
+        this.requireStaff();
+        return structuredClone(MOCK_PLAN);
       case 'eligibility_criteria':
         this.requireStaff();
-        return MOCK_CRITERIA.map((c) => ({ ...c }));
+        return MOCK_CRITERIA.map((c) => ({ ...c, label: { ...c.label } }));
       case 'record_eligibility': {
         this.requireStaff();
         const p = this.participant(args.participant);

@@ -1,7 +1,7 @@
 // The study definition the mock backend works to: forms per time point, the eligibility
 // checklist (studies/nct05191719.toml) and a seeded Sunnybrook. Mock data, not a reference.
 
-import type { Answers, EligibilityCriterion, SessionForm } from '../ipc/types';
+import type { Answers, EligibilityCriterion, Label, SessionForm, StudyPlan } from '../ipc/types';
 
 /** Patient forms per time point (instruments.md, "Study NCT05191719: time points"). */
 export const FORMS_BY_TIMEPOINT: Record<string, SessionForm[]> = {
@@ -26,22 +26,49 @@ export const STAFF_FORMS_BY_TIMEPOINT: Record<string, string[]> = {
 
 /** The study's eligibility checklist (studies/nct05191719.toml). */
 export const MOCK_CRITERIA: EligibilityCriterion[] = [
-  { id: 'age_18_64', kind: 'inclusion', text: 'Aged 18 to 64 years' },
-  { id: 'synkinesis_2_years', kind: 'inclusion', text: 'Synkinesis after peripheral facial palsy for at least 2 years' },
-  {
-    id: 'botox_history',
-    kind: 'inclusion',
-    text: 'At least 3 Botox injections, and at least 3 a year, with unsatisfying effect',
-  },
-  { id: 'written_consent', kind: 'inclusion', text: 'Written informed consent' },
-  { id: 'contractures', kind: 'exclusion', text: 'Contractures' },
-  { id: 'other_facial_surgery', kind: 'exclusion', text: 'Other planned facial surgery' },
-  { id: 'smoking', kind: 'exclusion', text: 'Smoking' },
-  { id: 'uncontrolled_hypertension', kind: 'exclusion', text: 'Uncontrolled hypertension' },
-  { id: 'diabetes', kind: 'exclusion', text: 'Diabetes' },
-  { id: 'pregnancy', kind: 'exclusion', text: 'Pregnancy or breast feeding' },
-  { id: 'asa_3_4', kind: 'exclusion', text: 'ASA class 3 or 4' },
+  { id: 'age_18_64', kind: 'inclusion', label: { en: 'Aged 18 to 64 years', sv: 'Ålder 18 till 64 år' } },
+  { id: 'synkinesis_2_years', kind: 'inclusion', label: { en: 'Synkinesis after peripheral facial palsy for at least 2 years', sv: 'Synkinesi efter perifer facialispares sedan minst 2 år' } },
+  { id: 'botox_at_least_3', kind: 'inclusion', label: { en: 'Has received at least 3 Botox injections', sv: 'Har fått minst 3 botoxinjektioner' } },
+  { id: 'botox_3_a_year', kind: 'inclusion', label: { en: 'Receives Botox injections at least 3 times a year', sv: 'Får botoxinjektioner minst 3 gånger per år' } },
+  { id: 'botox_not_satisfying', kind: 'inclusion', label: { en: 'Botox is not a satisfying treatment', sv: 'Botox är inte en tillfredsställande behandling' } },
+  { id: 'written_consent', kind: 'inclusion', label: { en: 'Written informed consent', sv: 'Skriftligt informerat samtycke' } },
+  { id: 'contractures', kind: 'exclusion', label: { en: 'Contractures in the facial muscles', sv: 'Kontrakturer i ansiktsmuskulaturen' } },
+  { id: 'other_facial_surgery', kind: 'exclusion', label: { en: 'Other planned facial surgery during the study period', sv: 'Annan planerad ansiktskirurgi under studieperioden' } },
+  { id: 'smoking', kind: 'exclusion', label: { en: 'Smoking', sv: 'Rökning' } },
+  { id: 'uncontrolled_hypertension', kind: 'exclusion', label: { en: 'Uncontrolled hypertension', sv: 'Okontrollerad hypertoni' } },
+  { id: 'diabetes', kind: 'exclusion', label: { en: 'Diabetes', sv: 'Diabetes' } },
+  { id: 'pregnancy', kind: 'exclusion', label: { en: 'Pregnancy or breast feeding', sv: 'Graviditet eller amning' } },
+  { id: 'asa_3_4', kind: 'exclusion', label: { en: 'ASA class 3 or 4', sv: 'ASA-klass 3 eller 4' } },
 ];
+
+const TIMEPOINT_LABELS: Record<string, Label> = {
+  baseline: { en: 'Baseline (inclusion)', sv: 'Baslinje (inklusion)' },
+  botox_no_effect: { en: 'About 4 months after the last Botox injection (no effect)', sv: 'Cirka 4 månader efter senaste botoxinjektionen (ingen effekt)' },
+  botox_max_effect: { en: '2 to 4 weeks after a Botox injection (maximal effect)', sv: '2 till 4 veckor efter en botoxinjektion (maximal effekt)' },
+  pre_surgery: { en: 'Just before surgery', sv: 'Strax före operationen' },
+  post_6m: { en: '6 months after surgery', sv: '6 månader efter operationen' },
+  post_12m: { en: '12 months after surgery', sv: '12 månader efter operationen' },
+};
+
+/** The protocol in force, as study_plan answers it. */
+export const MOCK_PLAN: StudyPlan = {
+  study: 'NCT05191719',
+  version: 1,
+  timepoints: TIMEPOINTS.map((id) => ({
+    id,
+    label: TIMEPOINT_LABELS[id] ?? { en: id, sv: null },
+    patientForms: [...(FORMS_BY_TIMEPOINT[id] ?? [])],
+    staffForms: [...(STAFF_FORMS_BY_TIMEPOINT[id] ?? [])],
+  })),
+  forms: [
+    {
+      form: 'botox_count',
+      label: { en: 'Botox injections in the last 12 months', sv: 'Botoxinjektioner de senaste 12 månaderna' },
+      missing: null,
+      countingPeriodMonths: 12,
+    },
+  ],
+};
 
 /** Staff ids: 2–32 characters a–z, 0–9, '.', '-', '_' (e.g. `anna.l`). */
 export const STAFF_ID = /^[a-z0-9._-]{2,32}$/;

@@ -23,9 +23,10 @@ pub struct Args {
     /// The language the answers were given in (selects the content pack).
     #[arg(long, default_value = "en")]
     language: String,
-    /// How totals treat missing items.
-    #[arg(long, default_value = "strict")]
-    missing: MissingMode,
+    /// How totals treat missing items (default: what the protocol in force says for the
+    /// instrument, strict unless it says prorated).
+    #[arg(long)]
+    missing: Option<MissingMode>,
     /// This corrects an earlier submission (needs --reason).
     #[arg(long, requires = "reason")]
     supersedes: Option<String>,
@@ -73,7 +74,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> anyhow::Result<Outcome> {
         timepoint: timepoint.clone(),
         answers,
         language: args.language.clone(),
-        missing: args.missing,
+        missing: args
+            .missing
+            .unwrap_or_else(|| store.study().missing_mode(instrument)),
         session_id: None,
         correction: args
             .supersedes
@@ -123,12 +126,15 @@ fn run_ndjson(ctx: &Ctx, args: &Args, input: &[u8]) -> anyhow::Result<Outcome> {
     let questionnaires: Vec<(usize, Questionnaire)> = parsed
         .into_iter()
         .map(|(number, line, answers)| {
+            let missing = args
+                .missing
+                .unwrap_or_else(|| store.study().missing_mode(answers.instrument()));
             let q = Questionnaire {
                 participant: line.participant,
                 timepoint: line.timepoint,
                 answers,
                 language: line.language.unwrap_or_else(|| args.language.clone()),
-                missing: args.missing,
+                missing,
                 session_id: None,
                 correction: None,
             };

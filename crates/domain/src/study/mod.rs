@@ -3,13 +3,15 @@
 //! ([`eligibility`]) that follow from it.
 
 pub mod eligibility;
+mod labels;
 mod pseudonym;
 pub mod schedule;
 
+pub use labels::{FormSettings, Label};
 pub use pseudonym::{Pseudonym, PseudonymError, PseudonymPattern};
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a time point's window is counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,8 +53,8 @@ pub enum Form {
 pub struct Timepoint {
     /// Stable id (`post_6m`), stored with every submission.
     pub id: String,
-    /// For staff screens.
-    pub label: String,
+    /// For staff screens and pages, in the study's languages.
+    pub label: Label,
     /// What the target date is counted from.
     pub anchor: Anchor,
     /// Calendar months from the anchor to the target date.
@@ -65,6 +67,9 @@ pub struct Timepoint {
     pub window_before_days: u32,
     /// The window closes this many days after the target date.
     pub window_after_days: u32,
+    /// The registry record gives no window: the study team chose it (`[decision]`).
+    #[serde(default)]
+    pub window_is_decision: bool,
     /// Forms the patient fills in.
     pub patient_forms: Vec<Form>,
     /// Forms staff fill in.
@@ -89,8 +94,10 @@ pub struct Criterion {
     pub id: String,
     /// Inclusion or exclusion.
     pub kind: CriterionKind,
-    /// For staff screens.
-    pub text: String,
+    /// The criterion as the registry record words it, in the study's languages (`text` in
+    /// protocols published before labels had languages).
+    #[serde(alias = "text")]
+    pub label: Label,
 }
 
 /// A study protocol, loaded and checked.
@@ -115,6 +122,9 @@ pub struct Study {
     pub timepoints: Vec<Timepoint>,
     /// The eligibility checklist.
     pub eligibility: Vec<Criterion>,
+    /// What the protocol says about each form (labels, missing data, counting period).
+    #[serde(default)]
+    pub forms: BTreeMap<Form, FormSettings>,
 }
 
 /// A study file that cannot be used; the message names the line and the field.
@@ -174,11 +184,13 @@ impl Study {
                 ));
             }
             if !ids.insert(tp.id.as_str()) {
-                return Err(at(
-                    &needle,
-                    "id",
-                    format!("time point {} appears twice", tp.id),
-                ));
+                // The second one is the mistake: point at it.
+                let second = text.rfind(&format!("id = {needle}")).unwrap_or(0);
+                return Err(StudyError {
+                    line: text.get(..second).unwrap_or("").matches('\n').count() + 1,
+                    field: Some("id".into()),
+                    message: format!("time point {} appears twice", tp.id),
+                });
             }
             if tp.offset_months > 120 || tp.offset_days > 3660 {
                 return Err(at(
@@ -212,6 +224,11 @@ impl Study {
                 return Err(at(&needle, "id", "criterion ids must be unique ids".into()));
             }
         }
+        for (form, settings) in &self.forms {
+            if let Some((field, message)) = labels::misfit(*form, settings) {
+                return Err(at(&format!("[forms.{}]", form.id()), field, message));
+            }
+        }
         if !(0.0..=100.0).contains(&self.sunnybrook_max_composite) {
             return Err(at(
                 "sunnybrook_max_composite",
@@ -226,7 +243,32 @@ impl Study {
     }
 }
 
+impl From<crate::Instrument> for Form {
+    fn from(instrument: crate::Instrument) -> Form {
+        match instrument {
+            crate::Instrument::Face => Form::Face,
+            crate::Instrument::Fdi => Form::Fdi,
+            crate::Instrument::Saq => Form::Saq,
+            crate::Instrument::Sunnybrook => Form::Sunnybrook,
+        }
+    }
+}
+
 impl Form {
+    /// Its id in protocol files and records (`side_effects`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Form::Face => "face",
+            Form::Fdi => "fdi",
+            Form::Saq => "saq",
+            Form::SideEffects => "side_effects",
+            Form::Sunnybrook => "sunnybrook",
+            Form::Eligibility => "eligibility",
+            Form::BotoxCount => "botox_count",
+            Form::ClavienDindo => "clavien_dindo",
+        }
+    }
+
     /// Whether the patient fills it in.
     pub fn is_patient_form(self) -> bool {
         matches!(self, Form::Face | Form::Fdi | Form::Saq | Form::SideEffects)

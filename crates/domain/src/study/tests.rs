@@ -1,6 +1,7 @@
 use super::eligibility::evaluate;
 use super::schedule::{DueStatus, ParticipantDates, schedule, window};
 use super::*;
+use crate::MissingMode;
 use chrono::NaiveDate;
 use rstest::rstest;
 use std::collections::{BTreeMap, BTreeSet};
@@ -254,10 +255,28 @@ enum At {
 )]
 #[case::duplicate_timepoint("id = \"post_12m\"", "id = \"post_6m\"", At::Table, Some("id"))]
 #[case::unknown_field(
-    "label = \"Baseline (inclusion)\"",
-    "labl = \"Baseline (inclusion)\"",
+    "anchor = \"inclusion\"",
+    "anchr = \"inclusion\"",
     At::Table,
-    Some("labl")
+    Some("anchr")
+)]
+#[case::unknown_label_language(
+    "label.sv = \"Baslinje (inklusion)\"",
+    "label.de = \"Baslinje (inklusion)\"",
+    At::Table,
+    None
+)]
+#[case::prorated_fdi(
+    "label.sv = \"FDI (Facial Disability Index)\"\nmissing = \"strict\"",
+    "label.sv = \"FDI (Facial Disability Index)\"\nmissing = \"prorated\"",
+    At::Table,
+    Some("missing")
+)]
+#[case::counting_period_elsewhere(
+    "[forms.eligibility]",
+    "[forms.eligibility]\ncounting_period_months = 12",
+    At::Table,
+    Some("counting_period_months")
 )]
 #[case::bad_pattern(
     "pseudonym_pattern = \"NT-###\"",
@@ -307,4 +326,76 @@ fn garbage_and_empty_study_files_are_errors_not_panics() {
     ] {
         assert!(Study::load(text).is_err(), "{text:?}");
     }
+}
+
+#[test]
+fn the_reference_protocol_labels_everything_in_swedish_and_english() {
+    let study = Study::load(STUDY).unwrap();
+    assert_eq!(study.untranslated(), Vec::<String>::new());
+    let baseline = study.timepoint("baseline").unwrap();
+    assert_eq!(baseline.label.in_language("sv"), "Baslinje (inklusion)");
+    assert_eq!(baseline.label.in_language("en"), "Baseline (inclusion)");
+    assert!(study.timepoints.iter().all(|tp| tp.window_is_decision));
+    // One checklist item per criterion of the registry record.
+    let ids: Vec<&str> = study.eligibility.iter().map(|c| c.id.as_str()).collect();
+    for id in ["botox_at_least_3", "botox_3_a_year", "botox_not_satisfying"] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+    assert_eq!(
+        study.forms[&Form::BotoxCount].counting_period_months,
+        Some(12)
+    );
+    assert_eq!(
+        study.form_label(Form::SideEffects, "sv"),
+        Some("Biverkningar sedan förra besöket")
+    );
+}
+
+#[test]
+fn a_protocol_from_before_labels_had_languages_still_loads_in_english() {
+    let old = STUDY
+        .replace(
+            "label.en = \"Baseline (inclusion)\"\nlabel.sv = \"Baslinje (inklusion)\"",
+            "label = \"Baseline (inclusion)\"",
+        )
+        .replace(
+            "label.en = \"Smoking\"\nlabel.sv = \"Rökning\"",
+            "text = \"Smoking\"",
+        );
+    assert_ne!(old, STUDY);
+    let study = Study::load(&old).unwrap();
+    let baseline = study.timepoint("baseline").unwrap();
+    assert_eq!(baseline.label.in_language("sv"), "Baseline (inclusion)");
+    let smoking = study
+        .eligibility
+        .iter()
+        .find(|c| c.id == "smoking")
+        .unwrap();
+    assert_eq!(smoking.label.en, "Smoking");
+    assert_eq!(
+        study.untranslated(),
+        [
+            "time point baseline: no sv label",
+            "criterion smoking: no sv label"
+        ]
+    );
+}
+
+#[test]
+fn the_missing_data_policy_of_a_total_comes_from_the_protocol() {
+    let study = Study::load(STUDY).unwrap();
+    assert_eq!(
+        study.missing_mode(crate::Instrument::Face),
+        MissingMode::Strict
+    );
+    let prorated = STUDY.replacen("missing = \"strict\"", "missing = \"prorated\"", 1);
+    let study = Study::load(&prorated).unwrap();
+    assert_eq!(
+        study.missing_mode(crate::Instrument::Face),
+        MissingMode::Prorated
+    );
+    assert_eq!(
+        study.missing_mode(crate::Instrument::Fdi),
+        MissingMode::Strict
+    );
 }

@@ -222,6 +222,11 @@ impl Bundles {
         let study = Study::load(study_toml)
             .map_err(|e| issues.push(issue("study", e.to_string())))
             .ok();
+        // Older protocols with English-only labels still load; a new one says everything in
+        // every language it offers patients and staff.
+        for gap in study.iter().flat_map(Study::untranslated) {
+            issues.push(issue("study", gap));
+        }
         let mut new_packs = Vec::new();
         for (name, text) in pack_texts {
             match PackFile::from_text(text) {

@@ -119,7 +119,7 @@ pub async fn matrix(
         tables.push(html! {
             h2 { (study.id) ": " (study.title) " (protocol version " (bundle.row.version) ")" }
             table {
-                tr { th { "Site" } th { "Participant" } @for tp in &study.timepoints { th title=(tp.label) { (tp.id) } } }
+                tr { th { "Site" } th { "Participant" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
                 @for ((_, site), roster) in rosters.iter().filter(|((s, _), _)| *s == id) {
                     @for entry in roster {
                         tr {

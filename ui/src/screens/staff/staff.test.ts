@@ -110,9 +110,19 @@ describe('eligibility checklist', () => {
     const el = render(Eligibility, { initialParticipant: 'NT-001' });
     await settle();
     const sets = el.querySelectorAll('fieldset[data-criterion]');
-    expect(sets.length).toBe(11);
+    expect(sets.length).toBe(13);
     expect(sets[0].querySelector('legend')?.textContent).toBe('Aged 18 to 64 years');
     expect([...sets[0].querySelectorAll('label')].map((l) => l.textContent?.trim())).toEqual(['Yes', 'No']);
+  });
+
+  it('words the criteria in Swedish for Swedish-speaking staff, as the protocol gives them', async () => {
+    locale.current = 'sv';
+    locale.staff = 'sv';
+    const el = render(Eligibility, { initialParticipant: 'NT-001' });
+    await settle();
+    const legends = [...el.querySelectorAll('fieldset[data-criterion] legend')].map((l) => l.textContent);
+    expect(legends).toContain('Har fått minst 3 botoxinjektioner');
+    expect(legends).toContain('Kontrakturer i ansiktsmuskulaturen');
   });
 
   it('shows eligible, not eligible with the unmet criteria, and undecided needing a Sunnybrook', async () => {

@@ -164,7 +164,8 @@ impl Store {
         self.write(|tx, ctx| insert(tx, ctx, record))
     }
 
-    /// Record the number of Botox injections (staff form).
+    /// Record the number of Botox injections (staff form), with the counting period the
+    /// protocol in force gives (`counting_period_months`).
     pub fn save_botox_count(
         &mut self,
         participant: &str,
@@ -177,7 +178,17 @@ impl Store {
             ));
         }
         self.check_form(participant, timepoint, Form::BotoxCount)?;
-        let content = json!({ "count": count });
+        // The count means something only with its period: the protocol's goes with it.
+        let period = self
+            .bundle
+            .study
+            .forms
+            .get(&Form::BotoxCount)
+            .and_then(|f| f.counting_period_months);
+        let content = match period {
+            Some(months) => json!({ "count": count, "counting_period_months": months }),
+            None => json!({ "count": count }),
+        };
         let record = NewSubmission::record(
             Kind::BotoxCount,
             participant,
