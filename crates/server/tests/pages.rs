@@ -287,6 +287,7 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
     assert_eq!(tablet.submit(&app, &envelopes).await.status, StatusCode::OK);
     let cookie = [("cookie", session.as_str())];
     for path in [
+        "/studies",
         "/devices",
         "/completeness",
         PARTICIPANT,
@@ -324,6 +325,38 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
         .text();
     assert!(trajectory.contains("Participant NT-007 (&lt;b&gt;Site&lt;/b&gt;, NCT05191719)"));
     assert!(trajectory.contains("<svg") && trajectory.contains("<circle"));
+    // Each submission says which language it was answered in, and with which wording.
+    let face_pack = reference_pack_sha256(Instrument::Face);
+    let row = trajectory
+        .split("<tr>")
+        .find(|r| r.contains("<td>face</td>"))
+        .unwrap_or_else(|| panic!("{trajectory}"));
+    assert!(row.contains("<td>en</td>"), "{row}");
+    assert!(row.contains(&format!("title=\"{face_pack}\"")), "{row}");
+    assert!(row.contains("6 months after surgery"), "{row}");
+
+    // The studies page: the protocol in force with its labels in both languages, the windows
+    // the team chose marked, the versions and how many devices run each.
+    let studies = send(&app, Method::GET, "/studies", &cookie, "")
+        .await
+        .text();
+    assert!(
+        studies.contains("Protocol version in force: <strong>1</strong>"),
+        "{studies}"
+    );
+    assert!(
+        studies.contains("Baseline (inclusion) / Baslinje (inklusion)"),
+        "{studies}"
+    );
+    assert!(studies.contains("[decision]"), "{studies}");
+    assert!(
+        studies.contains("Contractures in the facial muscles / Kontrakturer i ansiktsmuskulaturen")
+    );
+    assert!(studies.contains("12 months"), "the Botox counting period");
+    assert!(
+        studies.contains("1 device(s) have not reported a version yet"),
+        "{studies}"
+    );
     // The same pseudonym at a site that never registered it, or one that is not a
     // participant at all, has no page.
     for path in [

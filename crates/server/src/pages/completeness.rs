@@ -208,11 +208,46 @@ pub async fn participant(
         }
         series.push((format!("{instrument} {key}"), points));
     }
+    let mut theirs: Vec<&Parsed> = all
+        .iter()
+        .filter(|p| about(p, &study.id, &site, &pseudonym))
+        .collect();
+    theirs.sort_by(|a, b| (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id)));
     Ok(page(
         &format!("Participant {pseudonym} ({site}, {})", study.id),
         Some(&user),
-        chart(study, &series),
+        html! {
+            (chart(study, &series))
+            (submissions(study, &theirs, &gone))
+        },
     ))
+}
+
+/// Every submission about the participant, oldest first: what, when, in which language and
+/// wording, under which protocol version, and whether a correction replaced it.
+fn submissions(study: &Study, theirs: &[&Parsed], gone: &BTreeSet<String>) -> Markup {
+    let label = |tp: &str| {
+        study
+            .timepoint(tp)
+            .map_or_else(|| tp.to_owned(), |t| t.label.en.clone())
+    };
+    html! {
+        h2 { "Submissions" }
+        table {
+            tr { th { "Recorded" } th { "Time point" } th { "Form" } th { "Language" } th title="SHA-256 of the content pack shown" { "Wording" } th title="The study bundle version it was made under" { "Protocol" } th { "" } }
+            @for p in theirs {
+                tr {
+                    td { (p.row.recorded_at) }
+                    td { @if let Some(tp) = &p.row.timepoint { (label(tp)) } }
+                    td { (p.row.instrument.as_deref().unwrap_or(&p.row.kind)) }
+                    td { (p.language().unwrap_or("")) }
+                    td { @if let Some(sha) = p.pack_sha256() { code title=(sha) { (sha.get(..12).unwrap_or(sha)) } } }
+                    td { @if let Some(v) = p.protocol_version() { "v" (v) } }
+                    td { @if gone.contains(&p.row.id) { "superseded" } }
+                }
+            }
+        }
+    }
 }
 
 /// The series colours; the legend's `series-N` classes in the stylesheet use the same ones.

@@ -10,6 +10,7 @@
 
 mod auth;
 mod completeness;
+mod studies;
 mod views;
 
 pub use crate::throttle::LoginThrottle;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(auth::LOGIN_BODY_BYTES)),
         )
         .route("/logout", post(auth::logout))
+        .route("/studies", get(studies::studies))
         .route("/devices", get(views::devices))
         .route("/devices/{id}/revoke", post(views::revoke))
         .route("/completeness", get(completeness::matrix))
@@ -61,6 +63,7 @@ fn page(title: &str, user: Option<&str>, body: Markup) -> Response {
             body {
                 @if let Some(user) = user {
                     nav {
+                        a href="/studies" { "Studies" } " · "
                         a href="/devices" { "Devices" } " · "
                         a href="/completeness" { "Completeness" } " · "
                         a href="/side-effects" { "Side effects" } " · "
