@@ -142,6 +142,30 @@ fn a_published_swedish_pack_reaches_the_tablet_on_its_next_sync() {
     assert_eq!(at("language"), "sv");
     assert_eq!(at("pack_sha256"), sv["sha256"].as_str().unwrap());
     assert_eq!(at("protocol_version"), "2");
+    assert_eq!(at("source"), "tablet");
+
+    // A Swedish paper form from the backlog: the server knows it was paper, and when.
+    let paper = serde_json::json!({
+        "participant": "NT-001", "timepoint": "post_12m", "instrument": "face",
+        "language": "sv", "source": "paper", "completed_on": "2026-03-02",
+        "answers": answers,
+    });
+    let saved = tablet.ok(&["submit", "--ndjson"], paper.to_string().as_bytes());
+    let id = saved["submissions"][0]["id"].as_str().unwrap().to_owned();
+    let synced = tablet.ok(&["sync"], b"");
+    assert_eq!(synced["quarantined"], 0, "{synced}");
+    let export = server.export_json();
+    let row = export["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(row["language"], "sv");
+    assert_eq!(row["pack_sha256"], sv["sha256"]);
+    assert_eq!(row["source"], "paper");
+    assert_eq!(row["completed_on"], "2026-03-02");
 }
 
 #[test]

@@ -249,6 +249,52 @@ fn the_paper_backlog_import_saves_all_lines_or_none() {
 }
 
 #[test]
+fn paper_backlog_lines_say_when_the_paper_was_filled_in_or_are_refused_whole() {
+    let (dir, _) = initialized();
+    let line = |extra: Value| {
+        let mut line = json!({"participant": "NT-001", "timepoint": "post_6m", "instrument": "fdi",
+               "answers": {"q1": 5, "q5": "not_applicable", "q6": 6}});
+        line.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        line.to_string()
+    };
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
+    let bad = [
+        line(json!({"source": "paper", "completed_on": "2026-03-01"})),
+        line(json!({"source": "paper"})),
+        line(json!({"completed_on": "2026-03-01"})),
+        line(json!({"source": "fax", "completed_on": "2026-03-01"})),
+        line(json!({"source": "paper", "completed_on": "1 March"})),
+        line(json!({"source": "paper", "completed_on": tomorrow})),
+    ]
+    .join("\n");
+    let out = mimik(dir.path(), &["submit", "--ndjson"], bad.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<i64> = report["invalid_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["line"].as_i64())
+        .collect();
+    assert_eq!(lines, [2, 3, 4, 5, 6], "{report}");
+    assert_eq!(
+        json_of(&mimik(dir.path(), &["status"], b""))["submissions"],
+        1,
+        "nothing saved, the valid first line included"
+    );
+
+    let good = [
+        line(json!({"source": "paper", "completed_on": "2026-03-01"})),
+        line(json!({"source": "tablet"})),
+    ]
+    .join("\n");
+    let out = json_of(&mimik(dir.path(), &["submit", "--ndjson"], good.as_bytes()));
+    assert_eq!(out["saved"], 2);
+}
+
+#[test]
 fn a_second_staff_member_unlocks_with_their_own_passphrase_and_is_audited_as_themselves() {
     let (dir, _) = initialized();
     json_of(&mimik_with(

@@ -253,7 +253,7 @@ pub fn recheck(body: &Body) -> Result<(), RecheckError> {
                     "server computed {ours}"
                 )));
             }
-            Ok(())
+            check_source(body)
         }
         Kind::SideEffect => {
             let text = content["text"]
@@ -300,6 +300,28 @@ pub fn recheck(body: &Body) -> Result<(), RecheckError> {
                 .map_err(|e| RecheckError::Invalid(format!("participant dates: {e}")))?;
             Ok(())
         }
+    }
+}
+
+/// A form's `source` (absent: the tablet) and, for a paper form, the day it was filled in, which
+/// cannot be later than the day it was typed in (a day's grace for time zones).
+fn check_source(body: &Body) -> Result<(), RecheckError> {
+    let invalid = |what: &str| RecheckError::Invalid(what.to_owned());
+    let content = &body.content;
+    match (&content["source"], &content["completed_on"]) {
+        (Value::Null, Value::Null) => Ok(()),
+        (Value::String(source), Value::Null) if source == "tablet" => Ok(()),
+        (Value::String(source), Value::String(day)) if source == "paper" => {
+            let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| invalid("completed_on must be a date (YYYY-MM-DD)"))?;
+            if day > body.recorded_at.date_naive() + chrono::Days::new(1) {
+                return Err(invalid("completed_on is later than the form was recorded"));
+            }
+            Ok(())
+        }
+        _ => Err(invalid(
+            "source must be tablet, or paper with its completed_on date",
+        )),
     }
 }
 

@@ -228,6 +228,25 @@ async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes(backend: Backen
         serde_json::to_value(tablet.envelope(&algorithm)).unwrap(),
         "unknown_algorithm",
     ));
+    // A paper form typed in before it was filled in, a source that is neither, a paper form
+    // without its day.
+    let source = |source: Value, completed_on: Value| {
+        let mut body = good.clone();
+        body.content["source"] = source;
+        body.content["completed_on"] = completed_on;
+        body
+    };
+    let later = (good.recorded_at.date_naive() + chrono::Days::new(3)).to_string();
+    for body in [
+        source(json!("paper"), json!(later)),
+        source(json!("fax"), Value::Null),
+        source(json!("paper"), Value::Null),
+    ] {
+        cases.push((
+            serde_json::to_value(tablet.envelope(&body)).unwrap(),
+            "invalid_content",
+        ));
+    }
     let zero = tablet.envelope_at(&good, 0, uuid::Uuid::now_v7());
     cases.push((serde_json::to_value(&zero).unwrap(), "bad_device_seq"));
     let mut v4 = serde_json::to_value(tablet.envelope(&good)).unwrap();

@@ -212,7 +212,7 @@ fn exports_of_an_empty_server_are_headers_only_and_repeat_byte_for_byte() {
         String::from_utf8(run(dir.path(), &["export", "--format", "csv-long"]).stdout).unwrap();
     assert_eq!(
         long,
-        "submission_id,device_id,device_seq,participant,timepoint,instrument,algorithm,item,answer,recorded_at,received_at,study,site,language,pack_sha256,protocol_version\n"
+        "submission_id,device_id,device_seq,participant,timepoint,instrument,algorithm,item,answer,recorded_at,received_at,study,site,language,pack_sha256,protocol_version,source,completed_on\n"
     );
     let bad = run(dir.path(), &["export", "--format", "xlsx"]);
     assert!(!bad.status.success());

@@ -3,7 +3,7 @@
 use super::{Context as Ctx, Outcome, read_stdin};
 use anyhow::{Context, bail};
 use mimik_device::Error;
-use mimik_device::store::{Correction, Questionnaire};
+use mimik_device::store::{Correction, Origin, Questionnaire};
 use mimik_domain::answers::{StrictMap, validate};
 use mimik_domain::{Instrument, MissingMode, parse_answers_json};
 use serde::Deserialize;
@@ -33,7 +33,9 @@ pub struct Args {
     /// Why the correction is made (audited).
     #[arg(long, requires = "supersedes")]
     reason: Option<String>,
-    /// Read many lines {"participant","timepoint","instrument","answers"[,"language"]}.
+    /// Read many lines {"participant","timepoint","instrument","answers"[,"language"]
+    /// [,"source":"paper","completed_on":"YYYY-MM-DD"]} (a paper backlog; source defaults to
+    /// "tablet").
     #[arg(long, conflicts_with_all = ["participant", "timepoint", "instrument", "supersedes"])]
     ndjson: bool,
 }
@@ -47,6 +49,34 @@ struct Line {
     answers: StrictMap,
     #[serde(default)]
     language: Option<String>,
+    /// `tablet` (the default) or `paper`.
+    #[serde(default)]
+    source: Option<String>,
+    /// The day a paper form was filled in (YYYY-MM-DD); required with `"source": "paper"`.
+    #[serde(default)]
+    completed_on: Option<String>,
+}
+
+/// Where a line's answers were given, or what is wrong with what it says.
+fn origin(line: &Line) -> Result<Origin, String> {
+    match (line.source.as_deref(), &line.completed_on) {
+        (None | Some("tablet"), None) => Ok(Origin::Tablet),
+        (None | Some("tablet"), Some(_)) => {
+            Err("completed_on belongs to a paper form: add \"source\": \"paper\"".into())
+        }
+        (Some("paper"), None) => {
+            Err("a paper form needs completed_on, the day it was filled in (YYYY-MM-DD)".into())
+        }
+        (Some("paper"), Some(day)) => {
+            let completed_on = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| "completed_on must be a date like 2026-03-31".to_owned())?;
+            if completed_on > chrono::Local::now().date_naive() {
+                return Err("completed_on is later than today".into());
+            }
+            Ok(Origin::Paper { completed_on })
+        }
+        (Some(_), _) => Err("source must be \"tablet\" or \"paper\"".into()),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> anyhow::Result<Outcome> {
@@ -112,8 +142,15 @@ fn run_ndjson(ctx: &Ctx, args: &Args, input: &[u8]) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
+        let origin = match origin(&line) {
+            Ok(origin) => origin,
+            Err(e) => {
+                problems.push(json!({"line": number, "error": e}));
+                continue;
+            }
+        };
         match validate(instrument, &line.answers) {
-            Ok(answers) => parsed.push((number, line, answers)),
+            Ok(answers) => parsed.push((number, line, answers, origin)),
             Err(issues) => problems.push(json!({"line": number, "issues": issues})),
         }
     }
@@ -123,9 +160,9 @@ fn run_ndjson(ctx: &Ctx, args: &Args, input: &[u8]) -> anyhow::Result<Outcome> {
         ));
     }
     let mut store = ctx.unlock()?;
-    let questionnaires: Vec<(usize, Questionnaire)> = parsed
+    let questionnaires: Vec<(usize, Questionnaire, Origin)> = parsed
         .into_iter()
-        .map(|(number, line, answers)| {
+        .map(|(number, line, answers, origin)| {
             let missing = args
                 .missing
                 .unwrap_or_else(|| store.study().missing_mode(answers.instrument()));
@@ -138,18 +175,18 @@ fn run_ndjson(ctx: &Ctx, args: &Args, input: &[u8]) -> anyhow::Result<Outcome> {
                 session_id: None,
                 correction: None,
             };
-            (number, q)
+            (number, q, origin)
         })
         .collect();
     // Everything a save would refuse is found now, before any line is saved.
-    for (number, q) in &questionnaires {
+    for (number, q, _) in &questionnaires {
         if let Err(e) = store.check_questionnaire(q) {
             bail!("line {number}: {e}; nothing was saved");
         }
     }
     let mut saved = Vec::new();
-    for (number, q) in questionnaires {
-        let result = store.save_questionnaire(&q);
+    for (number, q, origin) in questionnaires {
+        let result = store.save_questionnaire_from(&q, origin);
         match result {
             Ok(s) => saved.push(json!({"line": number, "id": s.id, "device_seq": s.device_seq})),
             Err(e) => {

@@ -40,7 +40,7 @@ pub use pins::PIN_KDF;
 pub use rekey::Rekey;
 pub use sessions::{Draft, Session};
 pub use staff::validate_staff_id;
-pub use submissions::{Correction, Questionnaire, Saved, SubmissionRow};
+pub use submissions::{Correction, Origin, Questionnaire, Saved, SubmissionRow};
 pub use sync_state::{DeviceIdentity, Outcome, Pending, QuarantinedItem, new_signing_key};
 pub use verify::{Check, VerifyReport};
 

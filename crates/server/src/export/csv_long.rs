@@ -1,12 +1,13 @@
 //! CSV long: one row per item of every questionnaire and clinician form, in the instrument's
 //! item order; an unanswered item has an empty `answer`. Other kinds (side effects, grades,
-//! counts, roster) are in the JSON export.
+//! counts, roster) are in the JSON export. `source` is `tablet` or `paper`; a paper form's
+//! `completed_on` is the day it was filled in (its `recorded_at` is when it was typed in).
 
 use super::{Parsed, cell, csv_error, finish};
 use crate::error::Result;
 use mimik_domain::Instrument;
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 18] = [
     "submission_id",
     "device_id",
     "device_seq",
@@ -23,6 +24,8 @@ const HEADER: [&str; 16] = [
     "language",
     "pack_sha256",
     "protocol_version",
+    "source",
+    "completed_on",
 ];
 
 /// Write the long export.
@@ -78,6 +81,8 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
                 p.language().unwrap_or_default(),
                 p.pack_sha256().unwrap_or_default(),
                 &protocol_version,
+                p.source().unwrap_or_default(),
+                p.completed_on().unwrap_or_default(),
             ])
             .map_err(csv_error)?;
         }

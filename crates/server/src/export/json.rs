@@ -42,6 +42,10 @@ struct Row<'a> {
     pack_sha256: Option<&'a str>,
     /// The study bundle version it was made under (absent before bundles: `null`).
     protocol_version: Option<u64>,
+    /// `tablet` or `paper` (forms).
+    source: Option<&'a str>,
+    /// The day a paper form was filled in.
+    completed_on: Option<&'a str>,
     natural_key_duplicate: bool,
     /// Its `recorded_at` or `created_at` is later than its receipt allows ([`super::trust`]).
     future_dated: bool,
@@ -90,6 +94,8 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             language: p.language(),
             pack_sha256: p.pack_sha256(),
             protocol_version: p.protocol_version(),
+            source: p.source(),
+            completed_on: p.completed_on(),
             natural_key_duplicate: flagged.contains(&p.row.id),
             future_dated: future_dated(&p.row),
             untrusted_correction: untrusted.contains_key(&p.row.id),

@@ -111,6 +111,19 @@ impl Parsed {
             .filter(|_| self.is_form())
     }
 
+    /// Where a form was answered: `tablet` or `paper` (forms).
+    pub fn source(&self) -> Option<&str> {
+        self.is_form()
+            .then(|| self.body.content["source"].as_str().unwrap_or("tablet"))
+    }
+
+    /// The day a paper form was filled in (YYYY-MM-DD).
+    pub fn completed_on(&self) -> Option<&str> {
+        self.body.content["completed_on"]
+            .as_str()
+            .filter(|_| self.is_form())
+    }
+
     /// The study bundle version it was made under (`None` for body version 1).
     pub fn protocol_version(&self) -> Option<u64> {
         self.body.protocol_version

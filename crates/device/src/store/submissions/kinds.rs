@@ -2,7 +2,7 @@
 //! effects, their grades and Botox counts. Each checks what it must, then writes through
 //! [`insert`](super::insert) in one transaction.
 
-use super::{NewSubmission, Questionnaire, Saved, form_of, insert, short};
+use super::{NewSubmission, Origin, Questionnaire, Saved, form_of, insert, short};
 use crate::error::{Error, Result};
 use crate::store::Store;
 use mimik_domain::clavien_dindo::Grading;
@@ -50,12 +50,26 @@ impl Store {
 
     /// Validate, score and save a questionnaire (patient) or clinician form (Sunnybrook).
     pub fn save_questionnaire(&mut self, q: &Questionnaire) -> Result<Saved> {
+        self.save_questionnaire_from(q, Origin::Tablet)
+    }
+
+    /// [`Store::save_questionnaire`], for answers given where `origin` says: a paper form's
+    /// content also says `"source": "paper"` and the day it was `completed_on`.
+    pub fn save_questionnaire_from(&mut self, q: &Questionnaire, origin: Origin) -> Result<Saved> {
         let instrument = q.answers.instrument();
+        if let Origin::Paper { completed_on } = origin
+            && completed_on > crate::store::Moment::now().local_date()
+        {
+            return Err(Error::Invalid(
+                "completed_on is later than today: a paper form is typed in after it is filled in"
+                    .into(),
+            ));
+        }
         let (pack_sha, protocol_version) = self.check_questionnaire(q)?;
         let scores = score(&q.answers, q.missing);
         let answers = q.answers.to_json();
         let scores_json = scores.values_json();
-        let content = json!({
+        let mut content = json!({
             "instrument": instrument.id(),
             "algorithm": instrument.algorithm(),
             "content_pack_sha256": pack_sha,
@@ -65,6 +79,10 @@ impl Store {
             "scores": scores_json,
             "notes": scores.notes_json(),
         });
+        if let Origin::Paper { completed_on } = origin {
+            content["source"] = json!("paper");
+            content["completed_on"] = json!(completed_on.to_string());
+        }
         let kind = if instrument.is_patient_reported() {
             Kind::Questionnaire
         } else {

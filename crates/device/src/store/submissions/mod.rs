@@ -39,6 +39,20 @@ pub struct Correction {
     pub reason: String,
 }
 
+/// Where a questionnaire was answered: on the tablet (the default), or on paper on a given
+/// day and typed in later (`submit --ndjson` backlog lines with `"source": "paper"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// In a tablet session or entered by staff at the time.
+    #[default]
+    Tablet,
+    /// On a paper form, completed on this day.
+    Paper {
+        /// The day the patient filled it in.
+        completed_on: chrono::NaiveDate,
+    },
+}
+
 /// What was saved.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Saved {
