@@ -81,6 +81,9 @@ pub enum Kind {
     ClinicianForm,
     /// A patient's free-text side effect.
     SideEffect,
+    /// A patient's explicit answer "no side effects since the last visit": the side-effect
+    /// form is done, with nothing to grade.
+    NoSideEffects,
     /// A clinician's Clavien-Dindo grading of a side effect.
     SideEffectGrade,
     /// The number of Botox injections, recorded by staff.
@@ -98,6 +101,7 @@ impl Kind {
             Kind::Questionnaire => "questionnaire",
             Kind::ClinicianForm => "clinician_form",
             Kind::SideEffect => "side_effect",
+            Kind::NoSideEffects => "no_side_effects",
             Kind::SideEffectGrade => "side_effect_grade",
             Kind::BotoxCount => "botox_count",
             Kind::Eligibility => "eligibility",

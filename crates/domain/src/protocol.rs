@@ -263,6 +263,10 @@ pub fn recheck(body: &Body) -> Result<(), RecheckError> {
                 .map_err(|e| RecheckError::Invalid(e.to_string()))?;
             Ok(())
         }
+        Kind::NoSideEffects => match content.as_object() {
+            Some(map) if map.is_empty() => Ok(()),
+            _ => Err(invalid("\"no side effects\" carries no content")),
+        },
         Kind::SideEffectGrade => {
             let grade = content["grade"]
                 .as_str()

@@ -369,3 +369,49 @@ async fn a_slow_sender_gets_a_408_request_timeout() {
     let reply = send(&app, Method::POST, "/v1/enroll", &[], HttpBody::new(never)).await;
     assert_error(&reply, StatusCode::REQUEST_TIMEOUT, "request_timeout");
 }
+
+#[tokio::test]
+async fn no_side_effects_is_stored_as_an_answer_and_the_wide_export_says_so() {
+    use mimik_domain::envelope::Kind;
+    let (app, state, mut tablet, _dir) = enrolled().await;
+    let registration = participant("NT-002", "2025-01-10", Some("2025-03-01"), 0);
+    let none = body(Kind::NoSideEffects, "NT-002", Some("post_6m"), 1, json!({}));
+    let with_text = body(
+        Kind::NoSideEffects,
+        "NT-002",
+        Some("post_6m"),
+        2,
+        json!({"text": "hidden"}),
+    );
+    let envelopes = [
+        tablet.envelope(&registration),
+        tablet.envelope(&none),
+        tablet.envelope(&with_text),
+    ];
+    let reply = tablet.submit(&app, &envelopes).await.json();
+    let statuses: Vec<&str> = reply["receipts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["stored", "stored", "rejected"], "{reply}");
+    assert_eq!(reply["receipts"][2]["reason"]["code"], "invalid_content");
+    let wide = mimik_server::export::export(
+        state.storage.as_ref(),
+        mimik_server::export::Format::CsvWide,
+    )
+    .await
+    .unwrap();
+    let wide = String::from_utf8(wide).unwrap();
+    let header: Vec<&str> = wide.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = wide
+        .lines()
+        .find(|l| l.starts_with("NT-002,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let at = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(at("no_side_effects"), "yes");
+    assert_eq!(at("side_effects"), "0");
+}

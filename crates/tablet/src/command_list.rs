@@ -32,6 +32,7 @@ macro_rules! mimik_commands {
             resume_draft(SessionRequest) -> SessionDrafts;
             submit_questionnaire(AnswersRequest) -> SubmissionResult;
             submit_side_effect(SideEffectTextRequest) -> IdResult;
+            submit_no_side_effects(SessionRequest) -> IdResult;
             end_session(EndSessionRequest) -> ();
             sync_status() -> SyncSummary;
             sync_now() -> SyncSummary;

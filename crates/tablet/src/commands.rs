@@ -105,6 +105,10 @@ pub async fn submit_side_effect(s: &Shared, r: SideEffectTextRequest) -> Command
     s.app().await.submit_side_effect(&r.session_id, &r.text)
 }
 
+pub async fn submit_no_side_effects(s: &Shared, r: SessionRequest) -> CommandResult<IdResult> {
+    s.app().await.submit_no_side_effects(&r.session_id)
+}
+
 pub async fn end_session(s: &Shared, r: EndSessionRequest) -> CommandResult<()> {
     s.app().await.end_session(&r.session_id, &r.passphrase)
 }

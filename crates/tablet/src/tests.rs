@@ -296,6 +296,34 @@ fn the_same_questionnaire_twice_in_one_session_is_refused() {
 }
 
 #[test]
+fn no_side_effects_since_the_last_visit_is_saved_once_and_awaits_no_grade() {
+    let (_dir, mut app) = unlocked();
+    register(&mut app, "NT-001");
+    let s = app
+        .start_session("NT-001", "post_6m", Language::En)
+        .unwrap();
+    let saved = app.submit_no_side_effects(&s.session_id).unwrap();
+    let row = app.store().unwrap().submission(&saved.id).unwrap();
+    assert_eq!(row.kind, "no_side_effects");
+    assert_eq!(row.protocol_version, Some(1));
+    let twice = app.submit_no_side_effects(&s.session_id).unwrap_err();
+    assert_eq!(twice.code, "invalid_input", "{twice:?}");
+    let text = app.submit_side_effect(&s.session_id, "Stel kind");
+    assert!(text.is_ok(), "a patient may still remember one: {text:?}");
+    app.end_session(&s.session_id, PASS).unwrap();
+    // Only the written side effect waits for a clinician.
+    let pending = app.pending_side_effects().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].text, "Stel kind");
+    // Not at a time point whose protocol asks for no side effects.
+    let other = app
+        .start_session("NT-001", "botox_no_effect", Language::En)
+        .unwrap();
+    let refused = app.submit_no_side_effects(&other.session_id).unwrap_err();
+    assert_eq!(refused.code, "invalid_input", "{refused:?}");
+}
+
+#[test]
 fn invalid_answers_are_refused_with_the_list_of_issues() {
     let (_dir, mut app) = unlocked();
     register(&mut app, "NT-001");

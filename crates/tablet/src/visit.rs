@@ -228,6 +228,20 @@ impl App {
         Ok(IdResult { id: saved.id })
     }
 
+    /// Save the patient's answer "no side effects since the last visit": the side-effect form
+    /// is done, with nothing for a clinician to grade.
+    pub fn submit_no_side_effects(&mut self, session_id: &str) -> CommandResult<IdResult> {
+        self.patient_only(session_id)?;
+        let store = self.store_mut()?;
+        let session = open_session(store, session_id)?;
+        let saved = store.save_no_side_effects(
+            &session.participant,
+            &session.timepoint,
+            Some(&session.id),
+        )?;
+        Ok(IdResult { id: saved.id })
+    }
+
     /// Leave patient mode, or end an interrupted session from the staff screens: needs a staff
     /// passphrase or PIN, whose staff member the audit log records. The session is `completed`
     /// when every questionnaire of its time point is saved, else `abandoned` with its drafts

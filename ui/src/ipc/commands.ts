@@ -117,6 +117,9 @@ export const submitQuestionnaire = (
 export const submitSideEffect = (sessionId: string, text: string) =>
   call('submit_side_effect', { sessionId, text });
 
+/** The patient's answer "no side effects since the last visit". */
+export const submitNoSideEffects = (sessionId: string) => call('submit_no_side_effects', { sessionId });
+
 export const endSession = (sessionId: string, passphrase: string) =>
   call('end_session', { sessionId, passphrase });
 

@@ -776,6 +776,7 @@ export type Commands = {
   resume_draft: { request: SessionRequest; response: SessionDrafts };
   submit_questionnaire: { request: AnswersRequest; response: SubmissionResult };
   submit_side_effect: { request: SideEffectTextRequest; response: IdResult };
+  submit_no_side_effects: { request: SessionRequest; response: IdResult };
   end_session: { request: EndSessionRequest; response: null };
   sync_status: { request: null; response: SyncSummary };
   sync_now: { request: null; response: SyncSummary };
@@ -814,6 +815,7 @@ export const COMMAND_NAMES = [
   'resume_draft',
   'submit_questionnaire',
   'submit_side_effect',
+  'submit_no_side_effects',
   'end_session',
   'sync_status',
   'sync_now',

@@ -647,6 +647,20 @@ export class MockBackend {
         this.markDoneIfComplete(s);
         return { id: sub.id };
       }
+      case 'submit_no_side_effects': {
+        const s = this.liveSession(args.sessionId);
+        if (s.submitted.has('side_effects')) fail('invalid_input', 'side effects were already answered in this session');
+        const sub = this.record({
+          kind: 'no_side_effects',
+          participant: s.session.participant,
+          timepoint: s.session.timepoint,
+          body: {},
+        });
+        s.submitted.add('side_effects');
+        s.sideEffectDraft = undefined;
+        this.markDoneIfComplete(s);
+        return { id: sub.id };
+      }
       case 'end_session': {
         const s = this.liveSession(args.sessionId);
         if (!this.checkSecret(String(args.passphrase ?? ''))) fail('wrong_passphrase', 'Wrong passphrase or PIN.');

@@ -10,6 +10,7 @@ export type MockKind =
   | 'questionnaire'
   | 'clinician_form'
   | 'side_effect'
+  | 'no_side_effects'
   | 'side_effect_grade'
   | 'botox_count'
   | 'eligibility';

@@ -15,18 +15,25 @@ pub struct SideEffectArgs {
     #[arg(long)]
     timepoint: String,
     /// The patient's description; `-` reads it from stdin (keeps it out of the process list).
+    #[arg(long, required_unless_present = "none", conflicts_with = "none")]
+    text: Option<String>,
+    /// The patient says: no side effects since the last visit.
     #[arg(long)]
-    text: String,
+    none: bool,
 }
 
 pub fn side_effect(ctx: &Ctx, args: &SideEffectArgs) -> anyhow::Result<Outcome> {
-    let text = if args.text == "-" {
-        String::from_utf8(read_stdin(1 << 20)?).context("the side-effect text is not UTF-8")?
-    } else {
-        args.text.clone()
+    let text = match args.text.as_deref() {
+        Some("-") => Some(
+            String::from_utf8(read_stdin(1 << 20)?).context("the side-effect text is not UTF-8")?,
+        ),
+        other => other.map(str::to_owned),
     };
     let mut store = ctx.unlock()?;
-    let saved = store.save_side_effect(&args.participant, &args.timepoint, &text, None)?;
+    let saved = match text {
+        Some(text) => store.save_side_effect(&args.participant, &args.timepoint, &text, None)?,
+        None => store.save_no_side_effects(&args.participant, &args.timepoint, None)?,
+    };
     Ok(Outcome::Json(serde_json::to_value(saved)?))
 }
 

@@ -246,7 +246,7 @@ impl Store {
             Ok(rows
                 .map(|r| {
                     r.map(|f| {
-                        if f == "side_effect" {
+                        if f == "side_effect" || f == "no_side_effects" {
                             "side_effects".into()
                         } else {
                             f

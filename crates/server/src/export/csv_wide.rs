@@ -53,6 +53,7 @@ pub fn header() -> Vec<String> {
     }
     columns.push("botox_count".to_owned());
     columns.push("side_effects".to_owned());
+    columns.push("no_side_effects".to_owned());
     columns
 }
 
@@ -156,6 +157,9 @@ pub(super) fn write(all: &[Parsed], studies: &[Study]) -> Result<Vec<u8>> {
                 .count()
                 .to_string(),
         );
+        // The patient said so explicitly: 0 side effects is then an answer, not a gap.
+        let said_none = here.iter().any(|p| p.body.kind == Kind::NoSideEffects);
+        record.push(if said_none { "yes" } else { "" }.to_owned());
         out.write_record(&record).map_err(csv_error)?;
     }
     finish(out)

@@ -246,7 +246,7 @@ impl Tablet {
     }
 }
 
-fn body(
+pub fn body(
     kind: Kind,
     participant: &str,
     timepoint: Option<&str>,

@@ -166,5 +166,25 @@ describe('patient mode', () => {
     expect(backend.sideEffects.map((e) => e.text)).toContain('Stramhet i kinden');
     expect(backend.sessions.get(session.sessionId)!.sideEffectDraft).toBeUndefined();
   });
+
+  it('saves "no side effects since the last visit" as an answer of its own, with nothing to grade', async () => {
+    const session = start('NT-001', 'post_6m');
+    const target = mountPatientMode(session, []);
+    await settle();
+    await walkTo(target, '#side-effects');
+    const none = target.querySelector<HTMLInputElement>('[data-testid=no-side-effects]')!;
+    none.click();
+    await settle();
+    expect(target.querySelector('#side-effects')).toBeNull();
+    await walkTo(target, '[data-testid=patient-review]');
+    expect(target.textContent).toContain('No side effects since the last visit');
+    const before = backend.sideEffects.length;
+    button(target, 'Send my answers')!.click();
+    await settle();
+    expect(target.textContent).toContain('Thank you!');
+    const saved = backend.submissions.filter((s) => s.kind === 'no_side_effects');
+    expect(saved.map((s) => [s.participant, s.timepoint])).toEqual([['NT-001', 'post_6m']]);
+    expect(backend.sideEffects.length).toBe(before);
+  });
 });
 

@@ -152,6 +152,50 @@ impl Store {
         })
     }
 
+    /// Save a patient's explicit "no side effects since the last visit": the side-effect form
+    /// is done and nothing awaits a grade. Refused in a session that already reported one, and
+    /// a second time in the same session.
+    pub fn save_no_side_effects(
+        &mut self,
+        participant: &str,
+        timepoint: &str,
+        session_id: Option<&str>,
+    ) -> Result<Saved> {
+        let session_bundle = self.bundle_of_session(session_id, participant, timepoint)?;
+        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
+        self.check_form_in(&bundle.study, participant, timepoint, Form::SideEffects)?;
+        if let Some(session) = session_id
+            && self
+                .session_forms_saved(session)?
+                .iter()
+                .any(|f| f == "side_effects")
+        {
+            return Err(Error::Invalid(
+                "side effects were already answered in this session".into(),
+            ));
+        }
+        let record = NewSubmission {
+            session_id,
+            protocol_version: session_bundle.map(|b| b.bundle.version),
+            ..NewSubmission::record(
+                Kind::NoSideEffects,
+                participant,
+                Some(timepoint),
+                json!({}),
+                "no_side_effects.saved",
+            )
+        };
+        self.write(|tx, ctx| {
+            if let Some(session) = session_id {
+                tx.execute(
+                    "DELETE FROM drafts WHERE session_id = ?1 AND instrument = 'side_effects'",
+                    [session],
+                )?;
+            }
+            insert(tx, ctx, record)
+        })
+    }
+
     /// Grade a side effect (Clavien-Dindo). A later grade of the same side effect supersedes.
     pub fn grade_side_effect(&mut self, side_effect_id: &str, grading: Grading) -> Result<Saved> {
         let found: Option<(String, Option<String>)> = self.read(|c| {
