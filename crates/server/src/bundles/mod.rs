@@ -305,7 +305,7 @@ pub async fn newest_protocols(storage: &dyn Storage) -> Result<Vec<Study>> {
                 .map_err(|e| Error::Corrupt(e.to_string()))?
                 .check()
                 .map(|checked| checked.study)
-                .map_err(|issues| Error::Corrupt(format!("{issues:?}")).into())
+                .map_err(|issues| Error::Corrupt(format!("{issues:?}")))
         })
         .collect()
 }
