@@ -45,6 +45,7 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+pub mod app_flow;
 pub mod harness;
 pub mod proxy;
 pub mod webdriver;

@@ -9,14 +9,13 @@
 
 use fantoccini::Locator;
 use mimik_domain::{Instrument, MissingMode, parse_answers_json, score};
+use mimik_tests::app_flow::{self, PASS, first_run};
 use mimik_tests::bin;
 use mimik_tests::harness::{Server, Tablet};
 use mimik_tests::webdriver::{Driver, Screen};
 use std::ffi::OsString;
 use std::path::Path;
 
-/// The harness's `mimik` CLI unlocks with this passphrase: the app's staff uses it too.
-const PASS: &str = "tablet-passphrase";
 const PIN: &str = "482917";
 
 /// Side-effect texts typed in the app; afterwards no file the app, its web view or its drivers
@@ -69,52 +68,10 @@ fn holds(bytes: &[u8], text: &str) -> bool {
         .any(|needle| bytes.windows(needle.len()).any(|w| w == needle.as_slice()))
 }
 
-fn days_ago(days: u64) -> String {
-    (chrono::Local::now().date_naive() - chrono::Days::new(days)).to_string()
-}
-
-async fn first_run(ui: &Screen, server_url: &str, code: &str) {
-    ui.click("English").await;
-    ui.wait_text("Set up this tablet").await;
-    ui.fill("#setup-name", "anna.l").await;
-    ui.fill("#setup-pass", PASS).await;
-    ui.fill("#setup-repeat", PASS).await;
-    ui.tap("[data-testid=setup-create]").await;
-    let key = ui
-        .wait("[data-testid=recovery-key]")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(key.trim().len() >= 20, "a recovery key is shown: {key:?}");
-    ui.tap("[data-testid=recovery-confirm]").await;
-    ui.tap("[data-testid=recovery-continue]").await;
-    ui.wait_text("Connect to the study server").await;
-    ui.fill("#setup-enroll-url", server_url).await;
-    ui.fill("#setup-enroll-code", code).await;
-    ui.tap("[data-testid=setup-enroll-submit]").await;
-    // The enrollment is confirmed before setup moves on (issue 11 point 9).
-    ui.wait_text("This tablet is device").await;
-    ui.tap("[data-testid=setup-enroll-continue]").await;
-}
-
+/// Register `pseudonym`; the registration is a submission too: the sync card counts it at once.
 async fn register(ui: &Screen, pseudonym: &str) {
-    ui.click("Register participant").await;
-    ui.fill("#reg-pseudonym", pseudonym).await;
-    ui.set_value("#reg-inclusion", &days_ago(400)).await;
-    ui.set_value("#reg-surgery", &days_ago(183)).await;
-    ui.click("Register").await;
-    ui.wait_text(&format!("Participant {pseudonym} registered."))
-        .await;
-    // The registration is a submission too: the sync card counts it at once.
-    ui.client
-        .wait()
-        .at_most(std::time::Duration::from_secs(5))
-        .for_element(Locator::XPath(
-            "//*[@data-testid='sync-pending'][normalize-space(.)='1']",
-        ))
-        .await
-        .expect("the registration waits to sync");
+    app_flow::register(ui, pseudonym).await;
+    app_flow::pending_is(ui, 1).await;
 }
 
 /// Answer `count` items of one questionnaire, the first answer everywhere but item 2, which
@@ -262,20 +219,13 @@ async fn staff_forms(ui: &Screen, shots: &Path) {
 /// Start a session for `pseudonym` at `timepoint` in English and hand the tablet over, up to
 /// the patient's first step.
 async fn start_session(ui: &Screen, pseudonym: &str, timepoint: &str) {
-    ui.click(&format!("Start session for {pseudonym}")).await;
-    ui.tap(&format!("input[name=timepoint][value={timepoint}]"))
-        .await;
-    ui.tap("input[name=language][value=en]").await;
-    ui.click("Start session").await;
-    ui.wait_text("Hand the tablet to the patient").await;
+    app_flow::start_session(ui, pseudonym, timepoint, "en").await;
     hand_over(ui).await;
 }
 
 /// From the hand-over screen to the patient's first step.
 async fn hand_over(ui: &Screen) {
-    // One welcome, on this screen (issue 11 point 9); Start opens the first questionnaire.
-    ui.wait_text("Welcome").await;
-    ui.click("Start").await;
+    app_flow::hand_over(ui, "Welcome", "Start").await;
 }
 
 /// Leave patient mode with the staff PIN, back to the staff home.
@@ -293,9 +243,7 @@ async fn quick_unlock_with_a_pin(ui: &Screen) {
 }
 
 async fn leave_patient_mode(ui: &Screen) {
-    ui.fill("#leave-pass", PIN).await;
-    ui.click("End session").await;
-    ui.wait_text("Participants").await;
+    app_flow::leave_patient_mode(ui, PIN).await;
 }
 
 /// Baseline asks the patient only about side effects: a one-step session.

@@ -541,12 +541,14 @@ describe('eligibility, history and corrections', () => {
   const CRITERIA_INCLUSION = [
     'Aged 18 to 64 years',
     'Synkinesis after peripheral facial palsy for at least 2 years',
-    'At least 3 Botox injections, and at least 3 a year, with unsatisfying effect',
+    'Has received at least 3 Botox injections',
+    'Receives Botox injections at least 3 times a year',
+    'Botox is not a satisfying treatment',
     'Written informed consent',
   ];
   const CRITERIA_EXCLUSION = [
-    'Contractures',
-    'Other planned facial surgery',
+    'Contractures in the facial muscles',
+    'Other planned facial surgery during the study period',
     'Smoking',
     'Uncontrolled hypertension',
     'Diabetes',
@@ -577,7 +579,7 @@ describe('eligibility, history and corrections', () => {
       await page.getByRole('group', { name: CRITERIA_INCLUSION[2] }).getByRole('radio', { name: 'Yes' }).isChecked(),
       true,
     );
-    await choose(page, CRITERIA_INCLUSION[3], 'Yes');
+    for (const c of CRITERIA_INCLUSION.slice(3)) await choose(page, c, 'Yes');
     // Save with the exclusions unanswered first: undecided, listing them.
     await page.getByRole('button', { name: 'Save checklist' }).click();
     const result = page.getByTestId('eligibility-result');

@@ -266,7 +266,7 @@ fn the_staff_screens_get_the_labels_and_forms_of_the_protocol_in_force() {
     );
 
     let renamed = post_6m_asks(r#"["face", "fdi", "side_effects"]"#).replace(
-        "label.sv = \"6 månader efter operationen\"",
+        "label.sv = \"6 månader efter operation\"",
         "label.sv = \"Halvårsbesök efter operationen\"",
     );
     let packs = reference::bundle().unwrap().bundle.packs;

@@ -43,11 +43,11 @@ export const MOCK_CRITERIA: EligibilityCriterion[] = [
 
 const TIMEPOINT_LABELS: Record<string, Label> = {
   baseline: { en: 'Baseline (inclusion)', sv: 'Baslinje (inklusion)' },
-  botox_no_effect: { en: 'About 4 months after the last Botox injection (no effect)', sv: 'Cirka 4 månader efter senaste botoxinjektionen (ingen effekt)' },
-  botox_max_effect: { en: '2 to 4 weeks after a Botox injection (maximal effect)', sv: '2 till 4 veckor efter en botoxinjektion (maximal effekt)' },
-  pre_surgery: { en: 'Just before surgery', sv: 'Strax före operationen' },
-  post_6m: { en: '6 months after surgery', sv: '6 månader efter operationen' },
-  post_12m: { en: '12 months after surgery', sv: '12 månader efter operationen' },
+  botox_no_effect: { en: 'Botox, no effect (about 4 months after injection)', sv: 'Botox, ingen effekt (cirka 4 månader efter injektion)' },
+  botox_max_effect: { en: 'Botox, maximum effect (2–4 weeks after injection)', sv: 'Botox, maximal effekt (2–4 veckor efter injektion)' },
+  pre_surgery: { en: 'Before surgery', sv: 'Före operation' },
+  post_6m: { en: '6 months after surgery', sv: '6 månader efter operation' },
+  post_12m: { en: '12 months after surgery', sv: '12 månader efter operation' },
 };
 
 /** The protocol in force, as study_plan answers it. */

@@ -140,9 +140,18 @@ impl Store {
                 "side_effect.saved",
             )
         };
+        self.save_side_effect_answer(session_id, record)
+    }
+
+    /// Save a side-effect answer (a text or "none"); in a session its text draft goes in the
+    /// same transaction: it was answered.
+    fn save_side_effect_answer(
+        &mut self,
+        session_id: Option<&str>,
+        record: NewSubmission<'_>,
+    ) -> Result<Saved> {
         self.write(|tx, ctx| {
             if let Some(session) = session_id {
-                // Sent: the text's draft goes in the same transaction.
                 tx.execute(
                     "DELETE FROM drafts WHERE session_id = ?1 AND instrument = 'side_effects'",
                     [session],
@@ -185,15 +194,7 @@ impl Store {
                 "no_side_effects.saved",
             )
         };
-        self.write(|tx, ctx| {
-            if let Some(session) = session_id {
-                tx.execute(
-                    "DELETE FROM drafts WHERE session_id = ?1 AND instrument = 'side_effects'",
-                    [session],
-                )?;
-            }
-            insert(tx, ctx, record)
-        })
+        self.save_side_effect_answer(session_id, record)
     }
 
     /// Grade a side effect (Clavien-Dindo). A later grade of the same side effect supersedes.
