@@ -280,16 +280,14 @@ pub fn recheck(body: &Body) -> Result<(), RecheckError> {
             Ok(())
         }
         Kind::BotoxCount => {
-            match content["count"].as_u64() {
-                Some(n) if n <= 200 => {}
-                _ => return Err(invalid("count must be a whole number 0–200")),
+            if !matches!(content["count"].as_u64(), Some(0..=200)) {
+                return Err(invalid("count must be a whole number 0–200"));
             }
-            match &content["counting_period_months"] {
-                Value::Null => Ok(()),
-                months => match months.as_u64() {
-                    Some(1..=120) => Ok(()),
-                    _ => Err(invalid("counting_period_months must be 1–120")),
-                },
+            let period = &content["counting_period_months"];
+            if period.is_null() || matches!(period.as_u64(), Some(1..=120)) {
+                Ok(())
+            } else {
+                Err(invalid("counting_period_months must be 1–120"))
             }
         }
         Kind::Eligibility => {

@@ -172,7 +172,9 @@ impl App {
         let store = self.store_mut()?;
         let session = open_session(store, session_id)?;
         let form = patient_instrument(instrument);
-        let planned = session_plan(store, &session)?;
+        // The session's protocol version: what it asks, the wording shown, the missing-data rule.
+        let bundle = store.session_bundle(&session)?;
+        let planned = planned_forms(&bundle.study, &session.timepoint)?;
         if !planned.iter().any(|f| form_id(*f) == form.id()) {
             return Err(CommandError::invalid(format!(
                 "{} is not asked at {}",
@@ -194,7 +196,6 @@ impl App {
         let validated =
             validate(form, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let language = stored_language(&session.language);
-        let bundle = store.session_bundle(&session)?;
         let pack_language = pack_for(&bundle.packs, Instrument::from(instrument), language)?
             .language
             .clone();

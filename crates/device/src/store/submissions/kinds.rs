@@ -22,15 +22,13 @@ impl Store {
     /// session started under (whose packs it is shown and saved with).
     pub fn check_questionnaire(&self, q: &Questionnaire) -> Result<(String, Option<u64>)> {
         let instrument = q.answers.instrument();
-        let session_bundle =
-            self.bundle_of_session(q.session_id.as_deref(), &q.participant, &q.timepoint)?;
-        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
-        self.check_form_in(
-            &bundle.study,
+        let session_bundle = self.check_form_for(
+            q.session_id.as_deref(),
             &q.participant,
             &q.timepoint,
             form_of(instrument),
         )?;
+        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
         let pack = bundle
             .packs
             .iter()
@@ -125,9 +123,8 @@ impl Store {
         session_id: Option<&str>,
     ) -> Result<Saved> {
         let text = SideEffectText::new(text).map_err(|e| Error::Invalid(e.to_string()))?;
-        let session_bundle = self.bundle_of_session(session_id, participant, timepoint)?;
-        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
-        self.check_form_in(&bundle.study, participant, timepoint, Form::SideEffects)?;
+        let session_bundle =
+            self.check_form_for(session_id, participant, timepoint, Form::SideEffects)?;
         let content = json!({ "text": text.as_str() });
         let record = NewSubmission {
             session_id,
@@ -170,9 +167,8 @@ impl Store {
         timepoint: &str,
         session_id: Option<&str>,
     ) -> Result<Saved> {
-        let session_bundle = self.bundle_of_session(session_id, participant, timepoint)?;
-        let bundle = session_bundle.as_ref().unwrap_or(&self.bundle);
-        self.check_form_in(&bundle.study, participant, timepoint, Form::SideEffects)?;
+        let session_bundle =
+            self.check_form_for(session_id, participant, timepoint, Form::SideEffects)?;
         if let Some(session) = session_id
             && self
                 .session_forms_saved(session)?

@@ -247,20 +247,29 @@ impl Store {
         Ok(())
     }
 
-    /// The bundle an answer in session `session_id` is checked and saved under: the one the
-    /// session started with, after checking that the session is open for this participant and
-    /// time point. `None` outside a session (the bundle in force applies).
-    fn bundle_of_session(
+    /// Check that `form` may be saved for `participant` at `timepoint`, and return the bundle
+    /// it is saved under when that is not the one in force: in session `session_id`, the one
+    /// the session started with (after checking the session is open for this participant and
+    /// time point), whose protocol then decides whether the time point collects the form.
+    fn check_form_for(
         &self,
         session_id: Option<&str>,
         participant: &str,
         timepoint: &str,
+        form: Form,
     ) -> Result<Option<CheckedBundle>> {
-        let Some(session_id) = session_id else {
-            return Ok(None);
+        let session_bundle = match session_id {
+            Some(session_id) => {
+                self.check_session(session_id, participant, timepoint)?;
+                Some(self.session_bundle(&self.session(session_id)?)?)
+            }
+            None => None,
         };
-        self.check_session(session_id, participant, timepoint)?;
-        self.session_bundle(&self.session(session_id)?).map(Some)
+        let study = session_bundle
+            .as_ref()
+            .map_or(&self.bundle.study, |b| &b.study);
+        self.check_form_in(study, participant, timepoint, form)?;
+        Ok(session_bundle)
     }
 
     /// The participant must exist and the time point must collect this form in the protocol
