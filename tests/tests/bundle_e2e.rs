@@ -2,7 +2,8 @@
 //! real encrypted tablet adopts on `mimik sync` and shows it on `mimik study --json`; a loopback
 //! proxy that alters bytes of the bundle on the way gets it refused whole while the sync still
 //! uploads, and the tablet adopts the bundle once it arrives intact. A protocol amendment that
-//! moves a window changes what `mimik due` says after the next sync.
+//! moves a window changes what `mimik due` says after the next sync. A tablet does not re-enroll
+//! with a server that signs with another key.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
@@ -273,4 +274,35 @@ fn an_amendment_that_widens_the_baseline_window_changes_what_is_due_after_the_ne
     let closes = chrono::NaiveDate::parse_from_str(&included, "%Y-%m-%d").unwrap()
         + chrono::Duration::days(30);
     assert_eq!(after["window"]["closes"], closes.to_string());
+}
+
+/// Found in review: enrolling again with a server that signs with another key used to store the
+/// new enrollment and then fail, leaving a tablet that refused every bundle after.
+#[test]
+fn enrolling_with_a_server_that_signs_with_another_key_is_refused_and_keeps_the_first_enrollment() {
+    let root = tempfile::tempdir().unwrap();
+    let first = Server::start(&root.path().join("first"), None);
+    let second = Server::start(&root.path().join("second"), None);
+    let tablet = Tablet::new_empty(&root.path().join("tablet"));
+    let enrolled = tablet.ok(
+        &[
+            "enroll",
+            "--server",
+            &first.url(),
+            "--code",
+            &first.enrollment_code(),
+        ],
+        b"",
+    );
+    tablet.ok(&["sync"], b"");
+
+    let code = second.enrollment_code();
+    let out = tablet.run(&["enroll", "--server", &second.url(), "--code", &code], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("another key"), "{stderr}");
+
+    let status = tablet.status();
+    assert_eq!(status["device_id"], enrolled["device_id"], "{status}");
+    assert_eq!(tablet.ok(&["sync"], b"")["error"], Value::Null);
 }
