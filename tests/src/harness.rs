@@ -24,6 +24,36 @@ pub struct Server {
     serve_args: Vec<String>,
 }
 
+/// On PostgreSQL the server needs a named bundle signing key (shared by its processes): one per
+/// data directory, made on first use, private like the server's own.
+fn shared_key(dir: &Path) -> PathBuf {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join("shared-signing.key");
+    if !path.exists() {
+        std::fs::create_dir_all(dir).expect("server data directory");
+        let key: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut file| file.write_all(key.as_bytes()))
+            .expect("signing key written");
+    }
+    path
+}
+
+/// 32 bytes from the operating system's random source.
+fn random_bytes() -> [u8; 32] {
+    use std::io::Read;
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .expect("/dev/urandom");
+    bytes
+}
+
 impl Server {
     /// Start on 127.0.0.1:0 with its data in `dir`; wait for the first line (the address).
     pub fn start(dir: &Path, db: Option<&str>) -> Server {
@@ -40,7 +70,10 @@ impl Server {
             .args(["--listen", "127.0.0.1:0"])
             .args(serve_args);
         if let Some(db) = db {
-            command.args(["--db", db]);
+            command
+                .args(["--db", db])
+                .arg("--signing-key")
+                .arg(shared_key(dir));
         }
         let mut child = command
             .stdout(Stdio::piped())
@@ -106,7 +139,10 @@ impl Server {
         let mut command = Command::new(bin("mimik-server"));
         command.arg("--data-dir").arg(&self.dir).args(args);
         if let Some(db) = &self.db {
-            command.args(["--db", db]);
+            command
+                .args(["--db", db])
+                .arg("--signing-key")
+                .arg(shared_key(&self.dir));
         }
         command.output().expect("mimik-server runs")
     }
