@@ -526,7 +526,11 @@ describe('staff forms', () => {
     assert.deepEqual(tpOptions, ['baseline', 'post_12m']);
     await page.getByLabel('Number of injections').fill('seven');
     await page.getByRole('button', { name: 'Save count' }).click();
-    await page.getByText('Enter a whole number from 0 to 999.').waitFor();
+    await page.getByText('Enter a whole number from 0 to 200.').waitFor();
+    // Above the one limit the tablet store and the server share: refused here already.
+    await page.getByLabel('Number of injections').fill('201');
+    await page.getByRole('button', { name: 'Save count' }).click();
+    await page.getByText('Enter a whole number from 0 to 200.').waitFor();
     await page.getByLabel('Number of injections').fill('7');
     await page.getByRole('button', { name: 'Save count' }).click();
     await page.getByText('Botox count saved.').waitFor();

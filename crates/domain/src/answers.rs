@@ -56,7 +56,7 @@ pub struct RawAnswers {
 }
 
 /// A JSON object that refuses duplicate keys (serde_json would silently keep the last one).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StrictMap(pub BTreeMap<String, Value>);
 
 impl<'de> Deserialize<'de> for StrictMap {
@@ -131,15 +131,20 @@ impl ValidatedAnswers {
 
     /// The wire form `{"q1": 2, …}` with answered items only (stable key order).
     pub fn to_json(&self) -> Value {
-        let map = self
-            .answers
-            .iter()
-            .map(|(id, answer)| {
-                let value = serde_json::to_value(answer).unwrap_or(Value::Null);
-                ((*id).to_owned(), value)
-            })
-            .collect();
-        Value::Object(map)
+        Value::Object(self.to_map().0.into_iter().collect())
+    }
+
+    /// Item id → answer as JSON (a form body's `answers`).
+    pub fn to_map(&self) -> StrictMap {
+        StrictMap(
+            self.answers
+                .iter()
+                .map(|(id, answer)| {
+                    let value = serde_json::to_value(answer).unwrap_or(Value::Null);
+                    ((*id).to_owned(), value)
+                })
+                .collect(),
+        )
     }
 }
 

@@ -6,6 +6,7 @@
 //! Everything here is on the wire and hashed: do not change it without a protocol version bump.
 
 use crate::canonical;
+use crate::content::Content;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -126,7 +127,7 @@ pub struct Supersedes {
 }
 
 /// The body of a submission: who, when, and the content of its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Body {
     /// [`BODY_VERSION`].
     pub v: u32,
@@ -146,11 +147,69 @@ pub struct Body {
     pub session_id: Option<String>,
     /// Set on corrections.
     pub supersedes: Option<Supersedes>,
-    /// Kind-specific content (answers, scores, text, …).
-    pub content: Value,
+    /// What its kind holds (answers and scores, text, a grade, …).
+    pub content: Content,
     /// The study bundle version it was made under (body version 2 on; absent from version 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_version: Option<u64>,
+}
+
+/// A body as it is on the wire, before its content is decoded by its kind.
+#[derive(Deserialize)]
+struct WireBody {
+    v: u32,
+    kind: Kind,
+    participant: String,
+    timepoint: Option<String>,
+    recorded_at: DateTime<Utc>,
+    utc_offset_minutes: i32,
+    staff_id: String,
+    session_id: Option<String>,
+    supersedes: Option<Supersedes>,
+    content: Value,
+    #[serde(default)]
+    protocol_version: Option<u64>,
+}
+
+/// Decode the content of a body of `kind`.
+pub fn decode_content(kind: Kind, value: Value) -> Result<Content, serde_json::Error> {
+    Ok(match kind {
+        Kind::Questionnaire | Kind::ClinicianForm => Content::Form(serde_json::from_value(value)?),
+        Kind::SideEffect => Content::SideEffect(serde_json::from_value(value)?),
+        Kind::NoSideEffects => Content::NoSideEffects(serde_json::from_value(value)?),
+        Kind::SideEffectGrade => Content::SideEffectGrade(serde_json::from_value(value)?),
+        Kind::BotoxCount => Content::BotoxCount(serde_json::from_value(value)?),
+        Kind::Eligibility => Content::Eligibility(serde_json::from_value(value)?),
+        Kind::Participant => Content::Participant(serde_json::from_value(value)?),
+    })
+}
+
+impl WireBody {
+    /// Decode the content by the kind.
+    fn into_body(self) -> Result<Body, serde_json::Error> {
+        Ok(Body {
+            content: decode_content(self.kind, self.content)?,
+            v: self.v,
+            kind: self.kind,
+            participant: self.participant,
+            timepoint: self.timepoint,
+            recorded_at: self.recorded_at,
+            utc_offset_minutes: self.utc_offset_minutes,
+            staff_id: self.staff_id,
+            session_id: self.session_id,
+            supersedes: self.supersedes,
+            protocol_version: self.protocol_version,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = WireBody::deserialize(deserializer)?;
+        let kind = wire.kind;
+        wire.into_body()
+            .map_err(|e| serde::de::Error::custom(format!("content of a {kind}: {e}")))
+    }
 }
 
 impl Body {
@@ -203,22 +262,25 @@ impl Envelope {
         if canonical::sha256_hex(self.body.as_bytes()) != self.body_sha256 {
             return Err(EnvelopeError::HashMismatch);
         }
-        let body: Body =
+        let wire: WireBody =
             serde_json::from_str(&self.body).map_err(|e| EnvelopeError::BadBody(e.to_string()))?;
-        if body.kind != self.kind {
+        if wire.kind != self.kind {
             return Err(EnvelopeError::KindMismatch);
         }
-        if !ACCEPTED_BODY_VERSIONS.contains(&body.v) {
-            return Err(EnvelopeError::UnsupportedVersion(body.v));
+        if !ACCEPTED_BODY_VERSIONS.contains(&wire.v) {
+            return Err(EnvelopeError::UnsupportedVersion(wire.v));
         }
         // Version 2 names its bundle version; version 1 cannot.
-        if (body.v >= 2) != body.protocol_version.is_some_and(|v| v >= 1) {
+        if (wire.v >= 2) != wire.protocol_version.is_some_and(|v| v >= 1) {
             return Err(EnvelopeError::BadBody(format!(
                 "a body of version {} {} protocol_version",
-                body.v,
-                if body.v >= 2 { "needs a" } else { "has no" }
+                wire.v,
+                if wire.v >= 2 { "needs a" } else { "has no" }
             )));
         }
+        let body = wire
+            .into_body()
+            .map_err(|e| EnvelopeError::BadContent(e.to_string().chars().take(160).collect()))?;
         if body.to_canonical()? != self.body.as_bytes() {
             return Err(EnvelopeError::NotCanonical);
         }
@@ -241,6 +303,9 @@ pub enum EnvelopeError {
     /// The body is not a body.
     #[error("the body is not a valid submission body: {0}")]
     BadBody(String),
+    /// The body decodes, but its content is not what its kind holds.
+    #[error("the content is not what its kind holds: {0}")]
+    BadContent(String),
     /// The body's kind differs from the envelope's.
     #[error("the body's kind differs from the envelope's")]
     KindMismatch,
@@ -276,9 +341,21 @@ mod tests {
             staff_id: "staff-1".to_owned(),
             session_id: None,
             supersedes: None,
-            content: json!({"instrument": "saq", "answers": {"q1": code}, "scores": {"total": 48.888888888888886}}),
+            content: saq_content(&json!({"q1": code}), 48.888888888888886),
             protocol_version: None,
         }
+    }
+
+    fn saq_content(answers: &Value, total: f64) -> Content {
+        decode_content(
+            Kind::Questionnaire,
+            json!({
+                "instrument": "saq", "algorithm": "saq/1", "language": "en",
+                "content_pack_sha256": "5a".repeat(32), "missing": "strict",
+                "answers": answers, "scores": {"total": total}, "notes": {},
+            }),
+        )
+        .unwrap()
     }
 
     /// The same body at the current version, made under study bundle version 3.
@@ -369,22 +446,46 @@ mod tests {
     }
 
     const PINNED_BODY_V2: &str = concat!(
-        r#"{"content":{"answers":{"q1":3},"instrument":"saq","scores":{"total":48.888888888888886}},"#,
+        r#"{"content":{"algorithm":"saq/1","answers":{"q1":3},"#,
+        r#""content_pack_sha256":"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a","#,
+        r#""instrument":"saq","language":"en","missing":"strict","notes":{},"#,
+        r#""scores":{"total":48.888888888888886}},"#,
         r#""kind":"questionnaire","participant":"NT-001","protocol_version":3,"#,
         r#""recorded_at":"2026-09-21T14:13:20.123Z","#,
         r#""session_id":null,"staff_id":"staff-1","supersedes":null,"timepoint":"post_6m","#,
         r#""utc_offset_minutes":60,"v":2}"#
     );
     const PINNED_SHA256_V2: &str =
-        "ecce433de0bbb4197e3fdee04385190457e0beb6dddba751864f019127187a9c";
+        "cea48adf93319abd4d19ed7a6d1e97e638540d3d5ac60ad793faec5e4035b5bc";
 
     const PINNED_BODY: &str = concat!(
-        r#"{"content":{"answers":{"q1":3},"instrument":"saq","scores":{"total":48.888888888888886}},"#,
+        r#"{"content":{"algorithm":"saq/1","answers":{"q1":3},"#,
+        r#""content_pack_sha256":"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a","#,
+        r#""instrument":"saq","language":"en","missing":"strict","notes":{},"#,
+        r#""scores":{"total":48.888888888888886}},"#,
         r#""kind":"questionnaire","participant":"NT-001","recorded_at":"2026-09-21T14:13:20.123Z","#,
         r#""session_id":null,"staff_id":"staff-1","supersedes":null,"timepoint":"post_6m","#,
         r#""utc_offset_minutes":60,"v":1}"#
     );
-    const PINNED_SHA256: &str = "7dc4e13683444e9218214c0b6d2f43905271c5d3a2de6308c4fead00593f4af1";
+    const PINNED_SHA256: &str = "8f988badf61223535e34a4e6d4f53cfe947e9ba0e1ac5f46b51ed79330be0f42";
+
+    /// Issue 11 point 3: typed content never changes what tablets already hold. Every body in
+    /// the fixture (each kind, as the tablet wrote it before content was typed) decodes and
+    /// re-encodes to exactly its bytes.
+    #[test]
+    fn every_stored_body_of_every_kind_re_encodes_to_the_same_bytes() {
+        let fixture = include_str!("../../../tests/fixtures/bodies.ndjson");
+        let mut kinds = std::collections::HashSet::new();
+        for line in fixture.lines() {
+            let body: Body = serde_json::from_str(line).unwrap();
+            kinds.insert(body.kind);
+            assert_eq!(
+                String::from_utf8(body.to_canonical().unwrap()).unwrap(),
+                line
+            );
+        }
+        assert_eq!(kinds.len(), 8, "{kinds:?}");
+    }
 
     #[test]
     fn ids_must_be_uuid_v7() {
@@ -416,9 +517,11 @@ mod tests {
             // The same submission reached another way: its content parsed from text written in
             // another key order and spacing, so equality cannot come from sharing one value.
             let mut rebuilt = body("NT-001", a, offset);
-            rebuilt.content = serde_json::from_str(&format!(
-                r#"{{ "scores": {{"total": 48.888888888888886}}, "answers": {{ "q1": {a} }}, "instrument": "saq" }}"#
-            )).unwrap();
+            rebuilt.content = decode_content(Kind::Questionnaire, serde_json::from_str(&format!(
+                r#"{{ "scores": {{"total": 48.888888888888886}}, "notes": {{}}, "missing": "strict",
+                     "answers": {{ "q1": {a} }}, "language": "en", "algorithm": "saq/1",
+                     "content_pack_sha256": "{}", "instrument": "saq" }}"#, "5a".repeat(32)
+            )).unwrap()).unwrap();
             prop_assert_eq!(hash(&rebuilt), hash(&body("NT-001", a, offset)));
             prop_assert_eq!(hash(&body("NT-001", a, offset)) == hash(&body("NT-001", b, offset)), a == b);
         }
@@ -426,7 +529,7 @@ mod tests {
         #[test]
         fn canonical_bodies_round_trip_byte_for_byte(code in 1u8..=5, offset in -720i32..=840, total in 0.0f64..100.0) {
             let mut original = body("NT-042", code, offset);
-            original.content["scores"]["total"] = json!(total);
+            original.content = saq_content(&json!({"q1": code}), total);
             let bytes = original.to_canonical().unwrap();
             let back: Body = serde_json::from_slice(&bytes).unwrap();
             prop_assert_eq!(&back, &original);

@@ -22,6 +22,7 @@ pub use scoring::{MissingMode, Scores, score};
 pub mod bundle;
 pub mod canonical;
 pub mod clavien_dindo;
+pub mod content;
 pub mod content_pack;
 pub mod envelope;
 pub mod problem;

@@ -2,15 +2,16 @@
 //! the device signature, and the server's re-check of a submission with this same crate.
 //! Everything here is on the wire: do not change it without a protocol version bump.
 
-use crate::answers::{StrictMap, validate};
+use crate::answers::validate;
 use crate::bundle::{PackFile, SignedBundle};
+pub use crate::content::RosterDates;
+use crate::content::{COUNTING_PERIOD_MONTHS, Content, FormContent, MAX_BOTOX_COUNT, Source};
 use crate::envelope::{Body, Envelope, EnvelopeError, Kind};
-use crate::instrument::Instrument;
 /// The request header a tablet names its bundle version in force with on `GET /v1/study`.
 pub const BUNDLE_VERSION_HEADER: &str = "mimik-bundle-version";
 
 pub use crate::problem::ProblemCode;
-use crate::scoring::{MissingMode, score};
+use crate::scoring::score;
 use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -221,120 +222,74 @@ pub enum RecheckError {
 /// The server's re-check of a body, with the same rules the tablet used: answers re-validated,
 /// scores recomputed and compared exactly (NL-4), free text and grades re-parsed.
 pub fn recheck(body: &Body) -> Result<(), RecheckError> {
-    let content = &body.content;
     let invalid = |what: &str| RecheckError::Invalid(what.to_owned());
-    match body.kind {
-        Kind::Questionnaire | Kind::ClinicianForm => {
-            let instrument: Instrument = content["instrument"]
-                .as_str()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| invalid("unknown or missing instrument"))?;
+    match (&body.content, body.kind) {
+        (Content::Form(form), Kind::Questionnaire | Kind::ClinicianForm) => {
+            let instrument = form.instrument;
             if instrument.is_patient_reported() != (body.kind == Kind::Questionnaire) {
                 return Err(invalid("the kind does not match the instrument"));
             }
-            let algorithm = content["algorithm"].as_str().unwrap_or_default();
-            if algorithm != instrument.algorithm() {
+            if form.algorithm != instrument.algorithm() {
                 return Err(RecheckError::UnknownAlgorithm(
-                    algorithm.chars().take(20).collect(),
+                    form.algorithm.chars().take(20).collect(),
                 ));
             }
-            let mode: MissingMode = content["missing"]
-                .as_str()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| invalid("missing-data mode must be strict or prorated"))?;
-            let raw: StrictMap = serde_json::from_value(content["answers"].clone())
-                .map_err(|e| RecheckError::Invalid(format!("answers: {e}")))?;
-            let answers = validate(instrument, &raw).map_err(|issues| {
+            let answers = validate(instrument, &form.answers).map_err(|issues| {
                 RecheckError::Invalid(format!("{} invalid answer(s)", issues.len()))
             })?;
-            let ours = score(&answers, mode).values_json();
-            if ours != content["scores"] {
+            let ours = score(&answers, form.missing).values_json();
+            if ours != Value::Object(form.scores.clone()) {
                 return Err(RecheckError::ScoreMismatch(format!(
                     "server computed {ours}"
                 )));
             }
-            check_source(body)
+            check_source(body, form)
         }
-        Kind::SideEffect => {
-            let text = content["text"]
-                .as_str()
-                .ok_or_else(|| invalid("text is missing"))?;
-            crate::side_effect::SideEffectText::new(text)
+        (Content::SideEffect(effect), Kind::SideEffect) => {
+            crate::side_effect::SideEffectText::new(&effect.text)
                 .map_err(|e| RecheckError::Invalid(e.to_string()))?;
             Ok(())
         }
-        Kind::NoSideEffects => match content.as_object() {
-            Some(map) if map.is_empty() => Ok(()),
-            _ => Err(invalid("\"no side effects\" carries no content")),
-        },
-        Kind::SideEffectGrade => {
-            let grade = content["grade"]
-                .as_str()
-                .ok_or_else(|| invalid("grade is missing"))?;
-            let discharge = content["present_at_discharge"].as_bool().unwrap_or(false);
-            crate::clavien_dindo::Grading::parse(grade, discharge)
+        (Content::NoSideEffects(_), Kind::NoSideEffects)
+        | (Content::Eligibility(_), Kind::Eligibility)
+        | (Content::Participant(_), Kind::Participant) => Ok(()),
+        (Content::SideEffectGrade(grade), Kind::SideEffectGrade) => {
+            crate::clavien_dindo::Grading::parse(&grade.grade, grade.present_at_discharge)
                 .map_err(|e| RecheckError::Invalid(e.to_string()))?;
-            if content["side_effect_id"].as_str().is_none() {
-                return Err(invalid("side_effect_id is missing"));
-            }
             Ok(())
         }
-        Kind::BotoxCount => {
-            if !matches!(content["count"].as_u64(), Some(0..=200)) {
-                return Err(invalid("count must be a whole number 0–200"));
+        (Content::BotoxCount(count), Kind::BotoxCount) => {
+            if count.count > MAX_BOTOX_COUNT {
+                return Err(RecheckError::Invalid(format!(
+                    "count must be a whole number 0–{MAX_BOTOX_COUNT}"
+                )));
             }
-            let period = &content["counting_period_months"];
-            if period.is_null() || matches!(period.as_u64(), Some(1..=120)) {
-                Ok(())
-            } else {
-                Err(invalid("counting_period_months must be 1–120"))
-            }
-        }
-        Kind::Eligibility => {
-            if content["checklist"].is_object() {
-                Ok(())
-            } else {
-                Err(invalid("checklist is missing"))
+            match count.counting_period_months {
+                Some(months) if !COUNTING_PERIOD_MONTHS.contains(&months) => {
+                    Err(invalid("counting_period_months must be 1–120"))
+                }
+                _ => Ok(()),
             }
         }
-        Kind::Participant => {
-            serde_json::from_value::<RosterDates>(content.clone())
-                .map_err(|e| RecheckError::Invalid(format!("participant dates: {e}")))?;
-            Ok(())
-        }
+        _ => Err(invalid("the content does not match the kind")),
     }
 }
 
 /// A form's `source` (absent: the tablet) and, for a paper form, the day it was filled in, which
 /// cannot be later than the day it was typed in (a day's grace for time zones).
-fn check_source(body: &Body) -> Result<(), RecheckError> {
-    let invalid = |what: &str| RecheckError::Invalid(what.to_owned());
-    let content = &body.content;
-    match (&content["source"], &content["completed_on"]) {
-        (Value::Null, Value::Null) => Ok(()),
-        (Value::String(source), Value::Null) if source == "tablet" => Ok(()),
-        (Value::String(source), Value::String(day)) if source == "paper" => {
-            let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|_| invalid("completed_on must be a date (YYYY-MM-DD)"))?;
+fn check_source(body: &Body, form: &FormContent) -> Result<(), RecheckError> {
+    match (form.source(), form.completed_on) {
+        (Source::Tablet, None) => Ok(()),
+        (Source::Paper, Some(day)) => {
             if day > body.recorded_at.date_naive() + chrono::Days::new(1) {
-                return Err(invalid("completed_on is later than the form was recorded"));
+                return Err(RecheckError::Invalid(
+                    "completed_on is later than the form was recorded".into(),
+                ));
             }
             Ok(())
         }
-        _ => Err(invalid(
-            "source must be tablet, or paper with its completed_on date",
+        _ => Err(RecheckError::Invalid(
+            "source must be tablet, or paper with its completed_on date".into(),
         )),
     }
-}
-
-/// The content of a `participant` submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RosterDates {
-    /// Inclusion date.
-    pub inclusion_date: NaiveDate,
-    /// Surgery date.
-    pub surgery_date: Option<NaiveDate>,
-    /// Botox injection dates.
-    pub botox_dates: Vec<NaiveDate>,
 }

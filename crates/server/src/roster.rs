@@ -12,6 +12,7 @@
 use crate::error::{Error, Result};
 use crate::export::trust::future_dated;
 use crate::storage::StoredSubmission;
+use mimik_domain::content::Content;
 use mimik_domain::envelope::Body;
 use mimik_domain::protocol::{RosterDates, RosterEntry};
 use std::collections::BTreeMap;
@@ -57,8 +58,12 @@ fn build<'a>(
     for submission in participant_submissions {
         let body: Body = serde_json::from_str(&submission.body)
             .map_err(|e| Error::Corrupt(format!("submission {}: {e}", submission.id)))?;
-        let dates: RosterDates = serde_json::from_value(body.content)
-            .map_err(|e| Error::Corrupt(format!("submission {}: {e}", submission.id)))?;
+        let Content::Participant(dates) = body.content else {
+            return Err(Error::Corrupt(format!(
+                "submission {} is not a participant",
+                submission.id
+            )));
+        };
         // A row dated after its receipt (a tablet clock set to 2099) ranks below every row
         // with a believable time: it cannot win every later update (issue 13 item 8).
         let key = |s: &StoredSubmission| {

@@ -198,16 +198,14 @@ async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes(backend: Backen
     let mut e = tablet.envelope(&good);
     e.body_sha256 = "0".repeat(64);
     cases.push((serde_json::to_value(&e).unwrap(), "hash_mismatch"));
-    let mut wrong_scores = good.clone();
-    wrong_scores.content["scores"]["total"] = json!(1.0);
+    let wrong_scores = edited(&good, |b| b["content"]["scores"]["total"] = json!(1.0));
     cases.push((
-        serde_json::to_value(tablet.envelope(&wrong_scores)).unwrap(),
+        serde_json::to_value(tablet.envelope_json(&wrong_scores)).unwrap(),
         "score_mismatch",
     ));
-    let mut unknown_item = good.clone();
-    unknown_item.content["answers"]["q99"] = json!(1);
+    let unknown_item = edited(&good, |b| b["content"]["answers"]["q99"] = json!(1));
     cases.push((
-        serde_json::to_value(tablet.envelope(&unknown_item)).unwrap(),
+        serde_json::to_value(tablet.envelope_json(&unknown_item)).unwrap(),
         "invalid_content",
     ));
     let mut name = good.clone();
@@ -222,19 +220,20 @@ async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes(backend: Backen
         serde_json::to_value(tablet.envelope(&timepoint)).unwrap(),
         "unknown_timepoint",
     ));
-    let mut algorithm = good.clone();
-    algorithm.content["algorithm"] = json!("saq/9");
+    let algorithm = edited(&good, |b| b["content"]["algorithm"] = json!("saq/9"));
     cases.push((
-        serde_json::to_value(tablet.envelope(&algorithm)).unwrap(),
+        serde_json::to_value(tablet.envelope_json(&algorithm)).unwrap(),
         "unknown_algorithm",
     ));
     // A paper form typed in before it was filled in, a source that is neither, a paper form
     // without its day.
     let source = |source: Value, completed_on: Value| {
-        let mut body = good.clone();
-        body.content["source"] = source;
-        body.content["completed_on"] = completed_on;
-        body
+        edited(&good, |b| {
+            b["content"]["source"] = source;
+            if !completed_on.is_null() {
+                b["content"]["completed_on"] = completed_on;
+            }
+        })
     };
     let later = (good.recorded_at.date_naive() + chrono::Days::new(3)).to_string();
     for body in [
@@ -243,7 +242,7 @@ async fn bad_envelopes_are_rejected_one_by_one_with_stable_codes(backend: Backen
         source(json!("paper"), Value::Null),
     ] {
         cases.push((
-            serde_json::to_value(tablet.envelope(&body)).unwrap(),
+            serde_json::to_value(tablet.envelope_json(&body)).unwrap(),
             "invalid_content",
         ));
     }
@@ -376,17 +375,11 @@ async fn no_side_effects_is_stored_as_an_answer_and_the_wide_export_says_so() {
     let (app, state, mut tablet, _dir) = enrolled().await;
     let registration = participant("NT-002", "2025-01-10", Some("2025-03-01"), 0);
     let none = body(Kind::NoSideEffects, "NT-002", Some("post_6m"), 1, json!({}));
-    let with_text = body(
-        Kind::NoSideEffects,
-        "NT-002",
-        Some("post_6m"),
-        2,
-        json!({"text": "hidden"}),
-    );
+    let with_text = edited(&none, |b| b["content"] = json!({"text": "hidden"}));
     let envelopes = [
         tablet.envelope(&registration),
         tablet.envelope(&none),
-        tablet.envelope(&with_text),
+        tablet.envelope_json(&with_text),
     ];
     let reply = tablet.submit(&app, &envelopes).await.json();
     let statuses: Vec<&str> = reply["receipts"]

@@ -192,8 +192,8 @@ async fn a_submission_must_name_a_published_version_holding_the_pack_it_was_show
     let swedish_sha = mimik_domain::canonical::sha256_hex(SWEDISH_TEST_FACE.as_bytes());
     let shown = |language: &str, sha: &str, version: Option<u64>| {
         let mut body = form("NT-001", "post_6m", mimik_domain::Instrument::Face, 3, 1);
-        body.content["language"] = language.into();
-        body.content["content_pack_sha256"] = sha.into();
+        form_mut(&mut body).language = language.into();
+        form_mut(&mut body).content_pack_sha256 = sha.into();
         body.protocol_version = version;
         if version.is_none() {
             body.v = 1;

@@ -11,6 +11,7 @@ use super::{App, CommandError, CommandResult};
 use mimik_device::store::{Correction, Questionnaire};
 use mimik_domain::answers::validate;
 use mimik_domain::clavien_dindo::Grading;
+use mimik_domain::content::EligibilityContent;
 use mimik_domain::{Problem, score};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -203,22 +204,14 @@ impl App {
     ) -> CommandResult<EligibilityResult> {
         let store = self.staff_store_mut()?;
         let saved = store.save_eligibility(participant, timepoint, checklist)?;
-        let content = store.submission(&saved.id)?.answers.unwrap_or(Value::Null);
-        let strings = |key: &str| -> Vec<String> {
-            content[key]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let stored = store.submission(&saved.id)?.answers.unwrap_or(Value::Null);
+        let content: EligibilityContent = serde_json::from_value(stored)
+            .map_err(|e| mimik_device::Error::Tampered(format!("eligibility just saved: {e}")))?;
         Ok(EligibilityResult {
             id: saved.id,
-            eligible: content["eligible"].as_bool(),
-            unmet: strings("unmet"),
-            unanswered: strings("unanswered"),
+            eligible: content.eligible,
+            unmet: content.unmet,
+            unanswered: content.unanswered,
         })
     }
 

@@ -99,6 +99,11 @@ pub fn declarations() -> String {
          export const SIDE_EFFECT_MAX_CHARS = {};\n",
         mimik_domain::side_effect::MAX_CHARS
     ));
+    out.push_str(&format!(
+        "\n/** The highest Botox injection count (mimik_domain::content::MAX_BOTOX_COUNT). */\n\
+         export const BOTOX_MAX_COUNT = {};\n",
+        mimik_domain::content::MAX_BOTOX_COUNT
+    ));
     out
 }
 

@@ -863,3 +863,6 @@ export const ERROR_CODES = [
 
 /** The longest side-effect text: Unicode scalar values after NFC (mimik_domain::side_effect::MAX_CHARS). */
 export const SIDE_EFFECT_MAX_CHARS = 4000;
+
+/** The highest Botox injection count (mimik_domain::content::MAX_BOTOX_COUNT). */
+export const BOTOX_MAX_COUNT = 200;

@@ -362,4 +362,6 @@ pub fn is_enrolled(dir: &Path) -> bool {
 }
 
 #[cfg(test)]
+mod body_fixture_tests;
+#[cfg(test)]
 mod tests;

@@ -5,10 +5,11 @@ use super::submissions::{NewSubmission, Saved, insert, short};
 use super::{Store, audit};
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
+use mimik_domain::content::Content;
 use mimik_domain::envelope::Kind;
+use mimik_domain::protocol::RosterDates;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
-use serde_json::json;
 
 /// A participant to register.
 #[derive(Debug, Clone)]
@@ -173,10 +174,10 @@ fn roster_submission<'a>(
     surgery: Option<NaiveDate>,
     botox: &[NaiveDate],
 ) -> NewSubmission<'a> {
-    let content = json!({
-        "inclusion_date": inclusion,
-        "surgery_date": surgery,
-        "botox_dates": botox,
+    let content = Content::Participant(RosterDates {
+        inclusion_date: inclusion,
+        surgery_date: surgery,
+        botox_dates: botox.to_vec(),
     });
     NewSubmission::record(
         Kind::Participant,

@@ -58,14 +58,14 @@ pub async fn enroll(
     let answer = client.enroll(&request).await?;
     // Checked before anything is stored: a tablet that holds one study's signed bundles must
     // not be moved to a server that signs with another key (it would refuse every bundle after).
-    if let (Some(pinned), Some(offered)) = (store.pinned_bundle_key()?, &answer.bundle_public_key) {
-        if &pinned != offered {
-            return Err(Error::BundleRefused(
-                "this server signs its study bundles with another key than the one this tablet \
-                 pinned; the tablet keeps its enrollment and its data"
-                    .into(),
-            ));
-        }
+    if let (Some(pinned), Some(offered)) = (store.pinned_bundle_key()?, &answer.bundle_public_key)
+        && &pinned != offered
+    {
+        return Err(Error::BundleRefused(
+            "this server signs its study bundles with another key than the one this tablet \
+             pinned; the tablet keeps its enrollment and its data"
+                .into(),
+        ));
     }
     store.set_enrollment(server_url, &answer.device_id, &answer.token, &key)?;
     if let Some(bundle_key) = &answer.bundle_public_key {

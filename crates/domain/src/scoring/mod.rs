@@ -107,8 +107,12 @@ impl Scores {
 
     /// `{"facial_movement": 25.0, "total": null, …}`: unrounded, `null` where not computable.
     pub fn values_json(&self) -> Value {
-        let map: Map<String, Value> = self
-            .scores
+        Value::Object(self.values_map())
+    }
+
+    /// Score key → value, `null` where it cannot be computed (a form body's `scores`).
+    pub fn values_map(&self) -> Map<String, Value> {
+        self.scores
             .iter()
             .map(|score| {
                 let value = score
@@ -117,21 +121,25 @@ impl Scores {
                     .map_or(Value::Null, Value::Number);
                 (score.key.to_owned(), value)
             })
-            .collect();
-        Value::Object(map)
+            .collect()
     }
 
     /// `{"total": "strict mode needs …"}`: the reasons and flags, for the scores that have one.
     pub fn notes_json(&self) -> Value {
-        let map: Map<String, Value> = self
-            .scores
+        Value::Object(
+            self.notes_map()
+                .into_iter()
+                .map(|(key, note)| (key, Value::String(note)))
+                .collect(),
+        )
+    }
+
+    /// Score key → why it is null or prorated (a form body's `notes`).
+    pub fn notes_map(&self) -> std::collections::BTreeMap<String, String> {
+        self.scores
             .iter()
-            .filter_map(|score| {
-                let note = score.note.as_ref()?;
-                Some((score.key.to_owned(), Value::String(note.clone())))
-            })
-            .collect();
-        Value::Object(map)
+            .filter_map(|score| Some((score.key.to_owned(), score.note.clone()?)))
+            .collect()
     }
 
     /// The document `mimik score` prints (DESIGN.md §7).

@@ -103,10 +103,12 @@ pub(super) fn misfit(form: Form, settings: &FormSettings) -> Option<(&'static st
             "counting_period_months",
             "only the Botox injection count has a counting period".to_owned(),
         )),
-        Some(months) if !(1..=120).contains(&months) => Some((
-            "counting_period_months",
-            "a counting period of 1 to 120 months".to_owned(),
-        )),
+        Some(months) if !crate::content::COUNTING_PERIOD_MONTHS.contains(&u64::from(months)) => {
+            Some((
+                "counting_period_months",
+                "a counting period of 1 to 120 months".to_owned(),
+            ))
+        }
         _ => None,
     }
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::storage::{Device, Incoming};
 use axum::Json;
 use axum::extract::State;
-use mimik_domain::envelope::{Body, Envelope, EnvelopeError, Kind};
+use mimik_domain::envelope::{Body, Envelope, EnvelopeError};
 use mimik_domain::problem::ProblemCode;
 use mimik_domain::protocol::{
     self, BatchResponse, ItemStatus, Receipt, RecheckError, recheck, verify_signature,
@@ -232,12 +232,12 @@ pub fn check_envelope(raw: &RawValue, device: &Device, against: &Against<'_>) ->
         ));
     }
     check_protocol(&body, against.versions).map_err(|(code, message)| reject(code, message))?;
-    let (instrument, algorithm) = match envelope.kind {
-        Kind::Questionnaire | Kind::ClinicianForm => (
-            body.content["instrument"].as_str().map(str::to_owned),
-            body.content["algorithm"].as_str().map(str::to_owned),
+    let (instrument, algorithm) = match body.content.form() {
+        Some(form) => (
+            Some(form.instrument.id().to_owned()),
+            Some(form.algorithm.clone()),
         ),
-        _ => (None, None),
+        None => (None, None),
     };
     Ok(Incoming {
         id,
@@ -269,14 +269,13 @@ fn check_protocol(body: &Body, versions: &Versions) -> Result<(), (ProblemCode, 
             format!("study bundle version {version} was never published by this server"),
         ));
     }
-    if !matches!(body.kind, Kind::Questionnaire | Kind::ClinicianForm) {
+    let Some(form) = body.content.form() else {
         return Ok(());
-    }
-    let text = |key: &str| body.content[key].as_str().unwrap_or_default();
+    };
     let (instrument, language, sha256) = (
-        text("instrument"),
-        text("language"),
-        text("content_pack_sha256"),
+        form.instrument.id(),
+        form.language.as_str(),
+        form.content_pack_sha256.as_str(),
     );
     if versions.has_pack(version, instrument, language, sha256) {
         Ok(())
@@ -317,6 +316,7 @@ fn envelope_code(error: &EnvelopeError) -> ProblemCode {
         EnvelopeError::IdNotV7 => ProblemCode::IdNotV7,
         EnvelopeError::HashMismatch => ProblemCode::HashMismatch,
         EnvelopeError::BadBody(_) | EnvelopeError::Encoding(_) => ProblemCode::BadBody,
+        EnvelopeError::BadContent(_) => ProblemCode::InvalidContent,
         EnvelopeError::KindMismatch => ProblemCode::KindMismatch,
         EnvelopeError::UnsupportedVersion(_) => ProblemCode::UnsupportedVersion,
         EnvelopeError::NotCanonical => ProblemCode::NotCanonical,

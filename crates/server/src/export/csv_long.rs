@@ -6,6 +6,7 @@
 use super::{Parsed, cell, csv_error, finish};
 use crate::error::Result;
 use mimik_domain::Instrument;
+use serde_json::Value;
 
 const HEADER: [&str; 18] = [
     "submission_id",
@@ -58,7 +59,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
         else {
             continue;
         };
-        let answers = &p.body.content["answers"];
+        let answers = p.body.content.form().map(|f| &f.answers.0);
         let protocol_version = p
             .protocol_version()
             .map(|v| v.to_string())
@@ -73,7 +74,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
                 instrument.id(),
                 p.row.algorithm.as_deref().unwrap_or_default(),
                 item.id,
-                &cell(&answers[item.id]),
+                &cell(answers.and_then(|a| a.get(item.id)).unwrap_or(&Value::Null)),
                 &p.row.recorded_at,
                 &p.row.received_at,
                 &p.row.study,
@@ -82,7 +83,7 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
                 p.pack_sha256().unwrap_or_default(),
                 &protocol_version,
                 p.source().unwrap_or_default(),
-                p.completed_on().unwrap_or_default(),
+                &p.completed_on().unwrap_or_default(),
             ])
             .map_err(csv_error)?;
         }

@@ -12,6 +12,7 @@ use mimik_domain::answers::{StrictMap, validate};
 use mimik_domain::envelope::Kind;
 use mimik_domain::study::Study;
 use mimik_domain::{Instrument, MissingMode, score};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The score keys of an instrument, in its scoring order (read off a scoring of a complete
@@ -117,7 +118,8 @@ pub(super) fn write(all: &[Parsed], studies: &[Study]) -> Result<Vec<u8>> {
             for key in instrument_keys {
                 record.push(
                     latest
-                        .map(|p| cell(&p.body.content["scores"][*key]))
+                        .and_then(|p| p.body.content.form())
+                        .map(|f| cell(f.scores.get(*key).unwrap_or(&Value::Null)))
                         .unwrap_or_default(),
                 );
             }
@@ -148,7 +150,8 @@ pub(super) fn write(all: &[Parsed], studies: &[Study]) -> Result<Vec<u8>> {
             .max_by(|a, b| (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id)));
         record.push(
             latest_count
-                .map(|p| cell(&p.body.content["count"]))
+                .and_then(|p| p.body.content.botox_count())
+                .map(|c| c.count.to_string())
                 .unwrap_or_default(),
         );
         record.push(

@@ -4,8 +4,9 @@
 use super::trust::{future_dated, untrusted_corrections};
 use super::{Parsed, natural_key_duplicates};
 use crate::error::{Error, Result};
+use mimik_domain::answers::StrictMap;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 #[derive(Serialize)]
@@ -27,9 +28,10 @@ struct Row<'a> {
     timepoint: Option<&'a str>,
     instrument: Option<&'a str>,
     algorithm: Option<&'a str>,
-    answers: &'a Value,
-    scores: &'a Value,
-    content: &'a Value,
+    answers: Option<&'a StrictMap>,
+    scores: Option<&'a Map<String, Value>>,
+    /// Re-encoded through a map so that its keys come sorted, as in the canonical body.
+    content: Value,
     supersedes: Option<String>,
     recorded_at: &'a str,
     utc_offset_minutes: i64,
@@ -45,7 +47,7 @@ struct Row<'a> {
     /// `tablet` or `paper` (forms).
     source: Option<&'a str>,
     /// The day a paper form was filled in.
-    completed_on: Option<&'a str>,
+    completed_on: Option<String>,
     natural_key_duplicate: bool,
     /// Its `recorded_at` or `created_at` is later than its receipt allows ([`super::trust`]).
     future_dated: bool,
@@ -60,7 +62,6 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
         .flatten()
         .collect();
     let untrusted = untrusted_corrections(all);
-    let null = Value::Null;
     let submissions = all
         .iter()
         .map(|p| Row {
@@ -74,17 +75,9 @@ pub(super) fn write(all: &[Parsed]) -> Result<Vec<u8>> {
             timepoint: p.row.timepoint.as_deref(),
             instrument: p.row.instrument.as_deref(),
             algorithm: p.row.algorithm.as_deref(),
-            answers: if p.is_form() {
-                &p.body.content["answers"]
-            } else {
-                &null
-            },
-            scores: if p.is_form() {
-                &p.body.content["scores"]
-            } else {
-                &null
-            },
-            content: &p.body.content,
+            answers: p.body.content.form().map(|f| &f.answers),
+            scores: p.body.content.form().map(|f| &f.scores),
+            content: serde_json::to_value(&p.body.content).unwrap_or(Value::Null),
             supersedes: p.body.supersedes.as_ref().map(|s| s.id.to_string()),
             recorded_at: &p.row.recorded_at,
             utc_offset_minutes: p.row.utc_offset_minutes,

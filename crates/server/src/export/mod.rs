@@ -99,29 +99,29 @@ impl Parsed {
 
     /// The language of the wording answered (forms), from the body.
     pub fn language(&self) -> Option<&str> {
-        self.body.content["language"]
-            .as_str()
-            .filter(|_| self.is_form())
+        self.body.content.form().map(|f| f.language.as_str())
     }
 
     /// The body's `content_pack_sha256`: the pack shown (forms).
     pub fn pack_sha256(&self) -> Option<&str> {
-        self.body.content["content_pack_sha256"]
-            .as_str()
-            .filter(|_| self.is_form())
+        self.body
+            .content
+            .form()
+            .map(|f| f.content_pack_sha256.as_str())
     }
 
     /// Where a form was answered: `tablet` or `paper` (forms).
-    pub fn source(&self) -> Option<&str> {
-        self.is_form()
-            .then(|| self.body.content["source"].as_str().unwrap_or("tablet"))
+    pub fn source(&self) -> Option<&'static str> {
+        self.body.content.form().map(|f| f.source().as_str())
     }
 
     /// The day a paper form was filled in (YYYY-MM-DD).
-    pub fn completed_on(&self) -> Option<&str> {
-        self.body.content["completed_on"]
-            .as_str()
-            .filter(|_| self.is_form())
+    pub fn completed_on(&self) -> Option<String> {
+        self.body
+            .content
+            .form()
+            .and_then(|f| f.completed_on)
+            .map(|day| day.to_string())
     }
 
     /// The study bundle version it was made under (`None` for body version 1).

@@ -202,7 +202,11 @@ pub async fn participant(
                 .max_by(|a, b| {
                     (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id))
                 });
-            if let Some(value) = latest.and_then(|p| p.body.content["scores"][key].as_f64()) {
+            if let Some(value) = latest
+                .and_then(|p| p.body.content.form())
+                .and_then(|f| f.scores.get(key))
+                .and_then(serde_json::Value::as_f64)
+            {
                 points.push((x, value));
             }
         }

@@ -85,7 +85,7 @@ pub async fn side_effects(
     )?;
     let graded: BTreeSet<String> = grades
         .iter()
-        .filter_map(|g| g.body.content["side_effect_id"].as_str().map(str::to_owned))
+        .filter_map(|g| g.body.content.grade().map(|g| g.side_effect_id.clone()))
         .collect();
     let waiting: Vec<&Parsed> = effects
         .iter()
@@ -103,7 +103,7 @@ pub async fn side_effects(
                         td { (effect.row.participant) }
                         td { (effect.row.timepoint.as_deref().unwrap_or("")) }
                         td { (effect.row.recorded_at) }
-                        td { (effect.body.content["text"].as_str().unwrap_or("")) }
+                        td { (effect.body.content.side_effect_text().unwrap_or("")) }
                         td { code { (effect.row.id) } }
                     }
                 }

@@ -8,6 +8,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use http_body_util::BodyExt;
 use mimik_domain::answers::{StrictMap, validate};
 use mimik_domain::canonical;
+use mimik_domain::content::{Content, FormContent};
 use mimik_domain::envelope::{BODY_VERSION, Body, Envelope, Kind, Supersedes};
 use mimik_domain::{Instrument, MissingMode, score};
 use mimik_server::storage::postgres::PostgresStorage;
@@ -219,12 +220,34 @@ impl Tablet {
     /// A signed envelope with an explicit seq and id.
     pub fn envelope_at(&self, body: &Body, device_seq: u64, id: uuid::Uuid) -> Envelope {
         let text = String::from_utf8(body.to_canonical().unwrap()).unwrap();
+        self.sign(text, body.kind, body.recorded_at, device_seq, id)
+    }
+
+    /// A signed envelope with the next `device_seq` around a body given as JSON: for bad
+    /// content that no typed body can hold.
+    pub fn envelope_json(&mut self, body: &Value) -> Envelope {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let text = String::from_utf8(canonical::to_vec(body).unwrap()).unwrap();
+        let kind = serde_json::from_value(body["kind"].clone()).unwrap();
+        let recorded_at = serde_json::from_value(body["recorded_at"].clone()).unwrap();
+        self.sign(text, kind, recorded_at, seq, uuid::Uuid::now_v7())
+    }
+
+    fn sign(
+        &self,
+        text: String,
+        kind: Kind,
+        created_at: chrono::DateTime<chrono::Utc>,
+        device_seq: u64,
+        id: uuid::Uuid,
+    ) -> Envelope {
         let mut envelope = Envelope {
             id: mimik_domain::envelope::SubmissionId::new(id).unwrap(),
             device_id: self.device_id.clone(),
             device_seq,
-            kind: body.kind,
-            created_at: body.recorded_at,
+            kind,
+            created_at,
             body_sha256: canonical::sha256_hex(text.as_bytes()),
             body: text,
             signature: String::new(),
@@ -264,10 +287,25 @@ pub fn body(
         staff_id: "staff-1".to_owned(),
         session_id: None,
         supersedes: None,
-        content,
+        content: mimik_domain::envelope::decode_content(kind, content).unwrap(),
         // The reference bundle every test server publishes on first use.
         protocol_version: Some(1),
     }
+}
+
+/// The form content of a questionnaire or clinician-form body.
+pub fn form_mut(body: &mut Body) -> &mut FormContent {
+    match &mut body.content {
+        Content::Form(form) => form,
+        other => panic!("not a form: {other:?}"),
+    }
+}
+
+/// `body` as JSON with `edit` applied (send it with `envelope_json`).
+pub fn edited(body: &Body, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut value = serde_json::to_value(body).unwrap();
+    edit(&mut value);
+    value
 }
 
 /// The SHA-256 of the reference bundle's English pack of `instrument`.

@@ -3,10 +3,11 @@
 use super::{NewSubmission, Saved, insert, short};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use mimik_domain::content::{Content, EligibilityContent};
 use mimik_domain::envelope::Kind;
 use mimik_domain::study::Form;
 use rusqlite::OptionalExtension;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 impl Store {
     /// Record the eligibility checklist, evaluated with the participant's latest Sunnybrook
@@ -44,12 +45,12 @@ impl Store {
         })?;
         let result =
             mimik_domain::study::eligibility::evaluate(&self.bundle.study, checklist, composite);
-        let content = json!({
-            "checklist": checklist,
-            "sunnybrook_composite": composite,
-            "eligible": result.eligible,
-            "unmet": result.unmet,
-            "unanswered": result.unanswered,
+        let content = Content::Eligibility(EligibilityContent {
+            checklist: checklist.clone(),
+            sunnybrook_composite: composite,
+            eligible: result.eligible,
+            unmet: result.unmet,
+            unanswered: result.unanswered,
         });
         let record = NewSubmission::record(
             Kind::Eligibility,

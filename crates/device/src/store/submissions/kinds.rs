@@ -6,12 +6,15 @@ use super::{NewSubmission, Origin, Questionnaire, Saved, form_of, insert, short}
 use crate::error::{Error, Result};
 use crate::store::Store;
 use mimik_domain::clavien_dindo::Grading;
+use mimik_domain::content::{
+    BotoxCountContent, Content, FormContent, GradeContent, MAX_BOTOX_COUNT, NoSideEffectsContent,
+    SideEffectContent,
+};
 use mimik_domain::envelope::Kind;
-use mimik_domain::score;
 use mimik_domain::side_effect::SideEffectText;
 use mimik_domain::study::Form;
 use rusqlite::OptionalExtension;
-use serde_json::json;
+use serde_json::Value;
 
 impl Store {
     /// Everything `save_questionnaire` checks before it writes: the participant, that the time
@@ -64,23 +67,12 @@ impl Store {
             ));
         }
         let (pack_sha, protocol_version) = self.check_questionnaire(q)?;
-        let scores = score(&q.answers, q.missing);
-        let answers = q.answers.to_json();
-        let scores_json = scores.values_json();
-        let mut content = json!({
-            "instrument": instrument.id(),
-            "algorithm": instrument.algorithm(),
-            "content_pack_sha256": pack_sha,
-            "language": q.language,
-            "missing": q.missing.to_string(),
-            "answers": answers,
-            "scores": scores_json,
-            "notes": scores.notes_json(),
-        });
+        let mut form = FormContent::scored(&q.answers, q.missing, &pack_sha, &q.language);
         if let Origin::Paper { completed_on } = origin {
-            content["source"] = json!("paper");
-            content["completed_on"] = json!(completed_on.to_string());
+            form = form.on_paper(completed_on);
         }
+        let answers = Value::Object(form.answers.0.clone().into_iter().collect());
+        let scores_json = Value::Object(form.scores.clone());
         let kind = if instrument.is_patient_reported() {
             Kind::Questionnaire
         } else {
@@ -97,12 +89,12 @@ impl Store {
                     instrument: Some(instrument),
                     content_pack_sha256: Some(pack_sha.clone()),
                     language: Some(&q.language),
-                    answers: Some(answers.clone()),
-                    scores: Some(scores_json.clone()),
+                    answers: Some(answers),
+                    scores: Some(scores_json),
                     refers_to: None,
                     session_id: q.session_id.as_deref(),
                     correction: q.correction.as_ref(),
-                    content,
+                    content: Content::Form(form),
                     action: if q.correction.is_some() {
                         "submission.corrected"
                     } else {
@@ -125,7 +117,9 @@ impl Store {
         let text = SideEffectText::new(text).map_err(|e| Error::Invalid(e.to_string()))?;
         let session_bundle =
             self.check_form_for(session_id, participant, timepoint, Form::SideEffects)?;
-        let content = json!({ "text": text.as_str() });
+        let content = Content::SideEffect(SideEffectContent {
+            text: text.as_str().to_owned(),
+        });
         let record = NewSubmission {
             session_id,
             protocol_version: session_bundle.map(|b| b.bundle.version),
@@ -186,7 +180,7 @@ impl Store {
                 Kind::NoSideEffects,
                 participant,
                 Some(timepoint),
-                json!({}),
+                Content::NoSideEffects(NoSideEffectsContent {}),
                 "no_side_effects.saved",
             )
         };
@@ -205,10 +199,10 @@ impl Store {
         })?;
         let (participant, timepoint) =
             found.ok_or_else(|| Error::UnknownSubmission(short(side_effect_id)))?;
-        let content = json!({
-            "side_effect_id": side_effect_id,
-            "grade": grading.grade().as_str(),
-            "present_at_discharge": grading.present_at_discharge(),
+        let content = Content::SideEffectGrade(GradeContent {
+            side_effect_id: side_effect_id.to_owned(),
+            grade: grading.grade().as_str().to_owned(),
+            present_at_discharge: grading.present_at_discharge(),
         });
         let record = NewSubmission {
             refers_to: Some(side_effect_id),
@@ -231,10 +225,10 @@ impl Store {
         timepoint: &str,
         count: u32,
     ) -> Result<Saved> {
-        if count > 200 {
-            return Err(Error::Invalid(
-                "a Botox injection count above 200 is not plausible".into(),
-            ));
+        if u64::from(count) > MAX_BOTOX_COUNT {
+            return Err(Error::Invalid(format!(
+                "a Botox injection count above {MAX_BOTOX_COUNT} is not plausible"
+            )));
         }
         self.check_form(participant, timepoint, Form::BotoxCount)?;
         // The count means something only with its period: the protocol's goes with it.
@@ -244,10 +238,10 @@ impl Store {
             .forms
             .get(&Form::BotoxCount)
             .and_then(|f| f.counting_period_months);
-        let content = match period {
-            Some(months) => json!({ "count": count, "counting_period_months": months }),
-            None => json!({ "count": count }),
-        };
+        let content = Content::BotoxCount(BotoxCountContent {
+            count: u64::from(count),
+            counting_period_months: period.map(u64::from),
+        });
         let record = NewSubmission::record(
             Kind::BotoxCount,
             participant,

@@ -4,6 +4,7 @@
 use super::{Ctx, Store, audit};
 use crate::error::{Error, Result};
 use mimik_domain::bundle::CheckedBundle;
+use mimik_domain::content::Content;
 use mimik_domain::envelope::{BODY_VERSION, Body, Kind, SubmissionId, Supersedes};
 use mimik_domain::study::{Form, Study};
 use mimik_domain::{Instrument, MissingMode, ValidatedAnswers, canonical};
@@ -88,7 +89,7 @@ pub(super) struct NewSubmission<'a> {
     pub session_id: Option<&'a str>,
     pub correction: Option<&'a Correction>,
     /// The full body content (kind-specific), hashed and sent.
-    pub content: Value,
+    pub content: Content,
     /// Audit action name.
     pub action: &'static str,
     /// The study bundle version it is made under, when not the one in force (a session keeps
@@ -103,7 +104,7 @@ impl<'a> NewSubmission<'a> {
         kind: Kind,
         participant: &'a str,
         timepoint: Option<&'a str>,
-        content: Value,
+        content: Content,
         action: &'static str,
     ) -> Self {
         NewSubmission {
@@ -113,7 +114,8 @@ impl<'a> NewSubmission<'a> {
             instrument: None,
             content_pack_sha256: None,
             language: None,
-            answers: Some(content.clone()),
+            // Serialising these plain structs cannot fail (every map key is a string).
+            answers: serde_json::to_value(&content).ok(),
             scores: None,
             refers_to: None,
             session_id: None,
