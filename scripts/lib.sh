@@ -22,8 +22,22 @@ apt_install() {
 ensure_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
     [ -x "$HOME/.cargo/bin/cargo" ] || {
-      echo "==> installing Rust with rustup"
-      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+      # rustup-init itself, from where rust-lang publishes it (the same file the sh.rustup.rs
+      # script fetches), checked against its published SHA-256; then the toolchain
+      # rust-toolchain.toml pins.
+      local url tmp
+      url="https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
+      tmp=$(mktemp -d)
+      echo "==> installing Rust with rustup ($url)"
+      curl --proto '=https' --tlsv1.2 -sSf -o "$tmp/rustup-init" "$url"
+      curl --proto '=https' --tlsv1.2 -sSf -o "$tmp/rustup-init.sha256" "$url.sha256"
+      (cd "$tmp" && echo "$(cut -d' ' -f1 rustup-init.sha256)  rustup-init" | sha256sum -c --quiet)
+      chmod +x "$tmp/rustup-init"
+      "$tmp/rustup-init" -y --profile minimal --default-toolchain none
+      rm -rf "$tmp"
+      local channel
+      channel=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+      "$HOME/.cargo/bin/rustup" toolchain install "$channel" --profile minimal -c rustfmt,clippy
     }
     export PATH="$HOME/.cargo/bin:$PATH"
   fi
