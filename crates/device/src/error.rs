@@ -91,6 +91,9 @@ pub enum Error {
     /// Other input that does not validate; the message says what is expected.
     #[error("{0}")]
     Invalid(String),
+    /// The patient session is not open any more.
+    #[error("this session has ended; start a new one")]
+    SessionEnded,
     /// A participant this tablet does not know.
     #[error("participant {0} is not registered on this tablet: add them first")]
     UnknownParticipant(String),

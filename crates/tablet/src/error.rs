@@ -132,6 +132,7 @@ fn code(error: &Error) -> ErrorCode {
         Error::PassphraseChangeRequired => C::PassphraseChangeRequired,
         Error::PassphraseNeeded => C::PassphraseNeeded,
         Error::InvalidAnswers(_) | Error::Invalid(_) | Error::BadServerUrl(_) => C::InvalidInput,
+        Error::SessionEnded => C::SessionEnded,
         Error::ParticipantExists(_) => C::DuplicateParticipant,
         Error::UnknownParticipant(_) | Error::UnknownSubmission(_) => C::NotFound,
         Error::NotEnrolled => C::NotEnrolled,

@@ -79,7 +79,7 @@ impl App {
     /// What was already sent in it is listed, so it is never asked for again.
     pub fn resume_session(&mut self, session_id: &str) -> CommandResult<ResumedSession> {
         let store = self.staff_store()?;
-        let session = open_session(store, session_id)?;
+        let session = store.open_session(session_id)?;
         let planned = session_plan(store, &session)?;
         let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
         let elsewhere = saved
@@ -133,7 +133,7 @@ impl App {
     pub fn resume_draft(&self, session_id: &str) -> CommandResult<SessionDrafts> {
         self.patient_only(session_id)?;
         let store = self.store()?;
-        open_session(store, session_id)?;
+        store.open_session(session_id)?;
         let unreadable = || CommandError::new(ErrorCode::Internal, "a saved draft cannot be read");
         let mut drafts = SessionDrafts {
             answers: Vec::new(),
@@ -170,18 +170,16 @@ impl App {
     ) -> CommandResult<SubmissionResult> {
         self.patient_only(session_id)?;
         let store = self.store_mut()?;
-        let session = open_session(store, session_id)?;
+        let session = store.open_session(session_id)?;
         let form = patient_instrument(instrument);
         // The session's protocol version: what it asks, the wording shown, the missing-data rule.
         let bundle = store.session_bundle(&session)?;
-        let planned = planned_forms(&bundle.study, &session.timepoint)?;
-        if !planned.iter().any(|f| form_id(*f) == form.id()) {
-            return Err(CommandError::invalid(format!(
-                "{} is not asked at {}",
-                form.id(),
-                session.timepoint
-            )));
-        }
+        store.check_collected(
+            &bundle.study,
+            &session.participant,
+            &session.timepoint,
+            form,
+        )?;
         let saved = store.questionnaires_saved_at(&session.participant, &session.timepoint)?;
         if saved.iter().any(|(f, _)| f == form.id()) {
             return Err(CommandError::new(
@@ -219,7 +217,7 @@ impl App {
     pub fn submit_side_effect(&mut self, session_id: &str, text: &str) -> CommandResult<IdResult> {
         self.patient_only(session_id)?;
         let store = self.store_mut()?;
-        let session = open_session(store, session_id)?;
+        let session = store.open_session(session_id)?;
         let saved = store.save_side_effect(
             &session.participant,
             &session.timepoint,
@@ -234,7 +232,7 @@ impl App {
     pub fn submit_no_side_effects(&mut self, session_id: &str) -> CommandResult<IdResult> {
         self.patient_only(session_id)?;
         let store = self.store_mut()?;
-        let session = open_session(store, session_id)?;
+        let session = store.open_session(session_id)?;
         let saved = store.save_no_side_effects(
             &session.participant,
             &session.timepoint,
@@ -313,18 +311,6 @@ fn form_id(form: SessionForm) -> &'static str {
         SessionForm::Fdi => "fdi",
         SessionForm::Saq => "saq",
         SessionForm::SideEffects => "side_effects",
-    }
-}
-
-fn open_session(store: &store::Store, session_id: &str) -> CommandResult<store::Session> {
-    let session = store.session(session_id)?;
-    if session.state == "open" {
-        Ok(session)
-    } else {
-        Err(CommandError::new(
-            ErrorCode::SessionEnded,
-            "this session has ended; start a new one",
-        ))
     }
 }
 

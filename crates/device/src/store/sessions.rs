@@ -100,7 +100,17 @@ impl Store {
         self.session(&id)
     }
 
-    /// One session.
+    /// A session that is still open: an ended one is [`Error::SessionEnded`].
+    pub fn open_session(&self, id: &str) -> Result<Session> {
+        let session = self.session(id)?;
+        if session.state == "open" {
+            Ok(session)
+        } else {
+            Err(Error::SessionEnded)
+        }
+    }
+
+    /// A session by id, open or ended.
     pub fn session(&self, id: &str) -> Result<Session> {
         self.read(|c| {
             c.query_row(
@@ -149,10 +159,7 @@ impl Store {
         instrument: Instrument,
         raw: &StrictMap,
     ) -> Result<()> {
-        let session = self.session(session_id)?;
-        if session.state != "open" {
-            return Err(Error::Invalid("this session has ended".into()));
-        }
+        self.open_session(session_id)?;
         let validated = match answers::validate(instrument, raw) {
             Ok(v) => v.to_json(),
             // A Sunnybrook draft is allowed to be incomplete; other problems are not.
@@ -178,10 +185,7 @@ impl Store {
     /// Keep the side-effect text typed so far (the draft's instrument is `side_effects`, its
     /// answers `{"text": …}`); an empty text removes the draft.
     pub fn save_side_effect_draft(&mut self, session_id: &str, text: &str) -> Result<()> {
-        let session = self.session(session_id)?;
-        if session.state != "open" {
-            return Err(Error::Invalid("this session has ended".into()));
-        }
+        self.open_session(session_id)?;
         if self
             .session_forms_saved(session_id)?
             .iter()

@@ -476,11 +476,16 @@ fn answers_cannot_be_saved_into_another_patients_or_an_ended_session() {
         .save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id))
         .unwrap();
     store.end_session(&session.id, true, "nurse-1").unwrap();
-    assert!(
-        store
-            .save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id))
-            .is_err()
-    );
+    // Issue 11 point 3: the store and the app give an ended session the same error
+    // (the app's `session_ended`), where the store said "invalid input" before.
+    assert!(matches!(
+        store.save_side_effect("NT-001", "post_6m", "Ont", Some(&session.id)),
+        Err(Error::SessionEnded)
+    ));
+    assert!(matches!(
+        store.save_side_effect_draft(&session.id, "Ont"),
+        Err(Error::SessionEnded)
+    ));
 }
 
 #[test]

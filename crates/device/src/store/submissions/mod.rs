@@ -235,12 +235,7 @@ impl Store {
     /// A session that answers are saved in must be open, for this participant and time point:
     /// nothing of one patient is ever attached to another's visit.
     fn check_session(&self, session_id: &str, participant: &str, timepoint: &str) -> Result<()> {
-        let session = self.session(session_id)?;
-        if session.state != "open" {
-            return Err(Error::Invalid(
-                "this session has ended; start a new one".into(),
-            ));
-        }
+        let session = self.open_session(session_id)?;
         if session.participant != participant || session.timepoint != timepoint {
             return Err(Error::Invalid(
                 "this session is for another participant or time point".into(),
@@ -272,6 +267,19 @@ impl Store {
             .map_or(&self.bundle.study, |b| &b.study);
         self.check_form_in(study, participant, timepoint, form)?;
         Ok(session_bundle)
+    }
+
+    /// The participant must exist and the time point must collect `instrument` in `study` (the
+    /// protocol of a session, or the one in force): the one rule the app asks before it shows or
+    /// scores a form and the store applies when it saves one.
+    pub fn check_collected(
+        &self,
+        study: &Study,
+        participant: &str,
+        timepoint: &str,
+        instrument: Instrument,
+    ) -> Result<()> {
+        self.check_form_in(study, participant, timepoint, form_of(instrument))
     }
 
     /// The participant must exist and the time point must collect this form in the protocol
