@@ -59,6 +59,17 @@ mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 
+# This machine's own network may pass HTTPS through a local CA (a company proxy, a sandbox):
+# the root trusts what the machine trusts, and Node.js (which carries its own list) is told so.
+# A machine on the open internet has nothing there, and the root then trusts Debian's list only.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
+chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ca-certificates \
+  >>"$log" 2>&1 </dev/null
+chroot "$root" update-ca-certificates >>"$log" 2>&1
+
 step "a clean clone of HEAD ($(git rev-parse --short HEAD)) in /work/mimik"
 mkdir -p "$root/work"
 git clone --quiet --no-hardlinks "$PWD" "$root/work/mimik"
@@ -74,7 +85,7 @@ fi
 
 inside() {
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 TERM=dumb bash -c "cd /work/mimik && $1" </dev/null
+    LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt bash -c "cd /work/mimik && $1" </dev/null
 }
 
 step "1/2: ./scripts/test.sh inside (the README's test command)"
