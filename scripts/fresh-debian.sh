@@ -66,6 +66,7 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   mkdir -p "$root/usr/local/share/ca-certificates"
   cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
 fi
+chroot "$root" apt-get update -qq >>"$log" 2>&1 </dev/null
 chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ca-certificates \
   >>"$log" 2>&1 </dev/null
 chroot "$root" update-ca-certificates >>"$log" 2>&1
