@@ -24,6 +24,7 @@ mod outbox;
 mod participants;
 mod pins;
 mod rekey;
+mod roster;
 mod sessions;
 mod staff;
 mod submissions;
