@@ -20,6 +20,7 @@ pub mod keystore;
 mod recovery;
 pub mod rules;
 mod sealed;
+mod slot;
 mod slots;
 
 pub use attempts::{AttemptTime, Attempts};
