@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 /// One of the instruments Mimik collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// Facial Clinimetric Evaluation Scale (patient).

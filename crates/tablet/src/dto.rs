@@ -169,19 +169,8 @@ pub enum PatientInstrument {
     Saq,
 }
 
-/// Every instrument with a content pack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Instrument {
-    /// FaCE.
-    Face,
-    /// FDI.
-    Fdi,
-    /// SAQ.
-    Saq,
-    /// Sunnybrook (clinician).
-    Sunnybrook,
-}
+/// Every instrument with a content pack: the domain's own type, exported to TypeScript as it is.
+pub use mimik_domain::Instrument;
 
 /// What a session asks of the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -132,7 +132,7 @@ pub(super) fn pack_for(
     instrument: Instrument,
     language: Language,
 ) -> CommandResult<&mimik_domain::content_pack::ContentPack> {
-    let wanted = domain_instrument(instrument);
+    let wanted = instrument;
     let find = |lang: &str| {
         packs
             .iter()
@@ -144,15 +144,6 @@ pub(super) fn pack_for(
             format!("no content pack for {} is loaded", wanted.id()),
         )
     })
-}
-
-pub(super) fn domain_instrument(instrument: Instrument) -> mimik_domain::Instrument {
-    match instrument {
-        Instrument::Face => mimik_domain::Instrument::Face,
-        Instrument::Fdi => mimik_domain::Instrument::Fdi,
-        Instrument::Saq => mimik_domain::Instrument::Saq,
-        Instrument::Sunnybrook => mimik_domain::Instrument::Sunnybrook,
-    }
 }
 
 fn answer_value(answer: Answer) -> AnswerValue {

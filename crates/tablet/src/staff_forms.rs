@@ -6,7 +6,7 @@ use super::dto::{
     Answers, ClavienDindoGrade, EligibilityResult, HistoryEntry, IdResult, Instrument, Language,
     PendingSideEffect, ScorePreview, Scores, SubmissionResult,
 };
-use super::participants::{domain_instrument, pack_for};
+use super::participants::pack_for;
 use super::{App, CommandError, CommandResult};
 use mimik_device::store::{Correction, Questionnaire};
 use mimik_domain::answers::validate;
@@ -24,7 +24,7 @@ impl App {
         instrument: Instrument,
         answers: &Answers,
     ) -> CommandResult<ScorePreview> {
-        let domain = domain_instrument(instrument);
+        let domain = instrument;
         let validated = match validate(domain, &strict_map(answers)) {
             Ok(validated) => validated,
             Err(issues) if issues.iter().all(|i| i.problem == Problem::Missing) => {
@@ -81,7 +81,7 @@ impl App {
         if instrument != Instrument::Sunnybrook {
             return Err(CommandError::invalid("only Sunnybrook is a clinician form"));
         }
-        let domain = domain_instrument(instrument);
+        let domain = instrument;
         let validated =
             validate(domain, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         let store = self.staff_store_mut()?;
@@ -131,7 +131,7 @@ impl App {
         if instrument != mimik_domain::Instrument::Sunnybrook.id() {
             return Err(CommandError::invalid("only Sunnybrook is a clinician form"));
         }
-        let domain = domain_instrument(Instrument::Sunnybrook);
+        let domain = Instrument::Sunnybrook;
         let validated =
             validate(domain, &strict_map(answers)).map_err(mimik_device::Error::InvalidAnswers)?;
         // The correction was made with the wording shown now, which may differ from the original's.
@@ -174,7 +174,7 @@ impl App {
         Ok(rows
             .iter()
             .map(|r| {
-                let instrument = r.instrument.as_deref().and_then(instrument_of);
+                let instrument = r.instrument.as_deref().and_then(|id| id.parse().ok());
                 HistoryEntry {
                     id: r.id.clone(),
                     kind: r.kind.clone(),
@@ -261,15 +261,5 @@ impl App {
             .staff_store_mut()?
             .save_botox_count(participant, timepoint, count)?;
         Ok(IdResult { id: saved.id })
-    }
-}
-
-fn instrument_of(id: &str) -> Option<Instrument> {
-    match id {
-        "face" => Some(Instrument::Face),
-        "fdi" => Some(Instrument::Fdi),
-        "saq" => Some(Instrument::Saq),
-        "sunnybrook" => Some(Instrument::Sunnybrook),
-        _ => None,
     }
 }

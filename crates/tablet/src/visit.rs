@@ -6,7 +6,7 @@ use super::dto::{
     Answers, Draft, IdResult, Instrument, Language, OpenSession, PatientInstrument, ResumedSession,
     Session, SessionDrafts, SessionForm, SubmissionResult,
 };
-use super::participants::{domain_instrument, pack_for};
+use super::participants::pack_for;
 use super::{App, CommandError, CommandResult, ErrorCode};
 use mimik_device::store::{self, Questionnaire};
 use mimik_domain::answers::validate;
@@ -325,7 +325,7 @@ fn session_form(form: Form) -> Option<SessionForm> {
 }
 
 fn patient_instrument(instrument: PatientInstrument) -> mimik_domain::Instrument {
-    domain_instrument(Instrument::from(instrument))
+    Instrument::from(instrument)
 }
 
 impl From<PatientInstrument> for Instrument {
