@@ -19,6 +19,7 @@ const MAX_ECHOED_KEY: usize = 40;
 
 /// One answer a patient or clinician gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AnswerValue"))]
 #[serde(untagged)]
 pub enum Answer {
     /// A numeric code, as listed for the item in `instruments.md`.
@@ -29,6 +30,7 @@ pub enum Answer {
 
 /// FDI physical items' two non-numeric answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialAnswer {
     /// "Usually did not do for other reasons".

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 /// A grade, ordered from least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ClavienDindoGrade"))]
 pub enum Grade {
     /// No complication.
     #[serde(rename = "none")]

@@ -186,25 +186,8 @@ pub enum SessionForm {
     SideEffects,
 }
 
-/// FDI's two answers that are not codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SpecialAnswer {
-    /// "Usually did not do for other reasons".
-    OtherReasons,
-    /// "Not applicable to me".
-    NotApplicable,
-}
-
-/// One answer: a code or one of FDI's special answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(untagged)]
-pub enum AnswerValue {
-    /// A numeric code.
-    Code(u8),
-    /// A special answer.
-    Special(SpecialAnswer),
-}
+/// One answer, a code or one of FDI's two special answers: the domain's own types.
+pub use mimik_domain::answers::{Answer as AnswerValue, SpecialAnswer};
 
 /// Item id → answer; a missing item is absent or null.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -395,43 +378,8 @@ pub struct PendingSideEffect {
     pub created_at: String,
 }
 
-/// Clavien-Dindo grades (`none` = no complication).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub enum ClavienDindoGrade {
-    /// No complication.
-    #[serde(rename = "none")]
-    None,
-    /// Grade I.
-    I,
-    /// Grade II.
-    II,
-    /// Grade IIIa.
-    IIIa,
-    /// Grade IIIb.
-    IIIb,
-    /// Grade IVa.
-    IVa,
-    /// Grade IVb.
-    IVb,
-    /// Grade V.
-    V,
-}
-
-impl ClavienDindoGrade {
-    /// The grade as written in instruments.md.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClavienDindoGrade::None => "none",
-            ClavienDindoGrade::I => "I",
-            ClavienDindoGrade::II => "II",
-            ClavienDindoGrade::IIIa => "IIIa",
-            ClavienDindoGrade::IIIb => "IIIb",
-            ClavienDindoGrade::IVa => "IVa",
-            ClavienDindoGrade::IVb => "IVb",
-            ClavienDindoGrade::V => "V",
-        }
-    }
-}
+/// Clavien-Dindo grades (`none` = no complication): the domain's own type.
+pub use mimik_domain::clavien_dindo::Grade as ClavienDindoGrade;
 
 /// The recorded checklist's outcome, with the Sunnybrook rule applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,13 +1,12 @@
 //! Staff home: participants with what is due, registering one, and the content packs.
 
 use super::dto::{
-    AnswerValue, ContentItem, ContentOption, ContentPack, DatesUpdate, Instrument, Language,
-    NewParticipant, Participant, SpecialAnswer, TimepointState, TimepointStatus,
+    ContentItem, ContentOption, ContentPack, DatesUpdate, Instrument, Language, NewParticipant,
+    Participant, TimepointState, TimepointStatus,
 };
 use super::{App, CommandError, CommandResult, ErrorCode};
 use chrono::NaiveDate;
 use mimik_device::store::{self, Store};
-use mimik_domain::answers::{Answer, SpecialAnswer as DomainSpecial};
 use mimik_domain::study::schedule::{DueStatus, TimepointDue};
 
 impl App {
@@ -116,7 +115,7 @@ impl App {
                         .options
                         .iter()
                         .map(|o| ContentOption {
-                            value: answer_value(o.value),
+                            value: o.value,
                             label: o.label.clone(),
                         })
                         .collect(),
@@ -144,18 +143,6 @@ pub(super) fn pack_for(
             format!("no content pack for {} is loaded", wanted.id()),
         )
     })
-}
-
-fn answer_value(answer: Answer) -> AnswerValue {
-    match answer {
-        Answer::Code(code) => AnswerValue::Code(code),
-        Answer::Special(DomainSpecial::OtherReasons) => {
-            AnswerValue::Special(SpecialAnswer::OtherReasons)
-        }
-        Answer::Special(DomainSpecial::NotApplicable) => {
-            AnswerValue::Special(SpecialAnswer::NotApplicable)
-        }
-    }
 }
 
 fn date(label: &str, text: &str) -> CommandResult<NaiveDate> {
