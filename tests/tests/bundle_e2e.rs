@@ -53,6 +53,8 @@ fn server_versions(server: &Server) -> Value {
 
 const SWEDISH: &str = "tests/fixtures/packs/face-sv-test.toml";
 
+// NL-10: the tablet runs the bundle its server signed, and the submission names its version and
+// the exact pack shown.
 #[test]
 fn a_published_swedish_pack_reaches_the_tablet_on_its_next_sync() {
     let root = tempfile::tempdir().unwrap();
@@ -169,6 +171,7 @@ fn a_published_swedish_pack_reaches_the_tablet_on_its_next_sync() {
     assert_eq!(row["completed_on"], "2026-03-02");
 }
 
+// NL-10 and NL-8: an altered bundle is never run, and the queue drains all the same.
 #[test]
 fn a_bundle_altered_in_transit_is_refused_whole_the_old_one_kept_and_the_sync_still_uploads() {
     let root = tempfile::tempdir().unwrap();
@@ -276,8 +279,8 @@ fn an_amendment_that_widens_the_baseline_window_changes_what_is_due_after_the_ne
     assert_eq!(after["window"]["closes"], closes.to_string());
 }
 
-/// Found in review: enrolling again with a server that signs with another key used to store the
-/// new enrollment and then fail, leaving a tablet that refused every bundle after.
+/// NL-10. Found in review: enrolling again with a server that signs with another key used to
+/// store the new enrollment and then fail, leaving a tablet that refused every bundle after.
 #[test]
 fn enrolling_with_a_server_that_signs_with_another_key_is_refused_and_keeps_the_first_enrollment() {
     let root = tempfile::tempdir().unwrap();

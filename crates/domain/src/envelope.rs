@@ -469,7 +469,7 @@ mod tests {
     );
     const PINNED_SHA256: &str = "8f988badf61223535e34a4e6d4f53cfe947e9ba0e1ac5f46b51ed79330be0f42";
 
-    /// Issue 11 point 3: typed content never changes what tablets already hold. Every body in
+    /// NL-4 and issue 11 point 3: typed content never changes what tablets already hold. Every body in
     /// the fixture (each kind, as the tablet wrote it before content was typed) decodes and
     /// re-encodes to exactly its bytes.
     #[test]

@@ -130,6 +130,7 @@ async fn two_publishers_at_once_get_two_versions(backend: Backend) {
     state.storage.close().await;
 }
 
+// NL-10: only what the study's server signed, whole, is adopted.
 #[tokio::test]
 async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays() {
     let (storage, _dir) = storage(Backend::Sqlite).await;
@@ -177,6 +178,7 @@ async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays
     state.storage.close().await;
 }
 
+// NL-10: a submission names a published bundle version and a pack that version holds.
 #[tokio::test]
 async fn a_submission_must_name_a_published_version_holding_the_pack_it_was_shown() {
     let (storage, _dir) = storage(Backend::Sqlite).await;
