@@ -120,7 +120,7 @@ run_check='
   done
   xwininfo -root -tree | grep -i "mimik" || { echo "no app window"; cat /tmp/run.out; exit 1; }
   echo "run.sh: /health 200, enrollment code printed (${#code} characters), app window shown"
-  pkill -f mimik-app || true
+  pkill -x mimik-app || true
   kill $pid || true
 '
 run_start=$(date +%s)
