@@ -2,7 +2,7 @@
 # Run Mimik on a fresh Debian/Ubuntu desktop: the study server on its embedded SQLite default and
 # the tablet app (Tauri) connected to it. On the app's first run, create the store, note the
 # recovery key, then enroll with the server address and one-time code printed below.
-# Coordinators open the printed address and log in as "coordinator". Closing the app leaves the
+# Staff open the printed address and log in as "admin" or "coordinator". Closing the app leaves the
 # server running; Ctrl-C stops both.
 #
 # Data lives in $MIMIK_DEMO_DIR (default ./.mimik-demo); run again to reuse it.
@@ -28,7 +28,7 @@ export MIMIK_SERVER_PASSWORD="${MIMIK_SERVER_PASSWORD:-demo-coordinator-password
 server=("$bin/mimik-server" --data-dir "$demo/server")
 
 step "study server on $listen (SQLite in $demo/server)"
-"${server[@]}" user add coordinator >/dev/null 2>&1 || true
+"${server[@]}" user add admin --role admin >/dev/null 2>&1 || true
 "${server[@]}" serve --listen "$listen" > "$demo/server.out" 2> "$demo/server.log" &
 server_pid=$!
 app_pid=
@@ -40,12 +40,14 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 "${server[@]}" site add karolinska --name "Karolinska University Hospital" >/dev/null
+"${server[@]}" user add coordinator --role coordinator --site karolinska >/dev/null 2>&1 || true
 code=$("${server[@]}" enrollment-code --site karolinska)
 
 cat <<MSG
 
 Mimik is running.
-  coordinator pages: $url/   (user: coordinator, password: $MIMIK_SERVER_PASSWORD)
+  coordinator pages: $url/   (users: admin (devices, users, studies) and coordinator
+                     (participants of karolinska); password: $MIMIK_SERVER_PASSWORD)
   enroll the tablet: server address $url   one-time code $code
   tablet data:       $demo/tablet  (inspect with: $bin/mimik --data-dir $demo/tablet status)
   exports:           $bin/mimik-server --data-dir $demo/server export --format csv-wide

@@ -28,11 +28,13 @@ pub mod state;
 pub mod storage;
 pub mod throttle;
 pub mod tls;
+pub mod users;
 
 pub use error::{Error, Result};
 pub use router::router;
 pub use state::{AppState, Config};
 pub use storage::{Storage, open};
+pub mod roles;
 pub mod roster;
 
 /// The one text form of a time in the database and exports: RFC 3339 UTC with microseconds

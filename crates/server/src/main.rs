@@ -3,7 +3,6 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use mimik_server::export::Format;
-use mimik_server::secrets::hash_password;
 use mimik_server::{AppState, Config};
 use std::io::Write;
 use std::path::PathBuf;
@@ -104,7 +103,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Coordinator accounts.
+    /// Users of the coordinator pages, with their roles and sites.
     User {
         #[command(subcommand)]
         command: UserCommand,
@@ -126,17 +125,10 @@ const EXIT_USAGE: i32 = 64;
 
 mod site_cli;
 mod study_cli;
+mod user_cli;
 use site_cli::SiteCommand;
 use study_cli::{KeySource, StudyCommand};
-
-#[derive(Debug, Subcommand)]
-enum UserCommand {
-    /// Add a coordinator; the password comes from MIMIK_SERVER_PASSWORD or a prompt.
-    Add {
-        /// Login name.
-        name: String,
-    },
-}
+use user_cli::UserCommand;
 
 fn main() {
     if let Err(error) = run() {
@@ -294,26 +286,7 @@ async fn execute(
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }
         }
-        Command::User {
-            command: UserCommand::Add { name },
-        } => {
-            let name = name.trim().to_owned();
-            if name.is_empty() || name.len() > 100 {
-                bail!("the user name must be 1 to 100 characters");
-            }
-            let password = match std::env::var("MIMIK_SERVER_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => rpassword::prompt_password(format!("password for {name}: "))?,
-            };
-            if password.chars().count() < 10 {
-                bail!("the password must be at least 10 characters");
-            }
-            let hash = hash_password(&password)?;
-            if !storage.add_user(&name, &hash, &mimik_server::now()).await? {
-                bail!("a user {name:?} already exists");
-            }
-            eprintln!("user {name} added");
-        }
+        Command::User { command } => user_cli::run(command, storage.as_ref()).await?,
         Command::Study { command } => study_cli::run(command, storage.as_ref(), key).await?,
     }
     Ok(())

@@ -223,7 +223,7 @@ fn user_add_takes_the_password_from_the_environment_and_refuses_a_second_one_of_
     let dir = tempfile::tempdir().unwrap();
     let add = || {
         server(dir.path())
-            .args(["user", "add", "coordinator"])
+            .args(["user", "add", "alice", "--role", "admin"])
             .env("MIMIK_SERVER_PASSWORD", "long enough password")
             .output()
             .unwrap()
@@ -232,6 +232,100 @@ fn user_add_takes_the_password_from_the_environment_and_refuses_a_second_one_of_
     let again = add();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn users_get_a_role_and_sites_are_listed_as_json_and_a_disabled_user_stays_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_with = |args: &[&str]| {
+        server(dir.path())
+            .args(args)
+            .env("MIMIK_SERVER_PASSWORD", "long enough password")
+            .output()
+            .unwrap()
+    };
+    assert!(run_with(&["site", "add", "karolinska"]).status.success());
+    assert!(run_with(&["site", "add", "uppsala"]).status.success());
+    let added = run_with(&[
+        "user",
+        "add",
+        "cora",
+        "--role",
+        "coordinator",
+        "--site",
+        "karolinska",
+        "--site",
+        "uppsala",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(
+        run_with(&["user", "add", "mona", "--role", "monitor"])
+            .status
+            .success()
+    );
+    assert!(run_with(&["user", "disable", "mona"]).status.success());
+
+    let list = run_with(&["user", "list", "--json"]);
+    assert!(list.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"users": [
+            {"name": "cora", "role": "coordinator", "sites": ["karolinska", "uppsala"], "disabled": false},
+            {"name": "mona", "role": "monitor", "sites": [], "disabled": true},
+        ]})
+    );
+}
+
+#[test]
+fn a_user_whose_role_and_sites_do_not_fit_is_refused_with_a_clear_error_and_not_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_with = |args: &[&str]| {
+        server(dir.path())
+            .args(args)
+            .env("MIMIK_SERVER_PASSWORD", "long enough password")
+            .output()
+            .unwrap()
+    };
+    assert!(run_with(&["site", "add", "karolinska"]).status.success());
+    for (args, says) in [
+        (
+            vec!["user", "add", "c", "--role", "coordinator"],
+            "give at least one --site",
+        ),
+        (
+            vec!["user", "add", "c", "--role", "clinician", "--site", "lund"],
+            "no study has a site \"lund\"",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "c",
+                "--role",
+                "monitor",
+                "--site",
+                "karolinska",
+            ],
+            "leave out --site",
+        ),
+        (vec!["user", "disable", "nobody"], "there is no user"),
+    ] {
+        let out = run_with(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let bad_role = run_with(&["user", "add", "c", "--role", "superuser"]);
+    assert_eq!(bad_role.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
+    let list = run_with(&["user", "list", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(json, serde_json::json!({"users": []}));
 }
 
 #[test]

@@ -6,18 +6,22 @@ mod common;
 use axum::http::{Method, StatusCode, header};
 use common::*;
 use mimik_domain::Instrument;
+use mimik_server::roles::Role;
 
-async fn logged_in() -> (
+async fn logged_in(
+    role: Role,
+) -> (
     axum::Router,
     mimik_server::AppState,
     String,
     Option<tempfile::TempDir>,
 ) {
-    logged_in_on(Backend::Sqlite).await
+    logged_in_on(Backend::Sqlite, role).await
 }
 
 async fn logged_in_on(
     backend: Backend,
+    role: Role,
 ) -> (
     axum::Router,
     mimik_server::AppState,
@@ -26,7 +30,7 @@ async fn logged_in_on(
 ) {
     let (storage, dir) = storage(backend).await;
     let (app, state) = app(storage);
-    let session = login(&app, &state).await;
+    let session = login_as(&app, &state, role, &[]).await;
     (app, state, session, dir)
 }
 
@@ -50,11 +54,7 @@ async fn pages_redirect_to_login_without_a_session_and_a_wrong_password_is_refus
     backend: Backend,
 ) {
     let (storage, _dir) = storage(backend).await;
-    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
-    storage
-        .add_user("coord", &hash, &mimik_server::now())
-        .await
-        .unwrap();
+    add_user(storage.as_ref(), "coord", Role::Monitor, &[]).await;
     let (app, _state) = app(storage);
     for path in [
         "/devices",
@@ -116,12 +116,8 @@ async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_p
     backend: Backend,
 ) {
     let (storage, _dir) = storage(backend).await;
-    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
     for name in ["coord", "other"] {
-        storage
-            .add_user(name, &hash, &mimik_server::now())
-            .await
-            .unwrap();
+        add_user(storage.as_ref(), name, Role::Monitor, &[]).await;
     }
     let lockout = std::time::Duration::from_secs(3);
     let config = mimik_server::Config {
@@ -170,11 +166,7 @@ async fn repeated_failed_logins_lock_that_name_for_a_while_even_with_the_right_p
 /// An app whose names lock after one failure (so an address after ten), with user `coord`.
 async fn strict_login_app() -> (axum::Router, Option<tempfile::TempDir>) {
     let (storage, dir) = storage(Backend::Sqlite).await;
-    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
-    storage
-        .add_user("coord", &hash, &mimik_server::now())
-        .await
-        .unwrap();
+    add_user(storage.as_ref(), "coord", Role::Monitor, &[]).await;
     let config = mimik_server::Config {
         login_attempts: 1,
         login_lockout: std::time::Duration::from_secs(600),
@@ -259,7 +251,9 @@ async fn every_page_renders_and_free_text_is_html_escaped_on_postgres() {
 }
 
 async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
-    let (app, state, session, _dir) = logged_in_on(backend).await;
+    let (app, state, session, _dir) = logged_in_on(backend, Role::Monitor).await;
+    let data_manager = login_as(&app, &state, Role::DataManager, &[]).await;
+    let admin = login_as(&app, &state, Role::Admin, &[]).await;
     let mut tablet = Tablet::new(5);
     // `site add` takes only URL-safe ids, but the sites migration keeps every site an older
     // server knew, whatever its spelling: such a site is stored directly here.
@@ -293,7 +287,6 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
         PARTICIPANT,
         "/side-effects",
         "/review",
-        "/exports",
     ] {
         let reply = send(&app, Method::GET, path, &cookie, "").await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
@@ -367,7 +360,11 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
     }
 
-    // Downloads are the CLI's bytes.
+    // Downloads (a data manager's) are the CLI's bytes.
+    let cookie = [("cookie", data_manager.as_str())];
+    let reply = send(&app, Method::GET, "/exports", &cookie, "").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(!reply.text().contains("<script>"));
     let reply = send(&app, Method::GET, "/exports/csv-wide", &cookie, "").await;
     assert_eq!(reply.status, StatusCode::OK);
     let expected = mimik_server::export::export(
@@ -378,7 +375,8 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
     .unwrap();
     assert_eq!(reply.bytes, expected);
 
-    // Revoke from the page, then log out.
+    // Revoke from the page (an admin), then log out.
+    let cookie = [("cookie", admin.as_str())];
     let path = format!("/devices/{}/revoke", tablet.device_id);
     let reply = send(&app, Method::POST, &path, &cookie, "").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
@@ -401,7 +399,7 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
 /// nothing, while the server's own pages still work.
 #[tokio::test]
 async fn a_page_form_posted_from_another_origin_is_refused_and_revokes_nothing() {
-    let (app, state, session, _dir) = logged_in().await;
+    let (app, state, session, _dir) = logged_in(Role::Admin).await;
     let mut tablet = Tablet::new(9);
     tablet.enroll(&app, &state, "Site-A").await;
     let path = format!("/devices/{}/revoke", tablet.device_id);
@@ -432,10 +430,10 @@ async fn a_page_form_posted_from_another_origin_is_refused_and_revokes_nothing()
 /// and the pages need no inline style.
 #[tokio::test]
 async fn every_answer_carries_the_security_headers_and_pages_use_only_the_served_stylesheet() {
-    let (app, _state, session, _dir) = logged_in().await;
+    let (app, _state, session, _dir) = logged_in(Role::DataManager).await;
     let cookie = [("cookie", session.as_str())];
     for path in [
-        "/devices",
+        "/studies",
         "/exports/json",
         "/style.css",
         "/login",
@@ -470,7 +468,7 @@ async fn every_answer_carries_the_security_headers_and_pages_use_only_the_served
             "{path}"
         );
     }
-    let page = send(&app, Method::GET, "/devices", &cookie, "")
+    let page = send(&app, Method::GET, "/studies", &cookie, "")
         .await
         .text();
     assert!(

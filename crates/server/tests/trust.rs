@@ -6,6 +6,8 @@
 
 mod common;
 
+use mimik_server::roles::Role;
+
 use axum::http::{Method, StatusCode};
 use common::*;
 use mimik_domain::Instrument;
@@ -134,7 +136,7 @@ async fn corrections_out_of_scope_supersede_nothing(backend: Backend) {
     );
 
     // The review page lists the links that count for nothing.
-    let cookie = login(&app, &state).await;
+    let cookie = login_as(&app, &state, Role::Monitor, &[]).await;
     let page = send(&app, Method::GET, "/review", &[("cookie", &cookie)], "").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -205,7 +207,7 @@ async fn a_future_date_never_wins(backend: Backend) {
         exported(&json, &later_edit.id.to_string())["future_dated"],
         false
     );
-    let cookie = login(&app, &state).await;
+    let cookie = login_as(&app, &state, Role::Monitor, &[]).await;
     let page = send(&app, Method::GET, "/review", &[("cookie", &cookie)], "").await;
     assert!(
         page.text().contains(&from_2099.id.to_string()),

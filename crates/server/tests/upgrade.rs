@@ -2,7 +2,7 @@
 //! 0001–0002, with a device that has synced and an enrollment code not yet used, is migrated on
 //! open. Both belong to the reference study, every site they name becomes a site, the old
 //! device keeps syncing with its token and sees its own site's roster, and the old code still
-//! enrolls a tablet for its site. Both backends.
+//! enrolls a tablet for its site; its one user becomes an admin (issue 14). Both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -108,6 +108,11 @@ fn old_rows(old: &Tablet) -> Vec<String> {
              VALUES ('{}', 'Karolinska', '2026-01-05T09:00:00.000000Z', '2999-01-01T00:00:00.000000Z')",
             sha256_hex(normalise_code(OLD_CODE).as_bytes())
         ),
+        format!(
+            "INSERT INTO users (name, password_hash, created_at) \
+             VALUES ('old-user', '{}', '2026-01-05T09:00:00.000000Z')",
+            mimik_server::secrets::hash_password("a long password").unwrap()
+        ),
     ]
 }
 
@@ -133,7 +138,18 @@ async fn upgraded(storage: Arc<dyn Storage>, mut old: Tablet) {
         ("NCT05191719", "Uppsala")
     );
 
+    // A user from before roles could do everything, and becomes an admin.
+    let users = mimik_server::users::list(storage.as_ref()).await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(
+        (users[0].name.as_str(), users[0].role, users[0].disabled),
+        ("old-user", mimik_server::roles::Role::Admin, false)
+    );
+
     let (app, _state) = app(storage);
+    let cookie = log_in(&app, "old-user").await;
+    let page = send(&app, Method::GET, "/users", &[("cookie", &cookie)], "").await;
+    assert_eq!(page.status, StatusCode::OK);
     // The old device syncs on with the token it has.
     old.token = OLD_TOKEN.to_owned();
     let registration = old.envelope(&participant("NT-001", "2026-01-10", None, 1));

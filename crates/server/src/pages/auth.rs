@@ -2,6 +2,7 @@
 
 use super::page;
 use crate::problem::ApiError;
+use crate::roles::Staff;
 use crate::secrets::{new_token, sha256_hex, verify_password};
 use crate::state::AppState;
 use crate::throttle::MAX_NAME_BYTES;
@@ -24,24 +25,20 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 const COOKIE: &str = "mimik_session";
 const SESSION_HOURS: i64 = 8;
 
-/// A logged-in coordinator; pages without one redirect to `/login`.
-#[derive(Debug, Clone)]
-pub struct Coordinator(pub String);
-
-impl FromRequestParts<AppState> for Coordinator {
+/// A logged-in user; pages without one redirect to `/login`. A disabled user's session ends.
+impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Some(token) = session_cookie(&parts.headers) else {
             return Err(Redirect::to("/login").into_response());
         };
-        let user = state
+        let staff = state
             .storage
-            .session_user(&sha256_hex(token.as_bytes()), &crate::now())
+            .session_staff(&sha256_hex(token.as_bytes()), &crate::now())
             .await
             .map_err(|e| ApiError::from(e).into_response())?;
-        user.map(Coordinator)
-            .ok_or_else(|| Redirect::to("/login").into_response())
+        staff.ok_or_else(|| Redirect::to("/login").into_response())
     }
 }
 
@@ -148,11 +145,12 @@ pub async fn login(
         );
         return Ok(response);
     }
-    let hash = state.storage.password_hash(&form.name).await?;
+    let credentials = state.storage.credentials(&form.name).await?;
     // Verify against a dummy when the user is unknown, so timing does not reveal names.
-    let known = hash.is_some();
-    let hash = match hash {
-        Some(hash) => hash,
+    let known = credentials.is_some();
+    let disabled = credentials.as_ref().is_some_and(|c| c.disabled);
+    let hash = match credentials {
+        Some(credentials) => credentials.password_hash,
         None => dummy_hash()?,
     };
     let password = form.password;
@@ -163,6 +161,12 @@ pub async fn login(
         tracing::info!("coordinator login refused");
         let mut response = login_form(Some("Wrong name or password."));
         *response.status_mut() = StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    }
+    if disabled {
+        tracing::info!("coordinator login refused: the user is disabled");
+        let mut response = login_form(Some("This account is disabled. Ask an administrator."));
+        *response.status_mut() = StatusCode::FORBIDDEN;
         return Ok(response);
     }
     throttle.succeeded(&form.name);
@@ -186,7 +190,7 @@ pub async fn login(
         "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
         SESSION_HOURS * 3600
     );
-    let mut response = Redirect::to("/devices").into_response();
+    let mut response = Redirect::to("/").into_response();
     let value = HeaderValue::from_str(&cookie).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
     response.headers_mut().insert(header::SET_COOKIE, value);
     Ok(response)

@@ -5,10 +5,11 @@
 //! submitted for it. Otherwise `mimik_domain::study::schedule` says due, overdue or not yet due;
 //! an overdue or due time point with some but not all forms is shown as `missing` forms.
 
-use super::auth::Coordinator;
+use super::PageError;
 use super::page;
 use crate::export::{Parsed, superseded};
 use crate::problem::ApiError;
+use crate::roles::{Action, Staff};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -105,10 +106,8 @@ async fn load(state: &AppState) -> Result<(Rosters, Vec<Parsed>), ApiError> {
 }
 
 /// `GET /completeness`.
-pub async fn matrix(
-    State(state): State<AppState>,
-    Coordinator(user): Coordinator,
-) -> Result<Response, ApiError> {
+pub async fn matrix(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    staff.allow(Action::ViewCompleteness)?;
     let (rosters, all) = load(&state).await?;
     let gone = superseded(&all);
     let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
@@ -120,7 +119,7 @@ pub async fn matrix(
             h2 { (study.id) ": " (study.title) " (protocol version " (bundle.row.version) ")" }
             table {
                 tr { th { "Site" } th { "Participant" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
-                @for ((_, site), roster) in rosters.iter().filter(|((s, _), _)| *s == id) {
+                @for ((_, site), roster) in rosters.iter().filter(|((s, site), _)| *s == id && staff.sees_site(site)) {
                     @for entry in roster {
                         tr {
                             td { (site) }
@@ -134,7 +133,7 @@ pub async fn matrix(
     }
     Ok(page(
         "Completeness",
-        Some(&user),
+        Some(&staff),
         html! { @for table in &tables { (table) } },
     ))
 }
@@ -172,15 +171,18 @@ pub fn participant_url(study: &str, site: &str, pseudonym: &str) -> String {
 /// scales).
 pub async fn participant(
     State(state): State<AppState>,
-    Coordinator(user): Coordinator,
+    staff: Staff,
     Path((study_id, site, pseudonym)): Path<(String, String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, PageError> {
+    staff.allow(Action::ViewParticipant)?;
     let (rosters, all) = load(&state).await?;
-    let registered = rosters
-        .get(&(study_id.clone(), site.clone()))
-        .is_some_and(|roster| roster.iter().any(|e| e.pseudonym == pseudonym));
+    // Another site's participant answers as if there were none.
+    let registered = staff.sees_site(&site)
+        && rosters
+            .get(&(study_id.clone(), site.clone()))
+            .is_some_and(|roster| roster.iter().any(|e| e.pseudonym == pseudonym));
     if !registered {
-        return Err(ApiError::for_status(axum::http::StatusCode::NOT_FOUND));
+        return Err(PageError::NotFound);
     }
     let gone = superseded(&all);
     let bundle = state
@@ -219,7 +221,7 @@ pub async fn participant(
     theirs.sort_by(|a, b| (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id)));
     Ok(page(
         &format!("Participant {pseudonym} ({site}, {})", study.id),
-        Some(&user),
+        Some(&staff),
         html! {
             (chart(study, &series))
             (submissions(study, &theirs, &gone))

@@ -10,11 +10,16 @@
 
 mod auth;
 mod completeness;
+mod error;
+mod people;
 mod studies;
 mod views;
 
+pub use error::PageError;
+
 pub use crate::throttle::LoginThrottle;
 
+use crate::roles::{Action, Staff};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,7 +31,10 @@ use maud::{DOCTYPE, Markup, html};
 /// The coordinator routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/devices") }))
+        .route(
+            "/",
+            get(|staff: Staff| async move { Redirect::to(staff.role.home()) }),
+        )
         .route("/style.css", get(stylesheet))
         .route(
             "/login",
@@ -47,10 +55,24 @@ pub fn routes() -> Router<AppState> {
         .route("/review", get(views::review))
         .route("/exports", get(views::exports))
         .route("/exports/{format}", get(views::download))
+        .route("/users", get(people::users))
+        .route("/rating", get(people::rating))
 }
 
-/// A page in the common frame.
-fn page(title: &str, user: Option<&str>, body: Markup) -> Response {
+/// The navigation: each page, the action it needs, its label.
+const NAV: [(&str, Action, &str); 8] = [
+    ("/studies", Action::ViewStudies, "Studies"),
+    ("/devices", Action::ViewDevices, "Devices"),
+    ("/completeness", Action::ViewCompleteness, "Completeness"),
+    ("/side-effects", Action::ViewSideEffects, "Side effects"),
+    ("/review", Action::ViewReview, "Conflicts and duplicates"),
+    ("/exports", Action::Export, "Exports"),
+    ("/users", Action::ViewUsers, "Users"),
+    ("/rating", Action::RatingQueue, "Rating queue"),
+];
+
+/// A page in the common frame; the navigation shows only the pages `staff`'s role may open.
+fn page(title: &str, staff: Option<&Staff>, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
@@ -61,16 +83,15 @@ fn page(title: &str, user: Option<&str>, body: Markup) -> Response {
                 link rel="stylesheet" href="/style.css";
             }
             body {
-                @if let Some(user) = user {
+                @if let Some(staff) = staff {
                     nav {
-                        a href="/studies" { "Studies" } " · "
-                        a href="/devices" { "Devices" } " · "
-                        a href="/completeness" { "Completeness" } " · "
-                        a href="/side-effects" { "Side effects" } " · "
-                        a href="/review" { "Conflicts and duplicates" } " · "
-                        a href="/exports" { "Exports" } " · "
+                        @for (href, action, label) in NAV {
+                            @if staff.allow(action).is_ok() {
+                                a href=(href) { (label) } " · "
+                            }
+                        }
                         form method="post" action="/logout" class="inline" {
-                            button type="submit" { "Log out " (user) }
+                            button type="submit" { "Log out " (staff.name) " (" (staff.role) ")" }
                         }
                     }
                 }

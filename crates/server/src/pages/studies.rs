@@ -2,9 +2,9 @@
 //! labels, windows and forms, windows the study team chose marked [decision], the checklist),
 //! every published bundle version with its packs, and how many devices run each version.
 
-use super::auth::Coordinator;
+use super::PageError;
 use super::page;
-use crate::problem::ApiError;
+use crate::roles::{Action, Staff};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
@@ -12,10 +12,8 @@ use maud::{Markup, html};
 use mimik_domain::study::{Anchor, Form, Label, Study, Timepoint};
 use std::collections::BTreeMap;
 
-pub async fn studies(
-    State(state): State<AppState>,
-    Coordinator(user): Coordinator,
-) -> Result<Response, ApiError> {
+pub async fn studies(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    staff.allow(Action::ViewStudies)?;
     let listing = crate::bundles::listing(state.storage.as_ref()).await?;
     let devices = state.storage.devices().await?;
     // (study, version) → devices that said they run it; `None`: not reported yet.
@@ -52,7 +50,7 @@ pub async fn studies(
     }
     Ok(page(
         "Studies",
-        Some(&user),
+        Some(&staff),
         html! { @for section in &sections { (section) } },
     ))
 }

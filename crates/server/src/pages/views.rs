@@ -1,31 +1,31 @@
 //! Devices, side effects awaiting a grade, conflicts and duplicates, exports.
 
-use super::auth::Coordinator;
+use super::PageError;
 use super::page;
 use crate::export::trust::{future_dated, untrusted_corrections};
 use crate::export::{Format, Parsed, export, natural_key_duplicates};
-use crate::problem::ApiError;
+use crate::roles::{Action, Staff};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use std::collections::BTreeSet;
 
 /// `GET /devices`: last seen, gaps, revoke.
-pub async fn devices(
-    State(state): State<AppState>,
-    Coordinator(user): Coordinator,
-) -> Result<Response, ApiError> {
+pub async fn devices(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    staff.allow(Action::ViewDevices)?;
     let devices = state.storage.devices().await?;
-    let mut rows = Vec::with_capacity(devices.len());
+    let devices = devices.into_iter().filter(|d| staff.sees_site(&d.site));
+    let may_revoke = staff.allow(Action::RevokeDevice).is_ok();
+    let mut rows = Vec::new();
     for device in devices {
         let gaps = state.storage.gaps(&device.id).await?;
         rows.push((device, gaps));
     }
     Ok(page(
         "Devices",
-        Some(&user),
+        Some(&staff),
         html! {
             table {
                 tr { th { "Device" } th { "Study" } th { "Site" } th title="The study bundle version in force on the tablet at its last sync" { "Bundle" } th { "Enrolled" } th { "Last seen" } th { "Stored" } th { "Highest seq" } th { "Gaps" } th { "" } }
@@ -45,7 +45,7 @@ pub async fn devices(
                         }
                         td {
                             @if let Some(at) = &device.revoked_at { "revoked " (at) }
-                            @else {
+                            @else if may_revoke {
                                 form method="post" action={ "/devices/" (device.id) "/revoke" } {
                                     button type="submit" { "Revoke" }
                                 }
@@ -61,21 +61,31 @@ pub async fn devices(
 /// `POST /devices/{id}/revoke`.
 pub async fn revoke(
     State(state): State<AppState>,
-    Coordinator(user): Coordinator,
+    staff: Staff,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    if !state.storage.revoke_device(&id, &crate::now()).await? {
-        return Err(ApiError::for_status(StatusCode::NOT_FOUND));
+) -> Result<Response, PageError> {
+    staff.allow(Action::RevokeDevice)?;
+    // Another site's device answers as if there were none.
+    let devices = state.storage.devices().await?;
+    if !devices
+        .iter()
+        .any(|d| d.id == id && staff.sees_site(&d.site))
+    {
+        return Err(PageError::NotFound);
     }
-    tracing::info!(device_id = ?id, user = %user, "device revoked from the devices page");
+    if !state.storage.revoke_device(&id, &crate::now()).await? {
+        return Err(PageError::NotFound);
+    }
+    tracing::info!(device_id = ?id, user = %staff.name, "device revoked from the devices page");
     Ok(Redirect::to("/devices").into_response())
 }
 
 /// `GET /side-effects`: patient side effects no clinician has graded yet.
 pub async fn side_effects(
     State(state): State<AppState>,
-    Coordinator(user): Coordinator,
-) -> Result<Response, ApiError> {
+    staff: Staff,
+) -> Result<Response, PageError> {
+    staff.allow(Action::ViewSideEffects)?;
     let effects = Parsed::all(state.storage.submissions_of_kind("side_effect").await?)?;
     let grades = Parsed::all(
         state
@@ -89,11 +99,11 @@ pub async fn side_effects(
         .collect();
     let waiting: Vec<&Parsed> = effects
         .iter()
-        .filter(|e| !graded.contains(&e.row.id))
+        .filter(|e| !graded.contains(&e.row.id) && staff.sees_site(&e.row.site))
         .collect();
     Ok(page(
         "Side effects awaiting a Clavien-Dindo grade",
-        Some(&user),
+        Some(&staff),
         html! {
             p { (waiting.len()) " awaiting a grade; grade them on a tablet in clinician mode." }
             table {
@@ -115,10 +125,8 @@ pub async fn side_effects(
 /// `GET /review`: conflicts (kept, never applied), natural-key duplicates (both kept), and what
 /// [`crate::export::trust`] flags.
 /// Rejected envelopes are not stored, so they appear in the tablet's quarantine, not here.
-pub async fn review(
-    State(state): State<AppState>,
-    Coordinator(user): Coordinator,
-) -> Result<Response, ApiError> {
+pub async fn review(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    staff.allow(Action::ViewReview)?;
     let conflicts = state.storage.conflicts().await?;
     let all = Parsed::all(state.storage.submissions().await?)?;
     let duplicates = natural_key_duplicates(&all);
@@ -126,7 +134,7 @@ pub async fn review(
     let future: Vec<&Parsed> = all.iter().filter(|p| future_dated(&p.row)).collect();
     Ok(page(
         "Conflicts and duplicates",
-        Some(&user),
+        Some(&staff),
         html! {
             h2 { "Conflicts" }
             p { "An envelope that clashed with a stored one. The stored submission is unchanged." }
@@ -186,10 +194,11 @@ pub async fn review(
 }
 
 /// `GET /exports`.
-pub async fn exports(Coordinator(user): Coordinator) -> Response {
-    page(
+pub async fn exports(staff: Staff) -> Result<Response, PageError> {
+    staff.allow(Action::Export)?;
+    Ok(page(
         "Exports",
-        Some(&user),
+        Some(&staff),
         html! {
             ul {
                 @for format in Format::ALL {
@@ -197,20 +206,19 @@ pub async fn exports(Coordinator(user): Coordinator) -> Response {
                 }
             }
         },
-    )
+    ))
 }
 
 /// `GET /exports/{format}`: the same bytes as `mimik-server export`.
 pub async fn download(
     State(state): State<AppState>,
-    Coordinator(user): Coordinator,
+    staff: Staff,
     Path(format): Path<String>,
-) -> Result<Response, ApiError> {
-    let format: Format = format
-        .parse()
-        .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
+) -> Result<Response, PageError> {
+    staff.allow(Action::Export)?;
+    let format: Format = format.parse().map_err(|_| PageError::NotFound)?;
     let bytes = export(state.storage.as_ref(), format).await?;
-    tracing::info!(user = %user, format = format.name(), "export downloaded");
+    tracing::info!(user = %staff.name, format = format.name(), "export downloaded");
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))
             .map_err(|e| crate::Error::Corrupt(e.to_string()))?;

@@ -14,10 +14,12 @@ mod rows;
 mod sites;
 mod sql;
 pub mod sqlite;
+pub mod users;
 
 pub use bundles::{BundleRow, BundleStore};
 pub use gaps::gaps_from_boundaries;
 pub use sites::{SiteRow, SiteStore};
+pub use users::{Credentials, UserRow, UserStore};
 
 use crate::error::{Error, Result};
 use async_trait::async_trait;
@@ -207,7 +209,7 @@ pub struct ConflictRow {
 /// The server's storage. Every method is one short transaction or a read; [`Storage::store_batch`]
 /// commits before it returns, so a caller that answers afterwards answers only for durable data.
 #[async_trait]
-pub trait Storage: BundleStore + SiteStore + Send + Sync + std::fmt::Debug {
+pub trait Storage: BundleStore + SiteStore + UserStore + Send + Sync + std::fmt::Debug {
     /// Whether the database answers.
     async fn health(&self) -> Result<()>;
     /// Save a one-time enrollment code (its hash).
@@ -245,22 +247,6 @@ pub trait Storage: BundleStore + SiteStore + Send + Sync + std::fmt::Debug {
     async fn submissions_of_kind(&self, kind: &str) -> Result<Vec<StoredSubmission>>;
     /// Every conflict, oldest first.
     async fn conflicts(&self) -> Result<Vec<ConflictRow>>;
-    /// Add a coordinator; false when the name is taken.
-    async fn add_user(&self, name: &str, password_hash: &str, now: &str) -> Result<bool>;
-    /// A coordinator's password hash.
-    async fn password_hash(&self, name: &str) -> Result<Option<String>>;
-    /// Start a coordinator session.
-    async fn create_session(
-        &self,
-        token_sha256: &str,
-        user: &str,
-        now: &str,
-        expires_at: &str,
-    ) -> Result<()>;
-    /// The user of a live session.
-    async fn session_user(&self, token_sha256: &str, now: &str) -> Result<Option<String>>;
-    /// End a session.
-    async fn delete_session(&self, token_sha256: &str) -> Result<()>;
     /// Close every database connection and wait until they are closed. Call it before the
     /// process exits: an SQLite connection still closing on its own thread while SQLCipher's
     /// exit handler tears down its state crashed the process (exit 139, about 2 in 100 runs).

@@ -66,3 +66,4 @@ impl PostgresStorage {
 super::sql::impl_storage!(PostgresStorage, sqlx::Postgres);
 super::bundles::impl_bundle_store!(PostgresStorage);
 super::sites::impl_site_store!(PostgresStorage);
+super::users::impl_user_store!(PostgresStorage);

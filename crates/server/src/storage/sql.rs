@@ -312,62 +312,6 @@ macro_rules! impl_storage {
                     })
                     .collect())
             }
-
-            async fn add_user(&self, name: &str, password_hash: &str, now: &str) -> $crate::Result<bool> {
-                let added = sqlx::query(
-                    "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(name)
-                .bind(password_hash)
-                .bind(now)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-                Ok(added == 1)
-            }
-
-            async fn password_hash(&self, name: &str) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT password_hash FROM users WHERE name = $1")
-                        .bind(name)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(row.map(|r| r.0))
-            }
-
-            async fn create_session(&self, token_sha256: &str, user: &str, now: &str, expires_at: &str) -> $crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO sessions (token_sha256, user_name, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(token_sha256)
-                .bind(user)
-                .bind(now)
-                .bind(expires_at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn session_user(&self, token_sha256: &str, now: &str) -> $crate::Result<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as(
-                    "SELECT user_name FROM sessions WHERE token_sha256 = $1 AND expires_at > $2",
-                )
-                .bind(token_sha256)
-                .bind(now)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map(|r| r.0))
-            }
-
-            async fn delete_session(&self, token_sha256: &str) -> $crate::Result<()> {
-                sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-                    .bind(token_sha256)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
         }
     };
 }

@@ -11,6 +11,7 @@ use mimik_domain::canonical;
 use mimik_domain::content::{Content, FormContent};
 use mimik_domain::envelope::{BODY_VERSION, Body, Envelope, Kind, Supersedes};
 use mimik_domain::{Instrument, MissingMode, score};
+use mimik_server::roles::Role;
 use mimik_server::storage::postgres::PostgresStorage;
 use mimik_server::{AppState, Config};
 use mimik_server::{Storage, router};
@@ -390,23 +391,40 @@ pub fn correcting(mut body: Body, of: &Envelope) -> Body {
     body
 }
 
-/// Add the coordinator `coord` to `state`'s storage, log in through `/login`, and return the
-/// session cookie (`name=value`), checking that it is HttpOnly and SameSite=Strict.
-pub async fn login(app: &axum::Router, state: &AppState) -> String {
-    let hash = mimik_server::secrets::hash_password("a long password").unwrap();
-    assert!(
-        state
-            .storage
-            .add_user("coord", &hash, &mimik_server::now())
+/// Add a user `name` with `role` (and `sites` for a coordinator or clinician, made when missing)
+/// and the password "a long password".
+pub async fn add_user(storage: &dyn Storage, name: &str, role: Role, sites: &[&str]) {
+    for site in sites {
+        if mimik_server::sites::find(storage, None, site)
             .await
-            .unwrap()
-    );
+            .is_err()
+        {
+            mimik_server::sites::add(storage, site, None, None)
+                .await
+                .unwrap();
+        }
+    }
+    let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
+    mimik_server::users::add(storage, name, "a long password", role, &sites)
+        .await
+        .unwrap();
+}
+
+/// Add a user named after `role` (see [`add_user`]), log in through `/login`, and return the
+/// session cookie (`name=value`), checking that it is HttpOnly and SameSite=Strict.
+pub async fn login_as(app: &axum::Router, state: &AppState, role: Role, sites: &[&str]) -> String {
+    add_user(state.storage.as_ref(), role.name(), role, sites).await;
+    log_in(app, role.name()).await
+}
+
+/// Log `name` in with the password "a long password"; the session cookie (`name=value`).
+pub async fn log_in(app: &axum::Router, name: &str) -> String {
     let reply = send(
         app,
         Method::POST,
         "/login",
         &[("content-type", "application/x-www-form-urlencoded")],
-        "name=coord&password=a+long+password",
+        format!("name={name}&password=a+long+password"),
     )
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
