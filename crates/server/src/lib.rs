@@ -14,6 +14,7 @@
 //! in front; plain HTTP is for loopback only (the tablet refuses it for any other address).
 
 pub mod api;
+pub mod audit;
 pub mod bundles;
 pub mod error;
 pub mod export;

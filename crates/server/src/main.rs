@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use mimik_server::export::Format;
+use mimik_server::storage::NewAudit;
 use mimik_server::{AppState, Config};
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +34,11 @@ struct Cli {
     /// DIR/mimik-server-signing.key, made on first use. Required with PostgreSQL.
     #[arg(long, env = "MIMIK_SERVER_SIGNING_KEY_FILE", global = true)]
     signing_key: Option<PathBuf>,
+    /// Run a command that changes or exports data as this user (password from
+    /// MIMIK_SERVER_AS_PASSWORD or a prompt): their role must allow it, and the audit trail
+    /// names them. Without it: the operating-system user, with the admin role.
+    #[arg(long = "as", value_name = "USER", global = true)]
+    as_user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,14 +124,23 @@ enum Command {
         #[command(subcommand)]
         command: StudyCommand,
     },
+    /// The server's audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
 /// Usage errors (clap's own 2 would read as "invalid input").
 const EXIT_USAGE: i32 = 64;
 
+mod as_user;
+mod audit_cli;
 mod site_cli;
 mod study_cli;
 mod user_cli;
+use audit_cli::AuditCommand;
+use mimik_server::roles::Action;
 use site_cli::SiteCommand;
 use study_cli::{KeySource, StudyCommand};
 use user_cli::UserCommand;
@@ -180,7 +195,8 @@ async fn run() -> Result<()> {
         file: cli.signing_key.clone(),
         shared: db.is_some(),
     };
-    let outcome = execute(cli.command, std::sync::Arc::clone(&storage), &key).await;
+    let as_user = cli.as_user.as_deref();
+    let outcome = execute(cli.command, std::sync::Arc::clone(&storage), &key, as_user).await;
     // Every connection closed before exit (see `Storage::close`).
     storage.close().await;
     outcome
@@ -190,7 +206,9 @@ async fn execute(
     command: Command,
     storage: std::sync::Arc<dyn mimik_server::Storage>,
     key: &KeySource,
+    as_user: Option<&str>,
 ) -> Result<()> {
+    let runner = |action: Action| as_user::resolve(as_user, storage.as_ref(), action);
     match command {
         Command::Serve {
             listen,
@@ -259,35 +277,77 @@ async fn execute(
             site,
             ttl_hours,
         } => {
+            let runner = runner(Action::IssueEnrollmentCode).await?;
+            runner.check_site(&site)?;
             let code = mimik_server::api::enroll::issue_code(
                 storage.as_ref(),
                 study.as_deref(),
                 &site,
                 ttl_hours,
+                &runner.actor,
             )
             .await?;
             println!("{code}");
         }
-        Command::Site { command } => site_cli::run(command, storage.as_ref()).await?,
+        Command::Site { command } => {
+            let runner = runner(Action::ManageSites).await?;
+            site_cli::run(command, storage.as_ref(), &runner.actor).await?
+        }
         Command::Revoke { device_id } => {
-            if !storage
-                .revoke_device(&device_id, &mimik_server::now())
-                .await?
-            {
+            let runner = runner(Action::RevokeDevice).await?;
+            let devices = storage.devices().await?;
+            let device = devices.iter().find(|d| d.id == device_id);
+            if let Some(device) = device {
+                runner.check_site(&device.site)?;
+            }
+            let now = mimik_server::now();
+            let audit = NewAudit::new(&runner.actor, "device_revoked", Some(&device_id))
+                .before(serde_json::json!({"revoked_at": null}))
+                .after(serde_json::json!({"revoked_at": now}));
+            if device.is_none() || !storage.revoke_device(&device_id, &now, &audit).await? {
                 bail!("no device {device_id:?}: list devices on the coordinator's devices page");
             }
             eprintln!("device {device_id} revoked");
         }
         Command::Export { format, out } => {
+            let runner = runner(Action::Export).await?;
             let bytes = mimik_server::export::export(storage.as_ref(), format).await?;
+            storage
+                .append_audit(&NewAudit::new(&runner.actor, "export", Some(format.name())))
+                .await?;
             match out {
                 Some(path) => write_private(&path, &bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }
         }
-        Command::User { command } => user_cli::run(command, storage.as_ref()).await?,
-        Command::Study { command } => study_cli::run(command, storage.as_ref(), key).await?,
+        Command::User { command } => {
+            // Listing changes nothing and is not audited; adding and disabling need an admin.
+            let action = match command {
+                user_cli::UserCommand::List { .. } => None,
+                _ => Some(Action::ManageUsers),
+            };
+            let actor = match action {
+                Some(action) => runner(action).await?.actor,
+                None => mimik_server::storage::Actor::operating_system_user(),
+            };
+            user_cli::run(command, storage.as_ref(), &actor).await?
+        }
+        Command::Study { command } => {
+            let actor = match command {
+                study_cli::StudyCommand::Publish { .. } => {
+                    runner(Action::PublishStudy).await?.actor
+                }
+                study_cli::StudyCommand::List { .. } => {
+                    mimik_server::storage::Actor::operating_system_user()
+                }
+            };
+            study_cli::run(command, storage.as_ref(), key, &actor).await?
+        }
+        Command::Audit { command } => {
+            let runner = runner(Action::ViewAudit).await?;
+            audit_cli::run(command, storage.as_ref(), &runner.actor).await?
+        }
     }
     Ok(())
 }

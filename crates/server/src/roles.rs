@@ -114,11 +114,21 @@ pub enum Action {
     ViewUsers,
     /// `GET /rating`: the blinded rating queue.
     RatingQueue,
+    /// `GET /audit`, `audit export`, `audit verify`: the server's audit trail.
+    ViewAudit,
+    /// `user add`, `user disable` (command line only).
+    ManageUsers,
+    /// `site add` (command line only).
+    ManageSites,
+    /// `study publish` (command line only).
+    PublishStudy,
+    /// `enrollment-code` (command line only; a coordinator for their sites).
+    IssueEnrollmentCode,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewStudies,
         Action::ViewDevices,
         Action::RevokeDevice,
@@ -129,14 +139,30 @@ impl Action {
         Action::Export,
         Action::ViewUsers,
         Action::RatingQueue,
+        Action::ViewAudit,
+        Action::ManageUsers,
+        Action::ManageSites,
+        Action::PublishStudy,
+        Action::IssueEnrollmentCode,
     ];
+
+    /// Whether a page route needs it (the others are server commands run with `--as`).
+    pub fn on_pages(self) -> bool {
+        !matches!(
+            self,
+            Action::ManageUsers
+                | Action::ManageSites
+                | Action::PublishStudy
+                | Action::IssueEnrollmentCode
+        )
+    }
 }
 
 use Role::{Admin, Clinician, Coordinator, DataManager, Monitor, Rater};
 
 /// The one table of who may do what. A coordinator or clinician is further limited to their
 /// sites; see the module documentation.
-pub const GRANTS: [(Action, &[Role]); 10] = [
+pub const GRANTS: [(Action, &[Role]); 15] = [
     (
         Action::ViewStudies,
         &[Admin, Coordinator, DataManager, Monitor, Clinician],
@@ -159,6 +185,11 @@ pub const GRANTS: [(Action, &[Role]); 10] = [
     (Action::Export, &[DataManager]),
     (Action::ViewUsers, &[Admin]),
     (Action::RatingQueue, &[Rater]),
+    (Action::ViewAudit, &[DataManager, Monitor]),
+    (Action::ManageUsers, &[Admin]),
+    (Action::ManageSites, &[Admin]),
+    (Action::PublishStudy, &[Admin, DataManager]),
+    (Action::IssueEnrollmentCode, &[Admin, Coordinator]),
 ];
 
 /// Whether `role` may do `action` (at some site).
@@ -194,6 +225,14 @@ impl Staff {
             Ok(())
         } else {
             Err(Forbidden { role: self.role })
+        }
+    }
+
+    /// The user as the audit trail names them.
+    pub fn actor(&self) -> crate::storage::Actor {
+        crate::storage::Actor {
+            name: self.name.clone(),
+            role: self.role.name().to_owned(),
         }
     }
 

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use clap::Subcommand;
 use mimik_server::Storage;
+use mimik_server::storage::Actor;
 
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
@@ -21,11 +22,12 @@ pub enum SiteCommand {
 }
 
 /// Run a `site` subcommand.
-pub async fn run(command: SiteCommand, storage: &dyn Storage) -> Result<()> {
+pub async fn run(command: SiteCommand, storage: &dyn Storage, actor: &Actor) -> Result<()> {
     match command {
         SiteCommand::Add { site, study, name } => {
             let site =
-                mimik_server::sites::add(storage, &site, study.as_deref(), name.as_deref()).await?;
+                mimik_server::sites::add(storage, &site, study.as_deref(), name.as_deref(), actor)
+                    .await?;
             println!("{}", serde_json::to_string(&site)?);
         }
     }

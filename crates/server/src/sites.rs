@@ -109,6 +109,7 @@ pub async fn add(
     site: &str,
     study: Option<&str>,
     name: Option<&str>,
+    actor: &crate::storage::Actor,
 ) -> Result<Site, SiteError> {
     let site = site.trim();
     if !is_site_id(site) {
@@ -119,14 +120,15 @@ pub async fn add(
         return Err(SiteError::BadName);
     }
     let study = self::study(storage, study).await?;
-    storage
-        .add_site(&SiteRow {
-            study: study.clone(),
-            site: site.to_owned(),
-            name: name.to_owned(),
-            created_at: crate::now(),
-        })
-        .await?;
+    let row = SiteRow {
+        study: study.clone(),
+        site: site.to_owned(),
+        name: name.to_owned(),
+        created_at: crate::now(),
+    };
+    let audit = crate::storage::NewAudit::new(actor, "site_added", Some(site))
+        .after(serde_json::json!({"study": row.study, "site": row.site, "name": row.name}));
+    storage.add_site(&row, &audit).await?;
     find_in(storage, study, site).await.map(Site::from)
 }
 

@@ -5,6 +5,7 @@ use clap::Subcommand;
 use mimik_server::Storage;
 use mimik_server::bundles::key::BundleKey;
 use mimik_server::bundles::{Bundles, PublishError};
+use mimik_server::storage::Actor;
 use std::path::PathBuf;
 
 /// The files given were read but do not check (exit status 2; the issues are on stdout).
@@ -51,7 +52,12 @@ impl KeySource {
 }
 
 /// Run a `study` subcommand.
-pub async fn run(command: StudyCommand, storage: &dyn Storage, key: &KeySource) -> Result<()> {
+pub async fn run(
+    command: StudyCommand,
+    storage: &dyn Storage,
+    key: &KeySource,
+    actor: &Actor,
+) -> Result<()> {
     match command {
         StudyCommand::Publish { study, pack } => {
             let study_toml = read_input(&study)?;
@@ -60,7 +66,7 @@ pub async fn run(command: StudyCommand, storage: &dyn Storage, key: &KeySource) 
                 .map(|path| Ok((path.display().to_string(), read_input(path)?)))
                 .collect::<Result<Vec<_>>>()?;
             let bundles = Bundles::new(key.load()?);
-            match bundles.publish(storage, &study_toml, &packs).await {
+            match bundles.publish(storage, &study_toml, &packs, actor).await {
                 Ok(published) => println!("{}", serde_json::to_string(&published)?),
                 Err(PublishError::Invalid(issues)) => {
                     println!("{}", serde_json::json!({ "issues": issues }));

@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::Subcommand;
 use mimik_server::Storage;
 use mimik_server::roles::Role;
+use mimik_server::storage::Actor;
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
@@ -33,18 +34,19 @@ pub enum UserCommand {
 }
 
 /// Run a `user` subcommand.
-pub async fn run(command: UserCommand, storage: &dyn Storage) -> Result<()> {
+pub async fn run(command: UserCommand, storage: &dyn Storage, actor: &Actor) -> Result<()> {
     match command {
         UserCommand::Add { name, role, sites } => {
             let password = match std::env::var("MIMIK_SERVER_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => rpassword::prompt_password(format!("password for {}: ", name.trim()))?,
             };
-            let user = mimik_server::users::add(storage, &name, &password, role, &sites).await?;
+            let user =
+                mimik_server::users::add(storage, &name, &password, role, &sites, actor).await?;
             eprintln!("user {} added as {}", user.name, user.role);
         }
         UserCommand::Disable { name } => {
-            mimik_server::users::disable(storage, &name).await?;
+            mimik_server::users::disable(storage, &name, actor).await?;
             eprintln!("user {} disabled", name.trim());
         }
         UserCommand::List { json } => {

@@ -2,8 +2,9 @@
 
 use crate::error::Error;
 use crate::roles::{Role, ScopeError, check_scope};
-use crate::storage::{Storage, UserRow};
+use crate::storage::{Actor, NewAudit, Storage, UserRow};
 use serde::Serialize;
+use serde_json::json;
 use std::collections::BTreeSet;
 
 /// The shortest password accepted.
@@ -66,6 +67,7 @@ pub async fn add(
     password: &str,
     role: Role,
     sites: &[String],
+    actor: &Actor,
 ) -> Result<UserListing, UserError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -81,8 +83,10 @@ pub async fn add(
         return Err(UserError::NoSuchSite(unknown.clone()));
     }
     let hash = crate::secrets::hash_password(password)?;
+    let audit = NewAudit::new(actor, "user_added", Some(name))
+        .after(json!({"role": role.name(), "sites": sites, "disabled": false}));
     if !storage
-        .add_user(name, &hash, role, &sites, &crate::now())
+        .add_user(name, &hash, role, &sites, &crate::now(), &audit)
         .await?
     {
         return Err(UserError::Exists(name.to_owned()));
@@ -95,9 +99,20 @@ pub async fn add(
     })
 }
 
-/// Disable `name`: they can no longer log in and their sessions end. The row stays.
-pub async fn disable(storage: &dyn Storage, name: &str) -> Result<(), UserError> {
-    if storage.disable_user(name.trim(), &crate::now()).await? {
+/// Disable `name`: they can no longer log in and their sessions end. The row stays. Disabling
+/// a disabled user changes nothing.
+pub async fn disable(storage: &dyn Storage, name: &str, actor: &Actor) -> Result<(), UserError> {
+    let name = name.trim();
+    match storage.credentials(name).await? {
+        None => return Err(UserError::NoSuchUser(name.to_owned())),
+        // Already disabled: nothing changes, nothing is audited.
+        Some(c) if c.disabled => return Ok(()),
+        Some(_) => {}
+    }
+    let audit = NewAudit::new(actor, "user_disabled", Some(name))
+        .before(json!({"disabled": false}))
+        .after(json!({"disabled": true}));
+    if storage.disable_user(name, &crate::now(), &audit).await? {
         Ok(())
     } else {
         Err(UserError::NoSuchUser(name.trim().to_owned()))

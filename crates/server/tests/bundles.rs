@@ -74,7 +74,7 @@ async fn a_published_bundle_reaches_the_tablet_signed_with_the_pinned_key(backen
 
     let published = state
         .bundles
-        .publish(state.storage.as_ref(), STUDY, &swedish())
+        .publish(state.storage.as_ref(), STUDY, &swedish(), &tester())
         .await
         .unwrap();
     assert_eq!(published.version, 2);
@@ -111,7 +111,7 @@ async fn two_publishers_at_once_get_two_versions(backend: Backend) {
         tokio::spawn(async move {
             state
                 .bundles
-                .publish(state.storage.as_ref(), STUDY, &swedish())
+                .publish(state.storage.as_ref(), STUDY, &swedish(), &tester())
                 .await
                 .unwrap()
                 .version
@@ -150,6 +150,7 @@ async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays
                 ("ok.toml".into(), SWEDISH_TEST_FACE.into()),
                 ("bad.toml".into(), bad),
             ],
+            &tester(),
         )
         .await
         .unwrap_err();
@@ -161,7 +162,7 @@ async fn a_bundle_that_does_not_check_is_refused_whole_and_the_current_one_stays
     let other_study = STUDY.replacen("id = \"NCT05191719\"", "id = \"NCT99999999\"", 1);
     let published = state
         .bundles
-        .publish(state.storage.as_ref(), &other_study, &[])
+        .publish(state.storage.as_ref(), &other_study, &[], &tester())
         .await;
     // A second study's first version holds no packs, so its protocol's instruments are missing.
     assert!(
@@ -187,7 +188,7 @@ async fn a_submission_must_name_a_published_version_holding_the_pack_it_was_show
     tablet.enroll(&app, &state, "Karolinska").await;
     let published = state
         .bundles
-        .publish(state.storage.as_ref(), STUDY, &swedish())
+        .publish(state.storage.as_ref(), STUDY, &swedish(), &tester())
         .await
         .unwrap();
     assert_eq!(published.version, 2);

@@ -259,12 +259,15 @@ async fn every_page_renders_and_free_text_is_html_escaped(backend: Backend) {
     // server knew, whatever its spelling: such a site is stored directly here.
     state
         .storage
-        .add_site(&mimik_server::storage::SiteRow {
-            study: "NCT05191719".into(),
-            site: "<b>Site</b>".into(),
-            name: "<b>Site</b>".into(),
-            created_at: mimik_server::now(),
-        })
+        .add_site(
+            &mimik_server::storage::SiteRow {
+                study: "NCT05191719".into(),
+                site: "<b>Site</b>".into(),
+                name: "<b>Site</b>".into(),
+                created_at: mimik_server::now(),
+            },
+            &mimik_server::storage::NewAudit::new(&tester(), "site_added", None),
+        )
         .await
         .unwrap();
     tablet.enroll(&app, &state, "<b>Site</b>").await;

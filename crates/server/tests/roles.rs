@@ -10,32 +10,25 @@ use mimik_server::roles::{Action, Role, may};
 
 /// Who may open what, written out once more by hand. Columns: admin, coordinator, data-manager,
 /// monitor, clinician, rater.
-const TABLE: [(Action, [bool; 6]); 10] = [
-    (Action::ViewStudies, [true, true, true, true, true, false]),
-    (Action::ViewDevices, [true, true, false, true, false, false]),
-    (
-        Action::RevokeDevice,
-        [true, true, false, false, false, false],
-    ),
-    (
-        Action::ViewCompleteness,
-        [false, true, true, true, false, false],
-    ),
-    (
-        Action::ViewParticipant,
-        [false, true, true, true, true, false],
-    ),
-    (
-        Action::ViewSideEffects,
-        [false, true, true, true, true, false],
-    ),
-    (Action::ViewReview, [false, false, true, true, false, false]),
-    (Action::Export, [false, false, true, false, false, false]),
-    (Action::ViewUsers, [true, false, false, false, false, false]),
-    (
-        Action::RatingQueue,
-        [false, false, false, false, false, true],
-    ),
+#[rustfmt::skip]
+const TABLE: [(Action, [bool; 6]); 15] = [
+    //                              admin  coord  data-m monitor clinic rater
+    (Action::ViewStudies,          [true,  true,  true,  true,  true,  false]),
+    (Action::ViewDevices,          [true,  true,  false, true,  false, false]),
+    (Action::RevokeDevice,         [true,  true,  false, false, false, false]),
+    (Action::ViewCompleteness,     [false, true,  true,  true,  false, false]),
+    (Action::ViewParticipant,      [false, true,  true,  true,  true,  false]),
+    (Action::ViewSideEffects,      [false, true,  true,  true,  true,  false]),
+    (Action::ViewReview,           [false, false, true,  true,  false, false]),
+    (Action::Export,               [false, false, true,  false, false, false]),
+    (Action::ViewUsers,            [true,  false, false, false, false, false]),
+    (Action::RatingQueue,          [false, false, false, false, false, true]),
+    (Action::ViewAudit,            [false, false, true,  true,  false, false]),
+    // Server commands run with `--as` (tests/cli.rs).
+    (Action::ManageUsers,          [true,  false, false, false, false, false]),
+    (Action::ManageSites,          [true,  false, false, false, false, false]),
+    (Action::PublishStudy,         [true,  false, true,  false, false, false]),
+    (Action::IssueEnrollmentCode,  [true,  true,  false, false, false, false]),
 ];
 
 fn allowed(role: Role, action: Action) -> bool {
@@ -104,7 +97,7 @@ async fn two_sites() -> (
 async fn every_route_answers_every_role_as_the_table_says() {
     let (app, _state, karolinska, _uppsala, cookies, _dir) = two_sites().await;
     let revoke = format!("/devices/{}/revoke", karolinska.device_id);
-    let routes: [(Method, &str, Action); 11] = [
+    let routes: [(Method, &str, Action); 12] = [
         (Method::GET, "/studies", Action::ViewStudies),
         (Method::GET, "/devices", Action::ViewDevices),
         (Method::POST, &revoke, Action::RevokeDevice),
@@ -116,6 +109,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
         (Method::GET, "/exports/json", Action::Export),
         (Method::GET, "/users", Action::ViewUsers),
         (Method::GET, "/rating", Action::RatingQueue),
+        (Method::GET, "/audit", Action::ViewAudit),
     ];
     let mut walked = std::collections::BTreeSet::new();
     for (method, path, action) in &routes {
@@ -137,7 +131,8 @@ async fn every_route_answers_every_role_as_the_table_says() {
             }
         }
     }
-    assert_eq!(walked.len(), Action::ALL.len(), "every action has a route");
+    let on_pages = Action::ALL.iter().filter(|a| a.on_pages()).count();
+    assert_eq!(walked.len(), on_pages, "every page action has a route");
     // Each role lands on a page it may open, and its navigation offers only those.
     for (role, cookie) in &cookies {
         let home = send(&app, Method::GET, "/", &[("cookie", cookie)], "").await;
@@ -260,7 +255,7 @@ async fn a_disabled_user_loses_their_session_and_cannot_log_in_again() {
         StatusCode::OK
     );
 
-    mimik_server::users::disable(state.storage.as_ref(), "monitor")
+    mimik_server::users::disable(state.storage.as_ref(), "monitor", &tester())
         .await
         .unwrap();
     let reply = send(&app, Method::GET, "/review", &cookie, "").await;

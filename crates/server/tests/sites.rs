@@ -143,7 +143,7 @@ async fn two_sites(backend: Backend) {
         .collect();
     let published = state
         .bundles
-        .publish(state.storage.as_ref(), &other_toml, &packs)
+        .publish(state.storage.as_ref(), &other_toml, &packs, &tester())
         .await
         .unwrap();
     assert_eq!(
@@ -152,19 +152,25 @@ async fn two_sites(backend: Backend) {
     );
     // Now there are two studies: a site must name its study.
     assert!(matches!(
-        mimik_server::sites::add(state.storage.as_ref(), "Karolinska", None, None).await,
+        mimik_server::sites::add(state.storage.as_ref(), "Karolinska", None, None, &tester()).await,
         Err(mimik_server::sites::SiteError::StudyNeeded { .. })
     ));
-    let site =
-        mimik_server::sites::add(state.storage.as_ref(), "Karolinska", Some("SYNTH-2"), None)
-            .await
-            .unwrap();
+    let site = mimik_server::sites::add(
+        state.storage.as_ref(),
+        "Karolinska",
+        Some("SYNTH-2"),
+        None,
+        &tester(),
+    )
+    .await
+    .unwrap();
     assert_eq!(site.study, "SYNTH-2");
     let code = mimik_server::api::enroll::issue_code(
         state.storage.as_ref(),
         Some("SYNTH-2"),
         "Karolinska",
         1,
+        &tester(),
     )
     .await
     .unwrap();

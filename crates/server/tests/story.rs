@@ -208,7 +208,15 @@ async fn story(backend: Backend) {
     // Revocation: 403 for the revoked token, 401 for an unknown one, the other tablet unaffected.
     assert!(
         storage
-            .revoke_device(&tablet.device_id, &mimik_server::now())
+            .revoke_device(
+                &tablet.device_id,
+                &mimik_server::now(),
+                &mimik_server::storage::NewAudit::new(
+                    &tester(),
+                    "device_revoked",
+                    Some(&tablet.device_id)
+                )
+            )
             .await
             .unwrap()
     );

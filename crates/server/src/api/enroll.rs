@@ -62,19 +62,24 @@ pub async fn issue_code(
     study: Option<&str>,
     site: &str,
     ttl_hours: u32,
+    actor: &crate::storage::Actor,
 ) -> Result<String, crate::sites::SiteError> {
     let site = crate::sites::find(storage, study, site).await?;
     let code = crate::secrets::new_enrollment_code()?;
     let now = chrono::Utc::now();
-    storage
-        .add_enrollment_code(&crate::storage::NewCode {
-            code_sha256: sha256_hex(normalise_code(&code).as_bytes()),
-            study: site.study,
-            site: site.site,
-            created_at: crate::timestamp(now),
-            expires_at: crate::timestamp(now + chrono::Duration::hours(i64::from(ttl_hours))),
-        })
-        .await?;
+    let new = crate::storage::NewCode {
+        code_sha256: sha256_hex(normalise_code(&code).as_bytes()),
+        study: site.study,
+        site: site.site,
+        created_at: crate::timestamp(now),
+        expires_at: crate::timestamp(now + chrono::Duration::hours(i64::from(ttl_hours))),
+    };
+    // The code itself is never stored, audited or logged.
+    let audit = crate::storage::NewAudit::new(actor, "enrollment_code_issued", Some(&new.site))
+        .after(
+            serde_json::json!({"study": new.study, "site": new.site, "expires_at": new.expires_at}),
+        );
+    storage.add_enrollment_code(&new, &audit).await?;
     Ok(code)
 }
 

@@ -202,7 +202,10 @@ impl Bundles {
         }
         let checked =
             reference::bundle().map_err(|issues| Error::Catalog(format!("{issues:?}")))?;
-        let stored = storage.add_bundle(&self.row(&checked.bundle)).await?;
+        let row = self.row(&checked.bundle);
+        let stored = storage
+            .add_bundle(&row, &published(&crate::storage::Actor::system(), &row))
+            .await?;
         if stored {
             tracing::info!(study = %checked.study.id, "published the reference study bundle as version 1");
         }
@@ -217,6 +220,7 @@ impl Bundles {
         storage: &dyn Storage,
         study_toml: &str,
         pack_texts: &[(String, String)],
+        actor: &crate::storage::Actor,
     ) -> std::result::Result<Published, PublishError> {
         let mut issues = Vec::new();
         let study = Study::load(study_toml)
@@ -264,7 +268,7 @@ impl Bundles {
                 .check()
                 .map_err(PublishError::Invalid)?;
             let row = self.row(&checked.bundle);
-            if storage.add_bundle(&row).await? {
+            if storage.add_bundle(&row, &published(actor, &row)).await? {
                 tracing::info!(study = %row.study, version = row.version, "published a study bundle");
                 return Ok(Published {
                     study: row.study,
@@ -369,4 +373,10 @@ pub async fn listing(storage: &dyn Storage) -> Result<Listing> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Listing { studies })
+}
+
+/// The audit row of a publication.
+fn published(actor: &crate::storage::Actor, row: &BundleRow) -> crate::storage::NewAudit {
+    crate::storage::NewAudit::new(actor, "study_published", Some(&row.study))
+        .after(serde_json::json!({"version": row.version, "sha256": row.sha256}))
 }

@@ -5,6 +5,7 @@ use crate::problem::ApiError;
 use crate::roles::Staff;
 use crate::secrets::{new_token, sha256_hex, verify_password};
 use crate::state::AppState;
+use crate::storage::{Actor, NewAudit};
 use crate::throttle::MAX_NAME_BYTES;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -133,6 +134,7 @@ pub async fn login(
     let throttle = &state.login_throttle;
     if let Err(wait) = throttle.attempt(&form.name, address, Instant::now()) {
         tracing::warn!("coordinator login refused: too many failures for the name or address");
+        audit_login(&state, &form.name, "login_locked_out").await?;
         let minutes = wait.as_secs().div_ceil(60).max(1);
         let mut response = login_form(Some(&format!(
             "Too many failed logins. Try again in {minutes} minute{}.",
@@ -159,12 +161,14 @@ pub async fn login(
         .unwrap_or(false);
     if !(known && ok) {
         tracing::info!("coordinator login refused");
+        audit_login(&state, &form.name, "login_failed").await?;
         let mut response = login_form(Some("Wrong name or password."));
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(response);
     }
     if disabled {
         tracing::info!("coordinator login refused: the user is disabled");
+        audit_login(&state, &form.name, "login_refused_disabled").await?;
         let mut response = login_form(Some("This account is disabled. Ask an administrator."));
         *response.status_mut() = StatusCode::FORBIDDEN;
         return Ok(response);
@@ -190,6 +194,7 @@ pub async fn login(
         "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
         SESSION_HOURS * 3600
     );
+    audit_login(&state, &form.name, "login").await?;
     let mut response = Redirect::to("/").into_response();
     let value = HeaderValue::from_str(&cookie).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
     response.headers_mut().insert(header::SET_COOKIE, value);
@@ -202,10 +207,16 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = session_cookie(&headers) {
-        state
+        let token_sha256 = sha256_hex(token.as_bytes());
+        let staff = state
             .storage
-            .delete_session(&sha256_hex(token.as_bytes()))
+            .session_staff(&token_sha256, &crate::now())
             .await?;
+        state.storage.delete_session(&token_sha256).await?;
+        if let Some(staff) = staff {
+            let audit = NewAudit::new(&staff.actor(), "logout", Some(&staff.name));
+            state.storage.append_audit(&audit).await?;
+        }
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(
@@ -213,6 +224,29 @@ pub async fn logout(
         HeaderValue::from_static("mimik_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
     );
     Ok(response)
+}
+
+/// Audit a login attempt for the name typed (which may be no user's: its role is `unknown`).
+async fn audit_login(state: &AppState, name: &str, action: &str) -> Result<(), ApiError> {
+    let role = match state
+        .storage
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.name == name)
+    {
+        Some(user) => user.role.name().to_owned(),
+        None => "unknown".to_owned(),
+    };
+    let actor = Actor {
+        name: name.to_owned(),
+        role,
+    };
+    state
+        .storage
+        .append_audit(&NewAudit::new(&actor, action, Some(name)))
+        .await?;
+    Ok(())
 }
 
 /// An Argon2id hash of a random password nobody knows, made once.

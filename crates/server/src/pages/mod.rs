@@ -8,6 +8,7 @@
 //! Repeated failed logins for a name, or from one client address, lock it for a while
 //! ([`crate::throttle`]); `/login` reads at most 4 KiB and refuses over-long names before counting them.
 
+mod audit;
 mod auth;
 mod completeness;
 mod error;
@@ -57,10 +58,11 @@ pub fn routes() -> Router<AppState> {
         .route("/exports/{format}", get(views::download))
         .route("/users", get(people::users))
         .route("/rating", get(people::rating))
+        .route("/audit", get(audit::audit))
 }
 
 /// The navigation: each page, the action it needs, its label.
-const NAV: [(&str, Action, &str); 8] = [
+const NAV: [(&str, Action, &str); 9] = [
     ("/studies", Action::ViewStudies, "Studies"),
     ("/devices", Action::ViewDevices, "Devices"),
     ("/completeness", Action::ViewCompleteness, "Completeness"),
@@ -69,6 +71,7 @@ const NAV: [(&str, Action, &str); 8] = [
     ("/exports", Action::Export, "Exports"),
     ("/users", Action::ViewUsers, "Users"),
     ("/rating", Action::RatingQueue, "Rating queue"),
+    ("/audit", Action::ViewAudit, "Audit trail"),
 ];
 
 /// A page in the common frame; the navigation shows only the pages `staff`'s role may open.

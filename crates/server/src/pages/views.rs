@@ -6,10 +6,12 @@ use crate::export::trust::{future_dated, untrusted_corrections};
 use crate::export::{Format, Parsed, export, natural_key_duplicates};
 use crate::roles::{Action, Staff};
 use crate::state::AppState;
+use crate::storage::NewAudit;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use serde_json::json;
 use std::collections::BTreeSet;
 
 /// `GET /devices`: last seen, gaps, revoke.
@@ -73,7 +75,11 @@ pub async fn revoke(
     {
         return Err(PageError::NotFound);
     }
-    if !state.storage.revoke_device(&id, &crate::now()).await? {
+    let now = crate::now();
+    let audit = NewAudit::new(&staff.actor(), "device_revoked", Some(&id))
+        .before(json!({"revoked_at": null}))
+        .after(json!({"revoked_at": now}));
+    if !state.storage.revoke_device(&id, &now, &audit).await? {
         return Err(PageError::NotFound);
     }
     tracing::info!(device_id = ?id, user = %staff.name, "device revoked from the devices page");
@@ -218,6 +224,8 @@ pub async fn download(
     staff.allow(Action::Export)?;
     let format: Format = format.parse().map_err(|_| PageError::NotFound)?;
     let bytes = export(state.storage.as_ref(), format).await?;
+    let audit = NewAudit::new(&staff.actor(), "export", Some(format.name()));
+    state.storage.append_audit(&audit).await?;
     tracing::info!(user = %staff.name, format = format.name(), "export downloaded");
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))

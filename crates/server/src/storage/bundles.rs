@@ -28,8 +28,8 @@ pub struct BundleRow {
 #[async_trait]
 pub trait BundleStore {
     /// Store a new bundle version; `false` when that study already has that version (another
-    /// publisher came first), and nothing is written.
-    async fn add_bundle(&self, row: &BundleRow) -> Result<bool>;
+    /// publisher came first), and nothing is written or audited.
+    async fn add_bundle(&self, row: &BundleRow, audit: &super::NewAudit) -> Result<bool>;
     /// Every bundle version of every study, by study and version.
     async fn bundles(&self) -> Result<Vec<BundleRow>>;
     /// The newest version of each study, by study.
@@ -40,7 +40,12 @@ macro_rules! impl_bundle_store {
     ($backend:ty) => {
         #[async_trait::async_trait]
         impl $crate::storage::BundleStore for $backend {
-            async fn add_bundle(&self, row: &$crate::storage::BundleRow) -> $crate::Result<bool> {
+            async fn add_bundle(
+                &self,
+                row: &$crate::storage::BundleRow,
+                audit: &$crate::storage::NewAudit,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "INSERT INTO study_bundles \
                      (study, version, sha256, bundle, signature, public_key, published_at) \
@@ -53,9 +58,14 @@ macro_rules! impl_bundle_store {
                 .bind(&row.signature)
                 .bind(&row.public_key)
                 .bind(&row.published_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                $crate::storage::audit::append_audit_in!(self, tx, audit);
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn bundles(&self) -> $crate::Result<Vec<$crate::storage::BundleRow>> {

@@ -6,6 +6,7 @@
 //! `ON CONFLICT DO NOTHING`, text times and 64-bit integers. Only connecting, migrating and how a
 //! write transaction begins differ.
 
+pub mod audit;
 mod bundles;
 mod gaps;
 pub mod keyfile;
@@ -16,6 +17,7 @@ mod sql;
 pub mod sqlite;
 pub mod users;
 
+pub use audit::{Actor, AuditRow, AuditStore, NewAudit};
 pub use bundles::{BundleRow, BundleStore};
 pub use gaps::gaps_from_boundaries;
 pub use sites::{SiteRow, SiteStore};
@@ -209,11 +211,13 @@ pub struct ConflictRow {
 /// The server's storage. Every method is one short transaction or a read; [`Storage::store_batch`]
 /// commits before it returns, so a caller that answers afterwards answers only for durable data.
 #[async_trait]
-pub trait Storage: BundleStore + SiteStore + UserStore + Send + Sync + std::fmt::Debug {
+pub trait Storage:
+    AuditStore + BundleStore + SiteStore + UserStore + Send + Sync + std::fmt::Debug
+{
     /// Whether the database answers.
     async fn health(&self) -> Result<()>;
     /// Save a one-time enrollment code (its hash).
-    async fn add_enrollment_code(&self, code: &NewCode) -> Result<()>;
+    async fn add_enrollment_code(&self, code: &NewCode, audit: &NewAudit) -> Result<()>;
     /// Use up a code and register the device, atomically. `None` when the code is unknown,
     /// used or expired at `now`; otherwise its `(study, site)`.
     async fn enroll(
@@ -228,8 +232,9 @@ pub trait Storage: BundleStore + SiteStore + UserStore + Send + Sync + std::fmt:
     async fn touch_device(&self, device_id: &str, now: &str) -> Result<()>;
     /// Record the bundle version a device says is in force on it.
     async fn record_bundle_version(&self, device_id: &str, version: i64) -> Result<()>;
-    /// Revoke a device; false when there is no such device.
-    async fn revoke_device(&self, device_id: &str, now: &str) -> Result<bool>;
+    /// Revoke a device and audit it; false when there is no such device. Revoking a revoked
+    /// device changes and audits nothing.
+    async fn revoke_device(&self, device_id: &str, now: &str, audit: &NewAudit) -> Result<bool>;
     /// Store checked envelopes of one device in one transaction (see [`Outcome`]).
     async fn store_batch(
         &self,

@@ -58,6 +58,12 @@ impl PostgresStorage {
         Ok(PostgresStorage { pool })
     }
 
+    /// What an audit append runs first in its transaction: a lock only audit appends take, so
+    /// two never read the same last row (readers are not blocked).
+    fn audit_lock(&self) -> Option<&'static str> {
+        Some("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE")
+    }
+
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }
@@ -67,3 +73,4 @@ super::sql::impl_storage!(PostgresStorage, sqlx::Postgres);
 super::bundles::impl_bundle_store!(PostgresStorage);
 super::sites::impl_site_store!(PostgresStorage);
 super::users::impl_user_store!(PostgresStorage);
+super::audit::impl_audit_store!(PostgresStorage);

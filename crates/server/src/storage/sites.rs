@@ -21,8 +21,9 @@ pub struct SiteRow {
 /// Where sites are kept.
 #[async_trait]
 pub trait SiteStore {
-    /// Store a site; `false` when the study already has a site of that id (nothing changes).
-    async fn add_site(&self, row: &SiteRow) -> Result<bool>;
+    /// Store a site and audit it; `false` when the study already has a site of that id
+    /// (nothing changes, nothing is audited).
+    async fn add_site(&self, row: &SiteRow, audit: &super::NewAudit) -> Result<bool>;
     /// Every site, by study and site.
     async fn sites(&self) -> Result<Vec<SiteRow>>;
     /// `(site, pseudonym)` of every participant registered in `study`, without the bodies: what
@@ -34,7 +35,12 @@ macro_rules! impl_site_store {
     ($backend:ty) => {
         #[async_trait::async_trait]
         impl $crate::storage::SiteStore for $backend {
-            async fn add_site(&self, row: &$crate::storage::SiteRow) -> $crate::Result<bool> {
+            async fn add_site(
+                &self,
+                row: &$crate::storage::SiteRow,
+                audit: &$crate::storage::NewAudit,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "INSERT INTO sites (study, site, name, created_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -43,9 +49,14 @@ macro_rules! impl_site_store {
                 .bind(&row.site)
                 .bind(&row.name)
                 .bind(&row.created_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                $crate::storage::audit::append_audit_in!(self, tx, audit);
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn sites(&self) -> $crate::Result<Vec<$crate::storage::SiteRow>> {

@@ -20,7 +20,12 @@ macro_rules! impl_storage {
                 Ok(())
             }
 
-            async fn add_enrollment_code(&self, code: &$crate::storage::NewCode) -> $crate::Result<()> {
+            async fn add_enrollment_code(
+                &self,
+                code: &$crate::storage::NewCode,
+                audit: &$crate::storage::NewAudit,
+            ) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO enrollment_codes (code_sha256, study, site, created_at, expires_at) \
                      VALUES ($1, $2, $3, $4, $5)",
@@ -30,8 +35,10 @@ macro_rules! impl_storage {
                 .bind(&code.site)
                 .bind(&code.created_at)
                 .bind(&code.expires_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                $crate::storage::audit::append_audit_in!(self, tx, audit);
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -118,19 +125,31 @@ macro_rules! impl_storage {
                 Ok(())
             }
 
-            async fn revoke_device(&self, device_id: &str, now: &str) -> $crate::Result<bool> {
+            async fn revoke_device(
+                &self,
+                device_id: &str,
+                now: &str,
+                audit: &$crate::storage::NewAudit,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
                 let found: Option<(String,)> = sqlx::query_as("SELECT id FROM devices WHERE id = $1")
                     .bind(device_id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
                 if found.is_none() {
                     return Ok(false);
                 }
-                sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                let revoked = sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                     .bind(now)
                     .bind(device_id)
-                    .execute(&self.pool)
-                    .await?;
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                // Revoking a revoked device changes nothing, so nothing is audited.
+                if revoked == 1 {
+                    $crate::storage::audit::append_audit_in!(self, tx, audit);
+                }
+                tx.commit().await?;
                 Ok(true)
             }
 

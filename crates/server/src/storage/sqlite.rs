@@ -65,6 +65,12 @@ impl SqliteStorage {
         Ok(SqliteStorage { pool })
     }
 
+    /// What an audit append runs first in its transaction (`BEGIN IMMEDIATE` already
+    /// serialises SQLite writers).
+    fn audit_lock(&self) -> Option<&'static str> {
+        None
+    }
+
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
@@ -74,6 +80,7 @@ super::sql::impl_storage!(SqliteStorage, sqlx::Sqlite);
 super::bundles::impl_bundle_store!(SqliteStorage);
 super::sites::impl_site_store!(SqliteStorage);
 super::users::impl_user_store!(SqliteStorage);
+super::audit::impl_audit_store!(SqliteStorage);
 
 /// Whether `path` is an unencrypted SQLite database (its first 16 bytes say so in plaintext).
 fn is_plaintext_sqlite(path: &Path) -> Result<bool> {

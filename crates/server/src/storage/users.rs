@@ -40,12 +40,13 @@ pub trait UserStore {
         role: Role,
         sites: &BTreeSet<String>,
         now: &str,
+        audit: &super::NewAudit,
     ) -> Result<bool>;
     /// Every user, by name.
     async fn users(&self) -> Result<Vec<UserRow>>;
     /// Disable a user and end their sessions; `false` when there is no such user. Disabling a
     /// disabled user keeps the first date.
-    async fn disable_user(&self, name: &str, now: &str) -> Result<bool>;
+    async fn disable_user(&self, name: &str, now: &str, audit: &super::NewAudit) -> Result<bool>;
     /// The password hash and state of `name`, if there is such a user.
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;
     /// Start a session.
@@ -79,6 +80,7 @@ macro_rules! impl_user_store {
                 role: $crate::roles::Role,
                 sites: &std::collections::BTreeSet<String>,
                 now: &str,
+                audit: &$crate::storage::NewAudit,
             ) -> $crate::Result<bool> {
                 let mut tx = self.begin_write().await?;
                 let added = sqlx::query(
@@ -102,6 +104,7 @@ macro_rules! impl_user_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                $crate::storage::audit::append_audit_in!(self, tx, audit);
                 tx.commit().await?;
                 Ok(true)
             }
@@ -132,7 +135,12 @@ macro_rules! impl_user_store {
                     .collect()
             }
 
-            async fn disable_user(&self, name: &str, now: &str) -> $crate::Result<bool> {
+            async fn disable_user(
+                &self,
+                name: &str,
+                now: &str,
+                audit: &$crate::storage::NewAudit,
+            ) -> $crate::Result<bool> {
                 let mut tx = self.begin_write().await?;
                 let known = sqlx::query(
                     "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE name = $1",
@@ -146,6 +154,9 @@ macro_rules! impl_user_store {
                     .bind(name)
                     .execute(&mut *tx)
                     .await?;
+                if known == 1 {
+                    $crate::storage::audit::append_audit_in!(self, tx, audit);
+                }
                 tx.commit().await?;
                 Ok(known == 1)
             }

@@ -19,6 +19,14 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// Who the tests' own setup steps are audited as.
+pub fn tester() -> mimik_server::storage::Actor {
+    mimik_server::storage::Actor {
+        name: "test-setup".into(),
+        role: "admin".into(),
+    }
+}
+
 /// A storage backend under test.
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -399,13 +407,13 @@ pub async fn add_user(storage: &dyn Storage, name: &str, role: Role, sites: &[&s
             .await
             .is_err()
         {
-            mimik_server::sites::add(storage, site, None, None)
+            mimik_server::sites::add(storage, site, None, None, &tester())
                 .await
                 .unwrap();
         }
     }
     let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
-    mimik_server::users::add(storage, name, "a long password", role, &sites)
+    mimik_server::users::add(storage, name, "a long password", role, &sites, &tester())
         .await
         .unwrap();
 }
@@ -446,11 +454,11 @@ pub async fn code_for(storage: &dyn mimik_server::Storage, site: &str) -> String
         .await
         .is_err()
     {
-        mimik_server::sites::add(storage, site, None, None)
+        mimik_server::sites::add(storage, site, None, None, &tester())
             .await
             .unwrap();
     }
-    mimik_server::api::enroll::issue_code(storage, None, site, 1)
+    mimik_server::api::enroll::issue_code(storage, None, site, 1, &tester())
         .await
         .unwrap()
 }
