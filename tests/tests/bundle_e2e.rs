@@ -258,9 +258,9 @@ fn an_amendment_that_widens_the_baseline_window_changes_what_is_due_after_the_ne
         ],
         b"",
     );
-    // Version 1: baseline closes 14 days after inclusion, so 20 days on it is overdue.
+    // Version 1: baseline closes 14 days after inclusion, so 20 days on it was missed.
     let before = due_at(&tablet, "NT-002", "baseline");
-    assert_eq!(before["status"], "overdue", "{before}");
+    assert_eq!(before["status"], "missed", "{before}");
 
     let text = std::fs::read_to_string(workspace_root().join("studies/nct05191719.toml")).unwrap();
     let widened = text.replacen("window_after_days = 14", "window_after_days = 30", 1);
@@ -270,10 +270,11 @@ fn an_amendment_that_widens_the_baseline_window_changes_what_is_due_after_the_ne
     assert_eq!(publish_protocol(&server, &amendment, &[])["version"], 2);
 
     // Not before the tablet syncs: the schedule follows the version in force on the tablet.
-    assert_eq!(due_at(&tablet, "NT-002", "baseline")["status"], "overdue");
+    assert_eq!(due_at(&tablet, "NT-002", "baseline")["status"], "missed");
     assert_eq!(tablet.ok(&["sync"], b"")["bundle_version"], 2);
+    // Version 2 keeps the window open to day 30: past its target (inclusion), not missed.
     let after = due_at(&tablet, "NT-002", "baseline");
-    assert_eq!(after["status"], "due", "{after}");
+    assert_eq!(after["status"], "overdue", "{after}");
     let closes = chrono::NaiveDate::parse_from_str(&included, "%Y-%m-%d").unwrap()
         + chrono::Duration::days(30);
     assert_eq!(after["window"]["closes"], closes.to_string());

@@ -483,3 +483,73 @@ async fn every_answer_carries_the_security_headers_and_pages_use_only_the_served
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.text().contains(".series-0{"));
 }
+
+/// The cell of the `timepoint_index`-th time point in the row of `pseudonym` on the
+/// completeness page.
+fn cell(matrix: &str, pseudonym: &str, timepoint_index: usize) -> String {
+    let row = matrix
+        .split("<tr>")
+        .find(|r| r.contains(&format!(">{pseudonym}</a>")))
+        .unwrap_or_else(|| panic!("{matrix}"));
+    // Site, participant, then one cell per time point in protocol order.
+    row.split("<td")
+        .nth(3 + timepoint_index)
+        .unwrap()
+        .to_owned()
+}
+
+/// Issue 14 point 3: the page decides with the tablet's rule. Sunnybrook alone does not make a
+/// time point done, a time point with nothing to collect on a tablet is never overdue, and a
+/// closed window with forms missing is missed, not overdue forever.
+#[tokio::test]
+async fn completeness_cells_use_the_same_rule_as_the_tablet() {
+    let (app, state, session, _dir) = logged_in(Role::Monitor).await;
+    let mut tablet = Tablet::new(12);
+    tablet.enroll(&app, &state, "Site-A").await;
+    // Surgery six months ago today: post_6m's target is today.
+    let today = chrono::Utc::now().date_naive();
+    let surgery = today.checked_sub_months(chrono::Months::new(6)).unwrap();
+    let inclusion = surgery.checked_sub_months(chrono::Months::new(3)).unwrap();
+    let envelopes = vec![
+        tablet.envelope(&participant(
+            "NT-300",
+            &inclusion.to_string(),
+            Some(&surgery.to_string()),
+            0,
+        )),
+        tablet.envelope(&form("NT-300", "post_6m", Instrument::Sunnybrook, 1, 1)),
+    ];
+    assert_eq!(tablet.submit(&app, &envelopes).await.status, StatusCode::OK);
+    let cookie = [("cookie", session.as_str())];
+    let matrix = send(&app, Method::GET, "/completeness", &cookie, "")
+        .await
+        .text();
+    // baseline (0) closed long ago with nothing saved; pre_surgery (3); post_6m (4).
+    let baseline = cell(&matrix, "NT-300", 0);
+    assert!(
+        baseline.starts_with(r#" class="missed">missed: closed"#),
+        "{baseline}"
+    );
+    let pre_surgery = cell(&matrix, "NT-300", 3);
+    assert!(pre_surgery.starts_with(r#" class="not_applicable">nothing to collect"#));
+    let post_6m = cell(&matrix, "NT-300", 4);
+    assert!(
+        post_6m.starts_with(r#" class="due">due until"#),
+        "{post_6m}"
+    );
+    assert!(post_6m.contains("(missing face, fdi, saq)"), "{post_6m}");
+
+    let patient: Vec<_> = [Instrument::Face, Instrument::Fdi, Instrument::Saq]
+        .into_iter()
+        .zip(2..)
+        .map(|(instrument, minute)| {
+            tablet.envelope(&form("NT-300", "post_6m", instrument, 1, minute))
+        })
+        .collect();
+    assert_eq!(tablet.submit(&app, &patient).await.status, StatusCode::OK);
+    let matrix = send(&app, Method::GET, "/completeness", &cookie, "")
+        .await
+        .text();
+    let post_6m = cell(&matrix, "NT-300", 4);
+    assert!(post_6m.starts_with(r#" class="done">done"#), "{post_6m}");
+}

@@ -172,11 +172,14 @@ fn view(p: &store::Participant, timepoints: Vec<TimepointDue>) -> Participant {
 }
 
 fn timepoint_state(due: TimepointDue) -> TimepointState {
-    let (status, window) = match due.status {
-        DueStatus::NotYetDue { window } => (TimepointStatus::NotYetDue, window),
-        DueStatus::Due { window } => (TimepointStatus::Due, Some(window)),
-        DueStatus::Overdue { window } => (TimepointStatus::Overdue, Some(window)),
-        DueStatus::Done => (TimepointStatus::Done, None),
+    let window = due.status.window();
+    let status = match due.status {
+        DueStatus::NotYetDue { .. } => TimepointStatus::NotYetDue,
+        DueStatus::Due { .. } => TimepointStatus::Due,
+        DueStatus::Overdue { .. } => TimepointStatus::Overdue,
+        DueStatus::Missed { .. } => TimepointStatus::Missed,
+        DueStatus::Done => TimepointStatus::Done,
+        DueStatus::NotApplicable => TimepointStatus::NotApplicable,
     };
     TimepointState {
         timepoint: due.timepoint,

@@ -101,7 +101,14 @@ fn registering_lists_the_participant_with_todays_schedule_and_refuses_duplicates
         .unwrap();
     assert_eq!(post_6m.status, TimepointStatus::Due);
     assert!(post_6m.window_start.is_some());
-    assert!(!p.timepoints.iter().any(|t| t.timepoint == "pre_surgery"));
+    // Nothing is filled in on a tablet before surgery: listed, never due.
+    let pre_surgery = p
+        .timepoints
+        .iter()
+        .find(|t| t.timepoint == "pre_surgery")
+        .unwrap();
+    assert_eq!(pre_surgery.status, TimepointStatus::NotApplicable);
+    assert_eq!(pre_surgery.window_start, None);
 
     let again = app
         .add_participant(&NewParticipant {

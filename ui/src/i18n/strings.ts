@@ -157,7 +157,9 @@ export const en = {
   'status.not_yet_due': 'Not yet due',
   'status.due': 'Due',
   'status.overdue': 'Overdue',
+  'status.missed': 'Missed',
   'status.done': 'Done',
+  'status.not_applicable': 'Nothing to collect',
 
   'tp.baseline': 'Baseline (inclusion)',
   'tp.botox_no_effect': 'Botox, no effect (about 4 months after injection)',
@@ -507,7 +509,9 @@ export const sv: Table = {
   'status.not_yet_due': 'Inte aktuell än',
   'status.due': 'Aktuell',
   'status.overdue': 'Försenad',
+  'status.missed': 'Missad',
   'status.done': 'Klar',
+  'status.not_applicable': 'Inget att samla in',
 
   'tp.baseline': 'Baslinje (inklusion)',
   'tp.botox_no_effect': 'Botox, ingen effekt (cirka 4 månader efter injektion)',

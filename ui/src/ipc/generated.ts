@@ -72,7 +72,7 @@ export type EnrollResult = {
  */
 deviceId: string, };
 
-export type TimepointStatus = "not_yet_due" | "due" | "overdue" | "done";
+export type TimepointStatus = "not_yet_due" | "due" | "overdue" | "missed" | "done" | "not_applicable";
 
 export type TimepointState = { 
 /**
@@ -110,7 +110,7 @@ surgeryDate: string | null,
  */
 botoxDates: Array<string>, 
 /**
- * The time points that have forms on the tablet, in protocol order.
+ * Every time point, in protocol order.
  */
 timepoints: Array<TimepointState>, };
 

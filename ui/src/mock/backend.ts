@@ -257,13 +257,15 @@ export class MockBackend {
 
   // The windows of studies/nct05191719.toml, as crates/domain's schedule computes them: months are
   // calendar months, clamped to the end of a shorter month (31 Aug + 6 months = 28 Feb).
-  private window(p: StoredParticipant, tp: string): [number, number] | null {
+  /** [opens, closes, target] of a time point, as crates/domain's schedule counts them. */
+  private window(p: StoredParticipant, tp: string): [number, number, number] | null {
     const lastBotox = p.botoxDates.length ? Math.max(...p.botoxDates.map(parse)) : null;
     const surgery = p.surgeryDate ? parse(p.surgeryDate) : null;
     const inclusion = parse(p.inclusionDate);
-    const around = (target: number, before: number, after: number): [number, number] => [
+    const around = (target: number, before: number, after: number): [number, number, number] => [
       target - before * DAY,
       target + after * DAY,
+      target,
     ];
     switch (tp) {
       case 'baseline':
@@ -284,18 +286,25 @@ export class MockBackend {
 
   private view(p: StoredParticipant): Participant {
     const today = this.today();
-    // As crates/device's due list: a time point with no tablet form at all (pre_surgery) is not
-    // listed; side effects and their grading are optional there.
+    // As crates/domain's schedule: a time point with no tablet form at all (pre_surgery) is
+    // not applicable; side effects and their grading are optional there.
     const collected = (tp: string) =>
       [...FORMS_BY_TIMEPOINT[tp], ...STAFF_FORMS_BY_TIMEPOINT[tp]].some(
         (f) => f !== 'side_effects' && f !== 'clavien_dindo',
       );
-    const timepoints: TimepointState[] = TIMEPOINTS.filter(collected).map((tp) => {
+    const timepoints: TimepointState[] = TIMEPOINTS.map((tp) => {
       const w = this.window(p, tp);
       let status: TimepointState['status'] = 'not_yet_due';
-      if (p.done.has(tp)) status = 'done';
-      else if (w && today >= w[0]) status = today <= w[1] ? 'due' : 'overdue';
-      return { timepoint: tp, status, windowStart: w ? iso(w[0]) : null, windowEnd: w ? iso(w[1]) : null };
+      if (!collected(tp)) status = 'not_applicable';
+      else if (p.done.has(tp)) status = 'done';
+      else if (w && today >= w[0]) status = today <= w[2] ? 'due' : today <= w[1] ? 'overdue' : 'missed';
+      const shown = status === 'not_applicable' ? null : w;
+      return {
+        timepoint: tp,
+        status,
+        windowStart: shown ? iso(shown[0]) : null,
+        windowEnd: shown ? iso(shown[1]) : null,
+      };
     });
     return {
       pseudonym: p.pseudonym,

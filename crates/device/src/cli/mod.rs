@@ -71,7 +71,8 @@ enum Command {
     /// Register, update or list participants.
     #[command(subcommand)]
     Participant(participant::ParticipantCommand),
-    /// What is due, not yet due, overdue or done for each participant.
+    /// Where each participant's time points stand: not yet due, due, overdue, missed, done or
+    /// not applicable, with the forms still missing.
     Due(participant::DueArgs),
     /// Save a questionnaire or clinician form (answers JSON on stdin), or many with --ndjson.
     Submit(submit::Args),

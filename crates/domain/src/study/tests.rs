@@ -1,10 +1,10 @@
 use super::eligibility::evaluate;
-use super::schedule::{DueStatus, ParticipantDates, schedule, window};
+use super::schedule::{DueStatus, ParticipantDates, Participation, Saved, schedule, window};
 use super::*;
 use crate::MissingMode;
 use chrono::NaiveDate;
 use rstest::rstest;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const STUDY: &str = include_str!("../../../../studies/nct05191719.toml");
 
@@ -25,7 +25,7 @@ fn dates(inclusion: &str, botox: &[&str], surgery: Option<&str>) -> ParticipantD
 }
 
 fn status_of(study: &Study, dates: &ParticipantDates, today: &str, tp: &str) -> DueStatus {
-    schedule(study, dates, &BTreeSet::new(), d(today))
+    schedule(study, dates, &Saved::new(), d(today), Participation::Active)
         .into_iter()
         .find(|t| t.timepoint == tp)
         .map(|t| t.status)
@@ -33,12 +33,7 @@ fn status_of(study: &Study, dates: &ParticipantDates, today: &str, tp: &str) -> 
 }
 
 fn kind(status: &DueStatus) -> &'static str {
-    match status {
-        DueStatus::NotYetDue { .. } => "not_yet_due",
-        DueStatus::Due { .. } => "due",
-        DueStatus::Overdue { .. } => "overdue",
-        DueStatus::Done => "done",
-    }
+    status.name()
 }
 
 #[test]
@@ -70,23 +65,28 @@ fn the_shipped_study_has_the_six_time_points_of_instruments_md() {
 #[case::day_before_opening("2026-08-15", "not_yet_due")]
 #[case::opening_day("2026-08-16", "due")]
 #[case::target("2026-09-15", "due")]
-#[case::closing_day("2026-10-15", "due")]
-#[case::day_after_closing("2026-10-16", "overdue")]
+#[case::day_after_target("2026-09-16", "overdue")]
+#[case::closing_day("2026-10-15", "overdue")]
+#[case::day_after_closing("2026-10-16", "missed")]
 fn post_6m_window_edges(#[case] today: &str, #[case] expected: &str) {
     let p = dates("2025-06-01", &[], Some("2026-03-15"));
     assert_eq!(kind(&status_of(&study(), &p, today, "post_6m")), expected);
 }
 
-// Injection 2026-02-01: max effect 2026-02-15 … 2026-03-01; no effect target 2026-06-01 ± 14 days.
+// Injection 2026-02-01: max effect target 2026-02-15 (the window's first day) … 2026-03-01;
+// no effect target 2026-06-01 ± 14 days.
 #[rstest]
 #[case::max_effect_day_13("2026-02-14", "botox_max_effect", "not_yet_due")]
 #[case::max_effect_day_14("2026-02-15", "botox_max_effect", "due")]
-#[case::max_effect_day_28("2026-03-01", "botox_max_effect", "due")]
-#[case::max_effect_day_29("2026-03-02", "botox_max_effect", "overdue")]
+#[case::max_effect_day_15("2026-02-16", "botox_max_effect", "overdue")]
+#[case::max_effect_day_28("2026-03-01", "botox_max_effect", "overdue")]
+#[case::max_effect_day_29("2026-03-02", "botox_max_effect", "missed")]
 #[case::no_effect_opens("2026-05-18", "botox_no_effect", "due")]
 #[case::no_effect_before("2026-05-17", "botox_no_effect", "not_yet_due")]
-#[case::no_effect_closes("2026-06-15", "botox_no_effect", "due")]
-#[case::no_effect_after("2026-06-16", "botox_no_effect", "overdue")]
+#[case::no_effect_target("2026-06-01", "botox_no_effect", "due")]
+#[case::no_effect_after_target("2026-06-02", "botox_no_effect", "overdue")]
+#[case::no_effect_closes("2026-06-15", "botox_no_effect", "overdue")]
+#[case::no_effect_after("2026-06-16", "botox_no_effect", "missed")]
 fn botox_window_edges(#[case] today: &str, #[case] tp: &str, #[case] expected: &str) {
     let p = dates("2025-06-01", &["2026-02-01"], None);
     assert_eq!(kind(&status_of(&study(), &p, today, tp)), expected);
@@ -103,9 +103,10 @@ fn several_botox_injections_count_from_the_latest_one_given_so_far() {
     let tp = study().timepoint("botox_max_effect").cloned().unwrap();
     let w = window(&tp, &p, d("2026-03-25")).unwrap();
     assert_eq!((w.opens, w.closes), (d("2026-03-24"), d("2026-04-07")));
+    // A day past its target (03-24), the window still open.
     assert_eq!(
         kind(&status_of(&study(), &p, "2026-03-25", "botox_max_effect")),
-        "due"
+        "overdue"
     );
 }
 
@@ -121,7 +122,7 @@ fn no_injection_yet_means_the_botox_time_points_are_not_yet_due() {
 #[test]
 fn surgery_time_points_wait_while_the_surgery_date_is_unknown() {
     let p = dates("2025-06-01", &[], None);
-    for tp in ["pre_surgery", "post_6m", "post_12m"] {
+    for tp in ["post_6m", "post_12m"] {
         assert_eq!(
             status_of(&study(), &p, "2030-01-01", tp),
             DueStatus::NotYetDue { window: None },
@@ -142,14 +143,77 @@ fn a_leap_day_anchor_lands_on_the_last_day_of_february() {
     assert_eq!(post_6m.target, d("2024-02-29"));
 }
 
+/// Everything baseline asks for, saved.
+fn baseline_saved() -> Saved {
+    ["sunnybrook", "eligibility", "botox_count"]
+        .into_iter()
+        .map(|name| ("baseline".to_owned(), name.to_owned()))
+        .collect()
+}
+
 #[test]
 fn a_done_time_point_is_done_even_when_its_window_has_closed() {
     let p = dates("2025-06-01", &[], None);
-    let done = BTreeSet::from(["baseline".to_owned()]);
-    let all = schedule(&study(), &p, &done, d("2026-01-01"));
+    let all = schedule(
+        &study(),
+        &p,
+        &baseline_saved(),
+        d("2026-01-01"),
+        Participation::Active,
+    );
     assert_eq!(all[0].status, DueStatus::Done);
+    assert!(all[0].missing.is_empty());
     let not_done = status_of(&study(), &p, "2026-01-01", "baseline");
-    assert_eq!(kind(&not_done), "overdue");
+    assert_eq!(kind(&not_done), "missed");
+}
+
+#[test]
+fn a_time_point_with_one_form_saved_is_not_done_and_names_the_forms_still_missing() {
+    // The server used to count a baseline with Sunnybrook alone as done.
+    let p = dates("2026-01-05", &[], None);
+    let saved: Saved = [("baseline".to_owned(), "sunnybrook".to_owned())].into();
+    let all = schedule(&study(), &p, &saved, d("2026-01-05"), Participation::Active);
+    assert_eq!(kind(&all[0].status), "due");
+    assert_eq!(all[0].missing, [Form::Eligibility, Form::BotoxCount]);
+    // Side effects and Clavien-Dindo grades never hold a time point open.
+    let mut everything = baseline_saved();
+    everything.remove(&("baseline".to_owned(), "sunnybrook".to_owned()));
+    let all = schedule(
+        &study(),
+        &p,
+        &everything,
+        d("2026-01-05"),
+        Participation::Active,
+    );
+    assert_eq!(all[0].missing, [Form::Sunnybrook]);
+}
+
+#[test]
+fn a_time_point_with_nothing_to_collect_on_a_tablet_is_not_applicable_and_never_overdue() {
+    let p = dates("2025-06-01", &[], Some("2025-09-01"));
+    for today in ["2025-08-15", "2030-01-01"] {
+        assert_eq!(
+            status_of(&study(), &p, today, "pre_surgery"),
+            DueStatus::NotApplicable,
+            "{today}"
+        );
+    }
+}
+
+#[test]
+fn after_a_participant_leaves_nothing_falls_due_and_what_was_done_or_missed_before_stays() {
+    // Included 2025-06-01 (baseline window closes 06-15), surgery 2026-01-10, withdrawn
+    // 2026-03-01: baseline was missed before leaving; post_6m and post_12m never come.
+    let p = dates("2025-06-01", &[], Some("2026-01-10"));
+    let left = Participation::LeftOn(d("2026-03-01"));
+    let all = schedule(&study(), &p, &Saved::new(), d("2026-08-01"), left);
+    let by_id = |id: &str| all.iter().find(|t| t.timepoint == id).unwrap();
+    assert_eq!(kind(&by_id("baseline").status), "missed");
+    assert_eq!(by_id("post_6m").status, DueStatus::NotApplicable);
+    assert_eq!(by_id("post_12m").status, DueStatus::NotApplicable);
+    assert!(by_id("post_6m").missing.is_empty());
+    let done = schedule(&study(), &p, &baseline_saved(), d("2026-08-01"), left);
+    assert_eq!(done[0].status, DueStatus::Done);
 }
 
 fn checklist(overrides: &[(&str, bool)]) -> BTreeMap<String, bool> {

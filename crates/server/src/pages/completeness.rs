@@ -1,9 +1,9 @@
 //! Completeness (participants × time points) and one participant's score trajectories.
 //!
-//! [decision] A time point is done when every instrument form it lists (face, fdi, saq,
-//! sunnybrook) has a current submission; one without instrument forms is done once anything was
-//! submitted for it. Otherwise `mimik_domain::study::schedule` says due, overdue or not yet due;
-//! an overdue or due time point with some but not all forms is shown as `missing` forms.
+//! Each cell is `mimik_domain::study::schedule`, the same function `mimik due` uses: done when
+//! every form that yields one record is saved (current submissions only), otherwise not yet due,
+//! due, overdue (past the target date), missed (the window closed) or not applicable (nothing
+//! is collected on a tablet at that time point).
 
 use super::PageError;
 use super::page;
@@ -15,84 +15,68 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use mimik_domain::protocol::RosterEntry;
-use mimik_domain::study::schedule::{DueStatus, ParticipantDates, schedule};
-use mimik_domain::study::{Study, Timepoint};
+use mimik_domain::study::Study;
+use mimik_domain::study::schedule::{DueStatus, ParticipantDates, Participation, Saved, schedule};
 use std::collections::BTreeSet;
-
-fn expected_instruments(tp: &Timepoint) -> BTreeSet<&'static str> {
-    tp.patient_forms
-        .iter()
-        .chain(&tp.staff_forms)
-        .filter_map(|f| f.instrument())
-        .map(|i| i.id())
-        .collect()
-}
 
 /// Whether `p` is about the participant `pseudonym` of site `site` of study `study`.
 fn about(p: &Parsed, study: &str, site: &str, pseudonym: &str) -> bool {
     p.row.participant == pseudonym && p.row.site == site && p.row.study == study
 }
 
-/// `(time point id, css class, label)` for every time point of one participant of `site`.
+/// `(time point id, status name, label)` for every time point of one participant of `site`.
 fn statuses(
     study: &Study,
     site: &str,
     entry: &RosterEntry,
     current: &[&Parsed],
 ) -> Vec<(String, &'static str, String)> {
-    let mine: Vec<&&Parsed> = current
+    let saved: Saved = current
         .iter()
         .filter(|p| about(p, &study.id, site, &entry.pseudonym))
+        .filter_map(|p| {
+            let name = p
+                .row
+                .instrument
+                .clone()
+                .unwrap_or_else(|| p.row.kind.clone());
+            p.row.timepoint.clone().map(|tp| (tp, name))
+        })
         .collect();
-    let mut done = BTreeSet::new();
-    let mut partial = BTreeSet::new();
-    for tp in &study.timepoints {
-        let here: Vec<&&&Parsed> = mine
-            .iter()
-            .filter(|p| p.row.timepoint.as_deref() == Some(tp.id.as_str()))
-            .collect();
-        let expected = expected_instruments(tp);
-        let present: BTreeSet<&str> = here
-            .iter()
-            .filter_map(|p| p.row.instrument.as_deref())
-            .collect();
-        let complete = if expected.is_empty() {
-            !here.is_empty()
-        } else {
-            expected.iter().all(|i| present.contains(i))
-        };
-        if complete {
-            done.insert(tp.id.clone());
-        } else if !present.is_empty() {
-            partial.insert(tp.id.clone());
-        }
-    }
     let dates = ParticipantDates {
         inclusion: entry.inclusion_date,
         botox: entry.botox_dates.clone(),
         surgery: entry.surgery_date,
     };
     let today = chrono::Utc::now().date_naive();
-    schedule(study, &dates, &done, today)
+    schedule(study, &dates, &saved, today, Participation::Active)
         .into_iter()
         .map(|due| {
-            let (class, label) = match &due.status {
-                DueStatus::Done => ("done", "done".to_owned()),
-                DueStatus::Due { window } if partial.contains(&due.timepoint) => (
-                    "missing",
-                    format!("missing forms, due until {}", window.closes),
-                ),
-                DueStatus::Due { window } => ("due", format!("due until {}", window.closes)),
-                DueStatus::Overdue { .. } if partial.contains(&due.timepoint) => {
-                    ("missing", "missing forms".to_owned())
+            let missing = due
+                .missing
+                .iter()
+                .map(|f| f.id())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let label = match &due.status {
+                DueStatus::Done => "done".to_owned(),
+                DueStatus::NotApplicable => "nothing to collect".to_owned(),
+                DueStatus::NotYetDue { window: Some(w) } => format!("from {}", w.opens),
+                DueStatus::NotYetDue { window: None } => "not scheduled".to_owned(),
+                DueStatus::Due { window } => {
+                    format!("due until {} (missing {missing})", window.closes)
                 }
                 DueStatus::Overdue { window } => {
-                    ("overdue", format!("overdue since {}", window.closes))
+                    format!(
+                        "overdue since {}, open until {} (missing {missing})",
+                        window.target, window.closes
+                    )
                 }
-                DueStatus::NotYetDue { window: Some(w) } => ("", format!("from {}", w.opens)),
-                DueStatus::NotYetDue { window: None } => ("", "not scheduled".to_owned()),
+                DueStatus::Missed { window } => {
+                    format!("missed: closed {} (missing {missing})", window.closes)
+                }
             };
-            (due.timepoint, class, label)
+            (due.timepoint, due.status.name(), label)
         })
         .collect()
 }

@@ -113,6 +113,7 @@ async fn stylesheet() -> Response {
 
 const STYLE: &str = "body{font-family:sans-serif;margin:1.5rem;color:#222}table{border-collapse:collapse}\
 td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}.inline{display:inline}\
-.done{background:#d8f0d8}.due{background:#fff3c4}.overdue,.missing{background:#f6d0d0}\
+.done{background:#d8f0d8}.due{background:#fff3c4}.overdue,.missed{background:#f6d0d0}\
+.not_applicable,.not_yet_due{color:#555}\
 nav{margin-bottom:1rem}.series-0{color:#1f77b4}.series-1{color:#ff7f0e}.series-2{color:#2ca02c}\
 .series-3{color:#d62728}.series-4{color:#9467bd}";

@@ -85,18 +85,22 @@ pub struct EnrollResult {
     pub device_id: String,
 }
 
-/// Where a time point stands today.
+/// Where a time point stands today: the names of `mimik_domain::study::schedule::DueStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TimepointStatus {
     /// Its window has not opened (or cannot be computed yet).
     NotYetDue,
-    /// Inside its window.
+    /// Inside its window, the target date not passed.
     Due,
-    /// The window has closed and it is not done.
+    /// Past the target date, the window still open.
     Overdue,
+    /// The window closed with forms missing.
+    Missed,
     /// Every form it needs is saved.
     Done,
+    /// Nothing to collect here (no tablet form, or the participant left the study).
+    NotApplicable,
 }
 
 /// One time point of one participant.
@@ -125,7 +129,7 @@ pub struct Participant {
     pub surgery_date: Option<String>,
     /// Botox injection dates, oldest first.
     pub botox_dates: Vec<String>,
-    /// The time points that have forms on the tablet, in protocol order.
+    /// Every time point, in protocol order.
     pub timepoints: Vec<TimepointState>,
 }
 
