@@ -167,6 +167,10 @@ pub struct RosterEntry {
     pub surgery_date: Option<NaiveDate>,
     /// Botox injection dates.
     pub botox_dates: Vec<NaiveDate>,
+    /// The status a coordinator set on the server, when one was (none: screened). Absent from
+    /// servers older than participant status, and ignored by older tablets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::study::status::StatusOn>,
 }
 
 /// `GET /v1/study` (with an `ETag`).

@@ -21,6 +21,7 @@ pub mod export;
 pub mod guard;
 pub mod listen;
 pub mod pages;
+pub mod participants;
 pub mod problem;
 pub mod router;
 pub mod secrets;

@@ -124,6 +124,11 @@ enum Command {
         #[command(subcommand)]
         command: StudyCommand,
     },
+    /// Participants: their status in the study.
+    Participant {
+        #[command(subcommand)]
+        command: ParticipantCommand,
+    },
     /// The server's audit trail.
     Audit {
         #[command(subcommand)]
@@ -136,11 +141,13 @@ const EXIT_USAGE: i32 = 64;
 
 mod as_user;
 mod audit_cli;
+mod participant_cli;
 mod site_cli;
 mod study_cli;
 mod user_cli;
 use audit_cli::AuditCommand;
 use mimik_server::roles::Action;
+use participant_cli::ParticipantCommand;
 use site_cli::SiteCommand;
 use study_cli::{KeySource, StudyCommand};
 use user_cli::UserCommand;
@@ -343,6 +350,10 @@ async fn execute(
                 }
             };
             study_cli::run(command, storage.as_ref(), key, &actor).await?
+        }
+        Command::Participant { command } => {
+            let runner = runner(Action::SetParticipantStatus).await?;
+            participant_cli::run(command, storage.as_ref(), &runner).await?
         }
         Command::Audit { command } => {
             let runner = runner(Action::ViewAudit).await?;

@@ -116,6 +116,8 @@ pub enum Action {
     RatingQueue,
     /// `GET /audit`, `audit export`, `audit verify`: the server's audit trail.
     ViewAudit,
+    /// `POST /participants/…/status`, `participant status`: a participant's status (their sites).
+    SetParticipantStatus,
     /// `user add`, `user disable` (command line only).
     ManageUsers,
     /// `site add` (command line only).
@@ -128,7 +130,7 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewStudies,
         Action::ViewDevices,
         Action::RevokeDevice,
@@ -140,6 +142,7 @@ impl Action {
         Action::ViewUsers,
         Action::RatingQueue,
         Action::ViewAudit,
+        Action::SetParticipantStatus,
         Action::ManageUsers,
         Action::ManageSites,
         Action::PublishStudy,
@@ -162,7 +165,7 @@ use Role::{Admin, Clinician, Coordinator, DataManager, Monitor, Rater};
 
 /// The one table of who may do what. A coordinator or clinician is further limited to their
 /// sites; see the module documentation.
-pub const GRANTS: [(Action, &[Role]); 15] = [
+pub const GRANTS: [(Action, &[Role]); 16] = [
     (
         Action::ViewStudies,
         &[Admin, Coordinator, DataManager, Monitor, Clinician],
@@ -186,6 +189,7 @@ pub const GRANTS: [(Action, &[Role]); 15] = [
     (Action::ViewUsers, &[Admin]),
     (Action::RatingQueue, &[Rater]),
     (Action::ViewAudit, &[DataManager, Monitor]),
+    (Action::SetParticipantStatus, &[Coordinator]),
     (Action::ManageUsers, &[Admin]),
     (Action::ManageSites, &[Admin]),
     (Action::PublishStudy, &[Admin, DataManager]),

@@ -89,6 +89,8 @@ fn build<'a>(
             inclusion_date: dates.inclusion_date,
             surgery_date: dates.surgery_date,
             botox_dates: dates.botox_dates,
+            // Statuses are not submissions: [`crate::participants::with_statuses`] adds them.
+            status: None,
         })
         .collect())
 }

@@ -11,7 +11,7 @@ use mimik_server::roles::{Action, Role, may};
 /// Who may open what, written out once more by hand. Columns: admin, coordinator, data-manager,
 /// monitor, clinician, rater.
 #[rustfmt::skip]
-const TABLE: [(Action, [bool; 6]); 15] = [
+const TABLE: [(Action, [bool; 6]); 16] = [
     //                              admin  coord  data-m monitor clinic rater
     (Action::ViewStudies,          [true,  true,  true,  true,  true,  false]),
     (Action::ViewDevices,          [true,  true,  false, true,  false, false]),
@@ -24,6 +24,7 @@ const TABLE: [(Action, [bool; 6]); 15] = [
     (Action::ViewUsers,            [true,  false, false, false, false, false]),
     (Action::RatingQueue,          [false, false, false, false, false, true]),
     (Action::ViewAudit,            [false, false, true,  true,  false, false]),
+    (Action::SetParticipantStatus, [false, true,  false, false, false, false]),
     // Server commands run with `--as` (tests/cli.rs).
     (Action::ManageUsers,          [true,  false, false, false, false, false]),
     (Action::ManageSites,          [true,  false, false, false, false, false]),
@@ -97,7 +98,8 @@ async fn two_sites() -> (
 async fn every_route_answers_every_role_as_the_table_says() {
     let (app, _state, karolinska, _uppsala, cookies, _dir) = two_sites().await;
     let revoke = format!("/devices/{}/revoke", karolinska.device_id);
-    let routes: [(Method, &str, Action); 12] = [
+    let status = format!("{KAROLINSKA_PARTICIPANT}/status");
+    let routes: [(Method, &str, Action); 13] = [
         (Method::GET, "/studies", Action::ViewStudies),
         (Method::GET, "/devices", Action::ViewDevices),
         (Method::POST, &revoke, Action::RevokeDevice),
@@ -110,12 +112,27 @@ async fn every_route_answers_every_role_as_the_table_says() {
         (Method::GET, "/users", Action::ViewUsers),
         (Method::GET, "/rating", Action::RatingQueue),
         (Method::GET, "/audit", Action::ViewAudit),
+        (Method::POST, &status, Action::SetParticipantStatus),
     ];
+    // A status change that is allowed (screened → eligible, today, with a reason).
+    let today = chrono::Utc::now().date_naive();
+    let change = format!("status=eligible&date={today}&reason=walk");
     let mut walked = std::collections::BTreeSet::new();
     for (method, path, action) in &routes {
         walked.insert(*action);
         for (role, cookie) in &cookies {
-            let reply = send(&app, method.clone(), path, &[("cookie", cookie)], "").await;
+            let (headers, body) = if *path == status {
+                (
+                    vec![
+                        ("cookie", cookie.as_str()),
+                        ("content-type", "application/x-www-form-urlencoded"),
+                    ],
+                    change.clone(),
+                )
+            } else {
+                (vec![("cookie", cookie.as_str())], String::new())
+            };
+            let reply = send(&app, method.clone(), path, &headers, body).await;
             let expected = match (allowed(*role, *action), method == Method::POST) {
                 (true, true) => StatusCode::SEE_OTHER,
                 (true, false) => StatusCode::OK,

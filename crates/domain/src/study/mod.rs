@@ -6,6 +6,7 @@ pub mod eligibility;
 mod labels;
 mod pseudonym;
 pub mod schedule;
+pub mod status;
 
 pub use labels::{FormSettings, Label};
 pub use pseudonym::{Pseudonym, PseudonymError, PseudonymPattern};

@@ -24,6 +24,8 @@ pub async fn study(
     let participants = state.storage.submissions_of_kind("participant").await?;
     // Only the device's own site's participants (issue 12).
     let roster = crate::roster::of_site(&participants, &device.study, &device.site)?;
+    let statuses = crate::participants::current(state.storage.as_ref()).await?;
+    let roster = crate::participants::with_statuses(roster, &device.study, &device.site, &statuses);
     let current = state
         .bundles
         .current(state.storage.as_ref(), &device.study)

@@ -17,6 +17,7 @@ use maud::{Markup, html};
 use mimik_domain::protocol::RosterEntry;
 use mimik_domain::study::Study;
 use mimik_domain::study::schedule::{DueStatus, ParticipantDates, Participation, Saved, schedule};
+use mimik_domain::study::status::{ParticipantStatus, participation};
 use std::collections::BTreeSet;
 
 /// Whether `p` is about the participant `pseudonym` of site `site` of study `study`.
@@ -30,6 +31,7 @@ fn statuses(
     site: &str,
     entry: &RosterEntry,
     current: &[&Parsed],
+    participation: Participation,
 ) -> Vec<(String, &'static str, String)> {
     let saved: Saved = current
         .iter()
@@ -49,7 +51,7 @@ fn statuses(
         surgery: entry.surgery_date,
     };
     let today = chrono::Utc::now().date_naive();
-    schedule(study, &dates, &saved, today, Participation::Active)
+    schedule(study, &dates, &saved, today, participation)
         .into_iter()
         .map(|due| {
             let missing = due
@@ -60,6 +62,9 @@ fn statuses(
                 .join(", ");
             let label = match &due.status {
                 DueStatus::Done => "done".to_owned(),
+                DueStatus::NotApplicable if participation != Participation::Active => {
+                    "not applicable: left the study".to_owned()
+                }
                 DueStatus::NotApplicable => "nothing to collect".to_owned(),
                 DueStatus::NotYetDue { window: Some(w) } => format!("from {}", w.opens),
                 DueStatus::NotYetDue { window: None } => "not scheduled".to_owned(),
@@ -93,6 +98,7 @@ async fn load(state: &AppState) -> Result<(Rosters, Vec<Parsed>), ApiError> {
 pub async fn matrix(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     staff.allow(Action::ViewCompleteness)?;
     let (rosters, all) = load(&state).await?;
+    let standing = crate::participants::current(state.storage.as_ref()).await?;
     let gone = superseded(&all);
     let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
     let mut tables = Vec::new();
@@ -102,13 +108,15 @@ pub async fn matrix(State(state): State<AppState>, staff: Staff) -> Result<Respo
         tables.push(html! {
             h2 { (study.id) ": " (study.title) " (protocol version " (bundle.row.version) ")" }
             table {
-                tr { th { "Site" } th { "Participant" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
+                tr { th { "Site" } th { "Participant" } th { "Status" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
                 @for ((_, site), roster) in rosters.iter().filter(|((s, site), _)| *s == id && staff.sees_site(site)) {
                     @for entry in roster {
+                        @let now = standing.get(&(id.clone(), site.clone(), entry.pseudonym.clone())).copied();
                         tr {
                             td { (site) }
                             td { a href=(participant_url(&id, site, &entry.pseudonym)) { (entry.pseudonym) } }
-                            @for (_, class, label) in statuses(study, site, entry, &current) { td class=(class) { (label) } }
+                            td { (now.map_or(ParticipantStatus::Screened, |s| s.status).label().0) }
+                            @for (_, class, label) in statuses(study, site, entry, &current, participation(now)) { td class=(class) { (label) } }
                         }
                     }
                 }
@@ -203,10 +211,18 @@ pub async fn participant(
         .filter(|p| about(p, &study.id, &site, &pseudonym))
         .collect();
     theirs.sort_by(|a, b| (&a.row.recorded_at, &a.row.id).cmp(&(&b.row.recorded_at, &b.row.id)));
+    let key = (study.id.clone(), site.clone(), pseudonym.clone());
+    let history = crate::participants::histories(state.storage.as_ref())
+        .await?
+        .remove(&key)
+        .unwrap_or_default();
+    let now = history.last().and_then(crate::participants::status_on);
+    let url = participant_url(&study.id, &site, &pseudonym);
     Ok(page(
         &format!("Participant {pseudonym} ({site}, {})", study.id),
         Some(&staff),
         html! {
+            (super::status::section(&staff, &url, &history, now))
             (chart(study, &series))
             (submissions(study, &theirs, &gone))
         },

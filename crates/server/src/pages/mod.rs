@@ -13,6 +13,7 @@ mod auth;
 mod completeness;
 mod error;
 mod people;
+mod status;
 mod studies;
 mod views;
 
@@ -51,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/participants/{study}/{site}/{pseudonym}",
             get(completeness::participant),
+        )
+        .route(
+            "/participants/{study}/{site}/{pseudonym}/status",
+            post(status::change),
         )
         .route("/side-effects", get(views::side_effects))
         .route("/review", get(views::review))

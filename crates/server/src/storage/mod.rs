@@ -15,12 +15,14 @@ mod rows;
 mod sites;
 mod sql;
 pub mod sqlite;
+mod statuses;
 pub mod users;
 
 pub use audit::{Actor, AuditRow, AuditStore, NewAudit};
 pub use bundles::{BundleRow, BundleStore};
 pub use gaps::gaps_from_boundaries;
 pub use sites::{SiteRow, SiteStore};
+pub use statuses::{StatusRow, StatusStore};
 pub use users::{Credentials, UserRow, UserStore};
 
 use crate::error::{Error, Result};
@@ -212,7 +214,7 @@ pub struct ConflictRow {
 /// commits before it returns, so a caller that answers afterwards answers only for durable data.
 #[async_trait]
 pub trait Storage:
-    AuditStore + BundleStore + SiteStore + UserStore + Send + Sync + std::fmt::Debug
+    AuditStore + BundleStore + SiteStore + StatusStore + UserStore + Send + Sync + std::fmt::Debug
 {
     /// Whether the database answers.
     async fn health(&self) -> Result<()>;

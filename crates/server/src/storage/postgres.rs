@@ -74,3 +74,4 @@ super::bundles::impl_bundle_store!(PostgresStorage);
 super::sites::impl_site_store!(PostgresStorage);
 super::users::impl_user_store!(PostgresStorage);
 super::audit::impl_audit_store!(PostgresStorage);
+super::statuses::impl_status_store!(PostgresStorage);
