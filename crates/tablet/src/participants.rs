@@ -167,6 +167,9 @@ fn view(p: &store::Participant, timepoints: Vec<TimepointDue>) -> Participant {
         inclusion_date: p.inclusion_date.to_string(),
         surgery_date: p.surgery_date.map(|d| d.to_string()),
         botox_dates: p.botox_dates.iter().map(ToString::to_string).collect(),
+        status: p.status.map(|s| s.status.name().to_owned()),
+        status_date: p.status.map(|s| s.date.to_string()),
+        left_study: p.status.is_some_and(|s| !s.status.is_active()),
         timepoints: timepoints.into_iter().map(timepoint_state).collect(),
     }
 }

@@ -160,6 +160,11 @@ export const en = {
   'status.missed': 'Missed',
   'status.done': 'Done',
   'status.not_applicable': 'Nothing to collect',
+  'home.leftStudy': '{status} since {date}: nothing is due and no new session can start.',
+  'participantStatus.screen_failure': 'Screen failure',
+  'participantStatus.completed': 'Completed',
+  'participantStatus.withdrawn': 'Withdrawn',
+  'participantStatus.lost_to_follow_up': 'Lost to follow-up',
 
   'tp.baseline': 'Baseline (inclusion)',
   'tp.botox_no_effect': 'Botox, no effect (about 4 months after injection)',
@@ -512,6 +517,11 @@ export const sv: Table = {
   'status.missed': 'Missad',
   'status.done': 'Klar',
   'status.not_applicable': 'Inget att samla in',
+  'home.leftStudy': '{status} sedan {date}: inget är aktuellt och ingen ny session kan startas.',
+  'participantStatus.screen_failure': 'Screeningbortfall',
+  'participantStatus.completed': 'Avslutad',
+  'participantStatus.withdrawn': 'Utträdd',
+  'participantStatus.lost_to_follow_up': 'Förlorad till uppföljning',
 
   'tp.baseline': 'Baslinje (inklusion)',
   'tp.botox_no_effect': 'Botox, ingen effekt (cirka 4 månader efter injektion)',

@@ -110,6 +110,19 @@ surgeryDate: string | null,
  */
 botoxDates: Array<string>, 
 /**
+ * The status a coordinator set on the server (`withdrawn`, …), as the last sync brought
+ * it; `None`: screened, no change recorded.
+ */
+status: string | null, 
+/**
+ * The day that status took effect.
+ */
+statusDate: string | null, 
+/**
+ * Whether the participant left the study (nothing falls due, no new session).
+ */
+leftStudy: boolean, 
+/**
  * Every time point, in protocol order.
  */
 timepoints: Array<TimepointState>, };

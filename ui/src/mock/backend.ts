@@ -311,6 +311,10 @@ export class MockBackend {
       inclusionDate: p.inclusionDate,
       surgeryDate: p.surgeryDate,
       botoxDates: [...p.botoxDates],
+      // The mock has no server: nobody sets a status.
+      status: null,
+      statusDate: null,
+      leftStudy: false,
       timepoints,
     };
   }

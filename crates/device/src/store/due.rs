@@ -2,9 +2,8 @@
 
 use super::Store;
 use crate::error::Result;
-use mimik_domain::study::schedule::{
-    ParticipantDates, Participation, Saved, TimepointDue, schedule,
-};
+use mimik_domain::study::schedule::{ParticipantDates, Saved, TimepointDue, schedule};
+use mimik_domain::study::status::participation;
 use serde::Serialize;
 
 /// One participant's schedule today.
@@ -54,7 +53,7 @@ impl Store {
                     surgery: p.surgery_date,
                 };
                 ParticipantDue {
-                    timepoints: schedule(study, &dates, &saved, today, Participation::Active),
+                    timepoints: schedule(study, &dates, &saved, today, participation(p.status)),
                     participant: p.pseudonym,
                 }
             })

@@ -16,6 +16,9 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!(
             "../../../../migrations/device/0003_study_bundles.sql"
         )),
+        M::up(include_str!(
+            "../../../../migrations/device/0004_participant_status.sql"
+        )),
     ])
 });
 

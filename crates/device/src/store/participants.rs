@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use mimik_domain::content::Content;
 use mimik_domain::envelope::Kind;
 use mimik_domain::protocol::RosterDates;
+use mimik_domain::study::status::StatusOn;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
@@ -35,6 +36,8 @@ pub struct Participant {
     pub surgery_date: Option<NaiveDate>,
     /// Botox injections, oldest first.
     pub botox_dates: Vec<NaiveDate>,
+    /// The status a coordinator set on the server, as the last roster said (none: screened).
+    pub status: Option<StatusOn>,
 }
 
 fn check_date(label: &str, date: NaiveDate) -> Result<()> {
@@ -146,7 +149,8 @@ impl Store {
                 "SELECT p.pseudonym, p.inclusion_date, p.surgery_date,
                         (SELECT group_concat(injected_on, ',') FROM
                             (SELECT injected_on FROM botox_injections b
-                             WHERE b.participant = p.pseudonym ORDER BY injected_on))
+                             WHERE b.participant = p.pseudonym ORDER BY injected_on)),
+                        p.status, p.status_date
                  FROM participants p ORDER BY p.pseudonym",
             )?;
             let rows = stmt.query_map([], |r| {
@@ -161,6 +165,17 @@ impl Store {
                         .split(',')
                         .filter_map(|d| d.parse().ok())
                         .collect(),
+                    status: match (
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                    ) {
+                        (Some(status), Some(on)) => status
+                            .parse()
+                            .ok()
+                            .zip(on.parse().ok())
+                            .map(|(status, date)| StatusOn { status, date }),
+                        _ => None,
+                    },
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

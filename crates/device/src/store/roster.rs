@@ -1,5 +1,6 @@
-//! The roster from the server: participants registered on other tablets of this site, and new
-//! dates of known ones, merged into this tablet's own list.
+//! The roster from the server: participants registered on other tablets of this site, new
+//! dates of known ones, and the status a coordinator set (issue 14), merged into this tablet's
+//! own list.
 
 use super::{Store, audit};
 use crate::error::Result;
@@ -44,6 +45,26 @@ impl Store {
                         touched = true;
                     }
                     Some(_) => {}
+                }
+                if let Some(status) = entry.status {
+                    // The server's status replaces the last one received; `None` (an older
+                    // server, or no change recorded) leaves what the tablet has.
+                    let changed_status = tx.execute(
+                        "UPDATE participants SET status = ?2, status_date = ?3
+                         WHERE pseudonym = ?1
+                           AND (status IS NOT ?2 OR status_date IS NOT ?3)",
+                        (&entry.pseudonym, status.status.name(), status.date.to_string()),
+                    )? > 0;
+                    if changed_status {
+                        audit::append(
+                            tx,
+                            ctx,
+                            "participant.status_received",
+                            Some(&entry.pseudonym),
+                            Some(status.status.name()),
+                        )?;
+                        touched = true;
+                    }
                 }
                 for date in &entry.botox_dates {
                     touched |= tx.execute(

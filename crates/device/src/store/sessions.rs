@@ -64,7 +64,13 @@ impl Store {
         timepoint: &str,
         language: &str,
     ) -> Result<Session> {
-        self.participant(participant)?;
+        let who = self.participant(participant)?;
+        if let Some(left) = who.status.filter(|s| !s.status.is_active()) {
+            return Err(Error::Invalid(format!(
+                "this participant left the study ({} since {}): no new session can start",
+                left.status, left.date
+            )));
+        }
         if self.bundle.study.timepoint(timepoint).is_none() {
             return Err(Error::Invalid(format!(
                 "unknown time point {:?}",

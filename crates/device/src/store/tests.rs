@@ -756,3 +756,69 @@ fn an_interrupted_rekey_is_undone_before_its_commit_point_and_finished_after_it(
         new_slots
     );
 }
+
+/// Issue 14 point 2: a participant the server's roster says withdrew has nothing due and no
+/// new session; what was collected before stays, and the change is audited on the tablet.
+#[test]
+fn a_withdrawal_on_the_roster_ends_what_is_due_and_refuses_a_new_session_but_keeps_the_data() {
+    use mimik_domain::protocol::RosterEntry;
+    use mimik_domain::study::status::{ParticipantStatus, StatusOn};
+    let (_dir, mut store) = store();
+    saq(&mut store, "post_6m").unwrap();
+    let status_of = |store: &Store, tp: &str| {
+        let due = store.due(Some("NT-001")).unwrap();
+        let t = due[0]
+            .timepoints
+            .iter()
+            .find(|t| t.timepoint == tp)
+            .unwrap();
+        t.status.name()
+    };
+    assert_ne!(status_of(&store, "post_12m"), "not_applicable");
+    let before = counts(&store);
+
+    let withdrawn = StatusOn {
+        status: ParticipantStatus::Withdrawn,
+        date: NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
+    };
+    let roster = [RosterEntry {
+        pseudonym: "NT-001".into(),
+        inclusion_date: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        surgery_date: NaiveDate::from_ymd_opt(2026, 5, 1),
+        botox_dates: vec![],
+        status: Some(withdrawn),
+    }];
+    assert_eq!(store.merge_roster(&roster).unwrap(), 1);
+    assert_eq!(
+        store.merge_roster(&roster).unwrap(),
+        0,
+        "the same status again changes nothing"
+    );
+    assert_eq!(store.participant("NT-001").unwrap().status, Some(withdrawn));
+    // Nothing falls due after leaving; baseline, whose window closed before, stays missed.
+    assert_eq!(status_of(&store, "post_12m"), "not_applicable");
+    assert_eq!(status_of(&store, "post_6m"), "not_applicable");
+    assert_eq!(status_of(&store, "baseline"), "missed");
+    let refused = store.start_session("NT-001", "post_12m", "en").unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("left the study (withdrawn since 2026-06-15)"),
+        "{refused}"
+    );
+    let after = counts(&store);
+    assert_eq!(
+        (after.0, after.1),
+        (before.0, before.1),
+        "submissions and outbox kept"
+    );
+    let audited: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'participant.status_received'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+}

@@ -129,6 +129,13 @@ pub struct Participant {
     pub surgery_date: Option<String>,
     /// Botox injection dates, oldest first.
     pub botox_dates: Vec<String>,
+    /// The status a coordinator set on the server (`withdrawn`, …), as the last sync brought
+    /// it; `None`: screened, no change recorded.
+    pub status: Option<String>,
+    /// The day that status took effect.
+    pub status_date: Option<String>,
+    /// Whether the participant left the study (nothing falls due, no new session).
+    pub left_study: bool,
     /// Every time point, in protocol order.
     pub timepoints: Vec<TimepointState>,
 }
