@@ -23,6 +23,7 @@ pub mod listen;
 pub mod pages;
 pub mod participants;
 pub mod problem;
+pub mod queries;
 pub mod router;
 pub mod secrets;
 pub mod sites;

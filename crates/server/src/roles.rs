@@ -118,6 +118,12 @@ pub enum Action {
     ViewAudit,
     /// `POST /participants/…/status`, `participant status`: a participant's status (their sites).
     SetParticipantStatus,
+    /// `GET /queries`: data queries (of their sites).
+    ViewQueries,
+    /// `POST /queries`: open a data query.
+    OpenQuery,
+    /// `POST /queries/{id}/answer`: answer one (their sites).
+    AnswerQuery,
     /// `user add`, `user disable` (command line only).
     ManageUsers,
     /// `site add` (command line only).
@@ -130,7 +136,7 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewStudies,
         Action::ViewDevices,
         Action::RevokeDevice,
@@ -143,6 +149,9 @@ impl Action {
         Action::RatingQueue,
         Action::ViewAudit,
         Action::SetParticipantStatus,
+        Action::ViewQueries,
+        Action::OpenQuery,
+        Action::AnswerQuery,
         Action::ManageUsers,
         Action::ManageSites,
         Action::PublishStudy,
@@ -165,7 +174,7 @@ use Role::{Admin, Clinician, Coordinator, DataManager, Monitor, Rater};
 
 /// The one table of who may do what. A coordinator or clinician is further limited to their
 /// sites; see the module documentation.
-pub const GRANTS: [(Action, &[Role]); 16] = [
+pub const GRANTS: [(Action, &[Role]); 19] = [
     (
         Action::ViewStudies,
         &[Admin, Coordinator, DataManager, Monitor, Clinician],
@@ -190,6 +199,9 @@ pub const GRANTS: [(Action, &[Role]); 16] = [
     (Action::RatingQueue, &[Rater]),
     (Action::ViewAudit, &[DataManager, Monitor]),
     (Action::SetParticipantStatus, &[Coordinator]),
+    (Action::ViewQueries, &[Coordinator, DataManager, Monitor]),
+    (Action::OpenQuery, &[DataManager, Monitor]),
+    (Action::AnswerQuery, &[Coordinator]),
     (Action::ManageUsers, &[Admin]),
     (Action::ManageSites, &[Admin]),
     (Action::PublishStudy, &[Admin, DataManager]),

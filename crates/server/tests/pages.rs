@@ -491,9 +491,9 @@ fn cell(matrix: &str, pseudonym: &str, timepoint_index: usize) -> String {
         .split("<tr>")
         .find(|r| r.contains(&format!(">{pseudonym}</a>")))
         .unwrap_or_else(|| panic!("{matrix}"));
-    // Site, participant, then one cell per time point in protocol order.
+    // Site, participant, status, open queries, then one cell per time point.
     row.split("<td")
-        .nth(3 + timepoint_index)
+        .nth(5 + timepoint_index)
         .unwrap()
         .to_owned()
 }

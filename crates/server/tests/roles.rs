@@ -11,7 +11,7 @@ use mimik_server::roles::{Action, Role, may};
 /// Who may open what, written out once more by hand. Columns: admin, coordinator, data-manager,
 /// monitor, clinician, rater.
 #[rustfmt::skip]
-const TABLE: [(Action, [bool; 6]); 16] = [
+const TABLE: [(Action, [bool; 6]); 19] = [
     //                              admin  coord  data-m monitor clinic rater
     (Action::ViewStudies,          [true,  true,  true,  true,  true,  false]),
     (Action::ViewDevices,          [true,  true,  false, true,  false, false]),
@@ -25,6 +25,9 @@ const TABLE: [(Action, [bool; 6]); 16] = [
     (Action::RatingQueue,          [false, false, false, false, false, true]),
     (Action::ViewAudit,            [false, false, true,  true,  false, false]),
     (Action::SetParticipantStatus, [false, true,  false, false, false, false]),
+    (Action::ViewQueries,          [false, true,  true,  true,  false, false]),
+    (Action::OpenQuery,            [false, false, true,  true,  false, false]),
+    (Action::AnswerQuery,          [false, true,  false, false, false, false]),
     // Server commands run with `--as` (tests/cli.rs).
     (Action::ManageUsers,          [true,  false, false, false, false, false]),
     (Action::ManageSites,          [true,  false, false, false, false, false]),
@@ -96,10 +99,27 @@ async fn two_sites() -> (
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_table_says() {
-    let (app, _state, karolinska, _uppsala, cookies, _dir) = two_sites().await;
+    let (app, state, karolinska, _uppsala, cookies, _dir) = two_sites().await;
     let revoke = format!("/devices/{}/revoke", karolinska.device_id);
     let status = format!("{KAROLINSKA_PARTICIPANT}/status");
-    let routes: [(Method, &str, Action); 13] = [
+    // A query to answer, opened by a monitor.
+    let monitor = mimik_server::roles::Staff {
+        name: "query-opener".into(),
+        role: Role::Monitor,
+        sites: Default::default(),
+    };
+    let target = mimik_server::queries::Target {
+        study: "NCT05191719",
+        site: "karolinska",
+        pseudonym: "NT-101",
+        timepoint: None,
+        submission_id: None,
+    };
+    let query = mimik_server::queries::open(state.storage.as_ref(), &monitor, &target, "why?", &[])
+        .await
+        .unwrap();
+    let answer = format!("/queries/{}/answer", query.row.id);
+    let routes: [(Method, &str, Action); 16] = [
         (Method::GET, "/studies", Action::ViewStudies),
         (Method::GET, "/devices", Action::ViewDevices),
         (Method::POST, &revoke, Action::RevokeDevice),
@@ -113,24 +133,39 @@ async fn every_route_answers_every_role_as_the_table_says() {
         (Method::GET, "/rating", Action::RatingQueue),
         (Method::GET, "/audit", Action::ViewAudit),
         (Method::POST, &status, Action::SetParticipantStatus),
+        (Method::GET, "/queries", Action::ViewQueries),
+        (Method::POST, "/queries", Action::OpenQuery),
+        (Method::POST, &answer, Action::AnswerQuery),
     ];
-    // A status change that is allowed (screened → eligible, today, with a reason).
+    // Forms that an allowed role gets through: a status change that is allowed (screened →
+    // eligible, today, with a reason), a query, an answer.
     let today = chrono::Utc::now().date_naive();
-    let change = format!("status=eligible&date={today}&reason=walk");
+    let forms: std::collections::BTreeMap<&str, String> = [
+        (
+            status.as_str(),
+            format!("status=eligible&date={today}&reason=walk"),
+        ),
+        (
+            "/queries",
+            "study=NCT05191719&site=karolinska&pseudonym=NT-101&text=walk".to_owned(),
+        ),
+        (answer.as_str(), "text=walk".to_owned()),
+    ]
+    .into();
     let mut walked = std::collections::BTreeSet::new();
     for (method, path, action) in &routes {
         walked.insert(*action);
         for (role, cookie) in &cookies {
-            let (headers, body) = if *path == status {
-                (
+            let form = forms.get(path).filter(|_| *method == Method::POST);
+            let (headers, body) = match form {
+                Some(form) => (
                     vec![
                         ("cookie", cookie.as_str()),
                         ("content-type", "application/x-www-form-urlencoded"),
                     ],
-                    change.clone(),
-                )
-            } else {
-                (vec![("cookie", cookie.as_str())], String::new())
+                    form.clone(),
+                ),
+                None => (vec![("cookie", cookie.as_str())], String::new()),
             };
             let reply = send(&app, method.clone(), path, &headers, body).await;
             let expected = match (allowed(*role, *action), method == Method::POST) {

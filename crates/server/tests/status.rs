@@ -116,6 +116,25 @@ async fn a_coordinator_withdraws_a_participant_and_the_tablets_roster_and_the_ma
     assert_eq!(roster[0]["status"]["status"], "withdrawn", "{roster}");
     assert_eq!(roster[0]["status"]["date"], days_ago(5));
 
+    // The participants export says who left and when.
+    let csv = mimik_server::export::export(
+        state.storage.as_ref(),
+        mimik_server::export::Format::Participants,
+    )
+    .await
+    .unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "study,site,participant,inclusion_date,surgery_date,botox_dates,status,status_date,status_reason\n\
+             NCT05191719,karolinska,NT-401,{},{},,withdrawn,{},patient request\n",
+            days_ago(100),
+            days_ago(10),
+            days_ago(5)
+        )
+    );
+
     // Every change is audited with its reason, before and after.
     let audit = state.storage.audit_rows().await.unwrap();
     let changes: Vec<_> = audit

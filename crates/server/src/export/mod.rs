@@ -8,6 +8,8 @@
 mod csv_long;
 mod csv_wide;
 mod json;
+mod participants;
+mod queries;
 pub mod trust;
 
 pub use trust::superseded;
@@ -27,11 +29,21 @@ pub enum Format {
     CsvWide,
     /// Every submission as JSON.
     Json,
+    /// One row per data query.
+    Queries,
+    /// One row per participant, with the current status.
+    Participants,
 }
 
 impl Format {
     /// Every format, for the download page.
-    pub const ALL: [Format; 3] = [Format::CsvLong, Format::CsvWide, Format::Json];
+    pub const ALL: [Format; 5] = [
+        Format::CsvLong,
+        Format::CsvWide,
+        Format::Json,
+        Format::Queries,
+        Format::Participants,
+    ];
 
     /// The CLI / URL name.
     pub fn name(self) -> &'static str {
@@ -39,6 +51,8 @@ impl Format {
             Format::CsvLong => "csv-long",
             Format::CsvWide => "csv-wide",
             Format::Json => "json",
+            Format::Queries => "queries-csv",
+            Format::Participants => "participants-csv",
         }
     }
 
@@ -48,6 +62,8 @@ impl Format {
             Format::CsvLong => "mimik-long.csv",
             Format::CsvWide => "mimik-wide.csv",
             Format::Json => "mimik.json",
+            Format::Queries => "mimik-queries.csv",
+            Format::Participants => "mimik-participants.csv",
         }
     }
 
@@ -67,7 +83,9 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.name() == s)
-            .ok_or_else(|| "expected csv-long, csv-wide or json".to_owned())
+            .ok_or_else(|| {
+                "expected csv-long, csv-wide, json, queries-csv or participants-csv".to_owned()
+            })
     }
 }
 
@@ -179,14 +197,20 @@ pub fn natural_key_duplicates(all: &[Parsed]) -> BTreeMap<NaturalKey, Vec<String
 
 /// Export everything stored, of every study, in `format`.
 pub async fn export(storage: &dyn Storage, format: Format) -> Result<Vec<u8>> {
-    let all = Parsed::all(storage.submissions().await?)?;
+    let all = || async { Parsed::all(storage.submissions().await?) };
     match format {
-        Format::CsvLong => csv_long::write(&all),
+        Format::CsvLong => csv_long::write(&all().await?),
         Format::CsvWide => {
             let studies = crate::bundles::newest_protocols(storage).await?;
-            csv_wide::write(&all, &studies)
+            csv_wide::write(&all().await?, &studies)
         }
-        Format::Json => json::write(&all),
+        Format::Json => json::write(&all().await?),
+        Format::Queries => queries::write(&crate::queries::all(storage).await?),
+        Format::Participants => {
+            let rosters =
+                crate::roster::by_site(&storage.submissions_of_kind("participant").await?)?;
+            participants::write(&rosters, &crate::participants::histories(storage).await?)
+        }
     }
 }
 

@@ -99,6 +99,15 @@ pub async fn matrix(State(state): State<AppState>, staff: Staff) -> Result<Respo
     staff.allow(Action::ViewCompleteness)?;
     let (rosters, all) = load(&state).await?;
     let standing = crate::participants::current(state.storage.as_ref()).await?;
+    let mut unresolved: std::collections::BTreeMap<(String, String, String), usize> =
+        std::collections::BTreeMap::new();
+    for q in crate::queries::all(state.storage.as_ref()).await? {
+        if q.state().is_unresolved() {
+            *unresolved
+                .entry((q.row.study, q.row.site, q.row.pseudonym))
+                .or_default() += 1;
+        }
+    }
     let gone = superseded(&all);
     let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
     let mut tables = Vec::new();
@@ -108,14 +117,17 @@ pub async fn matrix(State(state): State<AppState>, staff: Staff) -> Result<Respo
         tables.push(html! {
             h2 { (study.id) ": " (study.title) " (protocol version " (bundle.row.version) ")" }
             table {
-                tr { th { "Site" } th { "Participant" } th { "Status" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
+                tr { th { "Site" } th { "Participant" } th { "Status" } th { "Open queries" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
                 @for ((_, site), roster) in rosters.iter().filter(|((s, site), _)| *s == id && staff.sees_site(site)) {
                     @for entry in roster {
-                        @let now = standing.get(&(id.clone(), site.clone(), entry.pseudonym.clone())).copied();
+                        @let key = (id.clone(), site.clone(), entry.pseudonym.clone());
+                        @let now = standing.get(&key).copied();
+                        @let open = unresolved.get(&key).copied().unwrap_or(0);
                         tr {
                             td { (site) }
                             td { a href=(participant_url(&id, site, &entry.pseudonym)) { (entry.pseudonym) } }
                             td { (now.map_or(ParticipantStatus::Screened, |s| s.status).label().0) }
+                            td data-open-queries=(open) { @if open > 0 { a href="/queries" { (open) } } @else { "0" } }
                             @for (_, class, label) in statuses(study, site, entry, &current, participation(now)) { td class=(class) { (label) } }
                         }
                     }
@@ -218,11 +230,23 @@ pub async fn participant(
         .unwrap_or_default();
     let now = history.last().and_then(crate::participants::status_on);
     let url = participant_url(&study.id, &site, &pseudonym);
+    let queries: Vec<crate::queries::Query> = crate::queries::all(state.storage.as_ref())
+        .await?
+        .into_iter()
+        .filter(|q| q.row.study == study.id && q.row.site == site && q.row.pseudonym == pseudonym)
+        .collect();
+    let timepoint_ids: Vec<String> = study.timepoints.iter().map(|t| t.id.clone()).collect();
     Ok(page(
         &format!("Participant {pseudonym} ({site}, {})", study.id),
         Some(&staff),
         html! {
             (super::status::section(&staff, &url, &history, now))
+            h2 { "Data queries" }
+            @for q in &queries { (super::queries::card(&staff, q)) }
+            @if queries.is_empty() { p { "None." } }
+            @if staff.allow(Action::OpenQuery).is_ok() {
+                (super::queries::open_form(&study.id, &site, &pseudonym, &timepoint_ids))
+            }
             (chart(study, &series))
             (submissions(study, &theirs, &gone))
         },

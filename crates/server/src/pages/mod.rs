@@ -13,6 +13,7 @@ mod auth;
 mod completeness;
 mod error;
 mod people;
+mod queries;
 mod status;
 mod studies;
 mod views;
@@ -64,15 +65,18 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(people::users))
         .route("/rating", get(people::rating))
         .route("/audit", get(audit::audit))
+        .route("/queries", get(queries::list).post(queries::open))
+        .route("/queries/{id}/{step}", post(queries::step))
 }
 
 /// The navigation: each page, the action it needs, its label.
-const NAV: [(&str, Action, &str); 9] = [
+const NAV: [(&str, Action, &str); 10] = [
     ("/studies", Action::ViewStudies, "Studies"),
     ("/devices", Action::ViewDevices, "Devices"),
     ("/completeness", Action::ViewCompleteness, "Completeness"),
     ("/side-effects", Action::ViewSideEffects, "Side effects"),
     ("/review", Action::ViewReview, "Conflicts and duplicates"),
+    ("/queries", Action::ViewQueries, "Queries"),
     ("/exports", Action::Export, "Exports"),
     ("/users", Action::ViewUsers, "Users"),
     ("/rating", Action::RatingQueue, "Rating queue"),

@@ -11,6 +11,7 @@ mod bundles;
 mod gaps;
 pub mod keyfile;
 pub mod postgres;
+mod queries;
 mod rows;
 mod sites;
 mod sql;
@@ -21,6 +22,7 @@ pub mod users;
 pub use audit::{Actor, AuditRow, AuditStore, NewAudit};
 pub use bundles::{BundleRow, BundleStore};
 pub use gaps::gaps_from_boundaries;
+pub use queries::{QueryEventRow, QueryRow, QueryStore};
 pub use sites::{SiteRow, SiteStore};
 pub use statuses::{StatusRow, StatusStore};
 pub use users::{Credentials, UserRow, UserStore};
@@ -214,7 +216,15 @@ pub struct ConflictRow {
 /// commits before it returns, so a caller that answers afterwards answers only for durable data.
 #[async_trait]
 pub trait Storage:
-    AuditStore + BundleStore + SiteStore + StatusStore + UserStore + Send + Sync + std::fmt::Debug
+    AuditStore
+    + BundleStore
+    + QueryStore
+    + SiteStore
+    + StatusStore
+    + UserStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     /// Whether the database answers.
     async fn health(&self) -> Result<()>;

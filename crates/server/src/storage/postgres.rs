@@ -75,3 +75,4 @@ super::sites::impl_site_store!(PostgresStorage);
 super::users::impl_user_store!(PostgresStorage);
 super::audit::impl_audit_store!(PostgresStorage);
 super::statuses::impl_status_store!(PostgresStorage);
+super::queries::impl_query_store!(PostgresStorage);

@@ -82,6 +82,7 @@ super::sites::impl_site_store!(SqliteStorage);
 super::users::impl_user_store!(SqliteStorage);
 super::audit::impl_audit_store!(SqliteStorage);
 super::statuses::impl_status_store!(SqliteStorage);
+super::queries::impl_query_store!(SqliteStorage);
 
 /// Whether `path` is an unencrypted SQLite database (its first 16 bytes say so in plaintext).
 fn is_plaintext_sqlite(path: &Path) -> Result<bool> {
