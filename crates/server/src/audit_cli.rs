@@ -42,7 +42,7 @@ pub async fn run(command: AuditCommand, storage: &dyn Storage, actor: &Actor) ->
                 .append_audit(&NewAudit::new(actor, "export", Some(name)))
                 .await?;
             match out {
-                Some(path) => crate::write_private(&path, &bytes)
+                Some(path) => crate::os::write_private(&path, &bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }

@@ -141,6 +141,7 @@ const EXIT_USAGE: i32 = 64;
 
 mod as_user;
 mod audit_cli;
+mod os;
 mod participant_cli;
 mod site_cli;
 mod study_cli;
@@ -188,7 +189,7 @@ async fn run() -> Result<()> {
         None => cli.db.clone(),
     };
     if let Some(url) = &db {
-        warn_without_verified_tls(url);
+        os::warn_without_verified_tls(url);
     }
     let storage = mimik_server::storage::open_with_key_file(
         &cli.data_dir,
@@ -277,7 +278,7 @@ async fn execute(
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
             };
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            mimik_server::listen::serve(listener, tls, router, limits, shutdown()).await?;
+            mimik_server::listen::serve(listener, tls, router, limits, os::shutdown()).await?;
         }
         Command::EnrollmentCode {
             study,
@@ -323,7 +324,7 @@ async fn execute(
                 .append_audit(&NewAudit::new(&runner.actor, "export", Some(format.name())))
                 .await?;
             match out {
-                Some(path) => write_private(&path, &bytes)
+                Some(path) => os::write_private(&path, &bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }
@@ -361,60 +362,4 @@ async fn execute(
         }
     }
     Ok(())
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-}
-
-/// Write an export readable by its owner only (0600, also when the file already existed).
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-/// PostgreSQL over the network should verify the server's certificate and name: sqlx's default,
-/// `sslmode=prefer`, accepts anyone in the middle. Say so at start (loopback and sockets aside).
-fn warn_without_verified_tls(url: &str) {
-    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-    let host = url
-        .split_once('@')
-        .map_or(url, |(_, rest)| rest)
-        .split(['/', '?', ':'])
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("postgres://")
-        .trim_start_matches("postgresql://");
-    let local =
-        host.is_empty() || host == "localhost" || host.starts_with("127.") || host == "[::1]";
-    if postgres && !local && !url.contains("sslmode=verify-full") {
-        tracing::warn!(
-            "the PostgreSQL URL does not ask for sslmode=verify-full: the connection is not \
-             protected against someone in the middle (README, Security)"
-        );
-    }
 }

@@ -215,6 +215,38 @@ pub fn may(role: Role, action: Action) -> bool {
         .any(|(a, roles)| *a == action && roles.contains(&role))
 }
 
+/// Who did something: a user of the pages or of `--as`, or the operating-system user running
+/// a server command (who has the admin role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The user name, or `os:NAME` for the operating-system user.
+    pub name: String,
+    /// The role's name.
+    pub role: String,
+}
+
+impl Actor {
+    /// The server itself (publishing the reference study on first start).
+    pub fn system() -> Actor {
+        Actor {
+            name: "mimik-server".into(),
+            role: "system".into(),
+        }
+    }
+
+    /// The operating-system user running a server command without `--as`: `os:NAME`, with
+    /// the admin role.
+    pub fn operating_system_user() -> Actor {
+        let name = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Actor {
+            name: format!("os:{name}"),
+            role: "admin".into(),
+        }
+    }
+}
+
 /// A logged-in user, as the pages see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
@@ -245,8 +277,8 @@ impl Staff {
     }
 
     /// The user as the audit trail names them.
-    pub fn actor(&self) -> crate::storage::Actor {
-        crate::storage::Actor {
+    pub fn actor(&self) -> Actor {
+        Actor {
             name: self.name.clone(),
             role: self.role.name().to_owned(),
         }

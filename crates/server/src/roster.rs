@@ -10,7 +10,6 @@
 //! later than its receipt allows ([`crate::export::trust`]) loses to any with a believable time.
 
 use crate::error::{Error, Result};
-use crate::export::trust::future_dated;
 use crate::storage::StoredSubmission;
 use mimik_domain::content::Content;
 use mimik_domain::envelope::Body;
@@ -67,7 +66,7 @@ fn build<'a>(
         // A row dated after its receipt (a tablet clock set to 2099) ranks below every row
         // with a believable time: it cannot win every later update (issue 13 item 8).
         let key = |s: &StoredSubmission| {
-            let believable = !future_dated(s);
+            let believable = !s.future_dated();
             (
                 believable,
                 s.recorded_at.clone(),

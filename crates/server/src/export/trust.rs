@@ -13,26 +13,14 @@
 
 use super::Parsed;
 use crate::storage::StoredSubmission;
-use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// How far ahead of the server's clock a tablet's clock may be before its times are flagged.
-pub const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(10);
+pub use crate::storage::CLOCK_SKEW;
 
-/// Whether the row claims a time later than its receipt plus [`CLOCK_SKEW`].
+/// Whether the row claims a time later than its receipt plus [`CLOCK_SKEW`]
+/// ([`StoredSubmission::future_dated`]).
 pub fn future_dated(row: &StoredSubmission) -> bool {
-    let Some(received) = parse(&row.received_at) else {
-        return false;
-    };
-    let limit = received + CLOCK_SKEW;
-    [&row.recorded_at, &row.created_at]
-        .into_iter()
-        .filter_map(|t| parse(t))
-        .any(|t| t > limit)
-}
-
-fn parse(text: &str) -> Option<DateTime<Utc>> {
-    text.parse().ok()
+    row.future_dated()
 }
 
 /// Whether `correction` may supersede `target`: same participant, kind, instrument and site.

@@ -16,37 +16,7 @@ use serde_json::{Value, json};
 /// The `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Who did something: a user of the pages or of `--as`, or the operating-system user running
-/// a server command (who has the admin role).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    /// The user name, or `os:NAME` for the operating-system user.
-    pub name: String,
-    /// The role's name.
-    pub role: String,
-}
-
-impl Actor {
-    /// The server itself (publishing the reference study on first start).
-    pub fn system() -> Actor {
-        Actor {
-            name: "mimik-server".into(),
-            role: "system".into(),
-        }
-    }
-
-    /// The operating-system user running a server command without `--as`: `os:NAME`, with
-    /// the admin role.
-    pub fn operating_system_user() -> Actor {
-        let name = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into());
-        Actor {
-            name: format!("os:{name}"),
-            role: "admin".into(),
-        }
-    }
-}
+pub use crate::roles::Actor;
 
 /// An audit row to append.
 #[derive(Debug, Clone, PartialEq, Eq)]

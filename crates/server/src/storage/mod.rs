@@ -191,6 +191,25 @@ pub struct StoredSubmission {
     pub site: String,
 }
 
+/// How far ahead of the server's clock a tablet's clock may be before its times are flagged.
+pub const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(10);
+
+impl StoredSubmission {
+    /// Whether the row claims a time (`recorded_at` or `created_at`) later than its receipt
+    /// plus [`CLOCK_SKEW`]: a tablet clock set to 2099 (issue 13 item 8).
+    pub fn future_dated(&self) -> bool {
+        let parse = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().ok();
+        let Some(received) = parse(&self.received_at) else {
+            return false;
+        };
+        let limit = received + CLOCK_SKEW;
+        [&self.recorded_at, &self.created_at]
+            .into_iter()
+            .filter_map(|t| parse(t))
+            .any(|t| t > limit)
+    }
+}
+
 /// A conflict kept for review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConflictRow {
