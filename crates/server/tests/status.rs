@@ -95,6 +95,7 @@ async fn a_coordinator_withdraws_a_participant_and_the_tablets_roster_and_the_ma
     let row = matrix
         .split("<tr>")
         .find(|r| r.contains(">NT-401</a>"))
+        .and_then(|r| r.split("</tr>").next())
         .unwrap();
     assert!(
         !row.contains("class=\"due\"") && !row.contains("class=\"overdue\""),

@@ -17,7 +17,6 @@ use maud::{Markup, html};
 use mimik_domain::protocol::RosterEntry;
 use mimik_domain::study::Study;
 use mimik_domain::study::schedule::{DueStatus, ParticipantDates, Participation, Saved, schedule};
-use mimik_domain::study::status::{ParticipantStatus, participation};
 use std::collections::BTreeSet;
 
 /// Whether `p` is about the participant `pseudonym` of site `site` of study `study`.
@@ -26,7 +25,7 @@ fn about(p: &Parsed, study: &str, site: &str, pseudonym: &str) -> bool {
 }
 
 /// `(time point id, status name, label)` for every time point of one participant of `site`.
-fn statuses(
+pub(super) fn statuses(
     study: &Study,
     site: &str,
     entry: &RosterEntry,
@@ -92,54 +91,6 @@ async fn load(state: &AppState) -> Result<(Rosters, Vec<Parsed>), ApiError> {
     let roster = crate::roster::by_site(&state.storage.submissions_of_kind("participant").await?)?;
     let all = Parsed::all(state.storage.submissions().await?)?;
     Ok((roster, all))
-}
-
-/// `GET /completeness`.
-pub async fn matrix(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
-    staff.allow(Action::ViewCompleteness)?;
-    let (rosters, all) = load(&state).await?;
-    let standing = crate::participants::current(state.storage.as_ref()).await?;
-    let mut unresolved: std::collections::BTreeMap<(String, String, String), usize> =
-        std::collections::BTreeMap::new();
-    for q in crate::queries::all(state.storage.as_ref()).await? {
-        if q.state().is_unresolved() {
-            *unresolved
-                .entry((q.row.study, q.row.site, q.row.pseudonym))
-                .or_default() += 1;
-        }
-    }
-    let gone = superseded(&all);
-    let current: Vec<&Parsed> = all.iter().filter(|p| !gone.contains(&p.row.id)).collect();
-    let mut tables = Vec::new();
-    for id in crate::sites::studies(state.storage.as_ref()).await? {
-        let bundle = state.bundles.current(state.storage.as_ref(), &id).await?;
-        let study = bundle.study();
-        tables.push(html! {
-            h2 { (study.id) ": " (study.title) " (protocol version " (bundle.row.version) ")" }
-            table {
-                tr { th { "Site" } th { "Participant" } th { "Status" } th { "Open queries" } @for tp in &study.timepoints { th title=(tp.label.en) { (tp.id) } } }
-                @for ((_, site), roster) in rosters.iter().filter(|((s, site), _)| *s == id && staff.sees_site(site)) {
-                    @for entry in roster {
-                        @let key = (id.clone(), site.clone(), entry.pseudonym.clone());
-                        @let now = standing.get(&key).copied();
-                        @let open = unresolved.get(&key).copied().unwrap_or(0);
-                        tr {
-                            td { (site) }
-                            td { a href=(participant_url(&id, site, &entry.pseudonym)) { (entry.pseudonym) } }
-                            td { (now.map_or(ParticipantStatus::Screened, |s| s.status).label().0) }
-                            td data-open-queries=(open) { @if open > 0 { a href="/queries" { (open) } } @else { "0" } }
-                            @for (_, class, label) in statuses(study, site, entry, &current, participation(now)) { td class=(class) { (label) } }
-                        }
-                    }
-                }
-            }
-        });
-    }
-    Ok(page(
-        "Completeness",
-        Some(&staff),
-        html! { @for table in &tables { (table) } },
-    ))
 }
 
 /// The series drawn per participant: (instrument, score key).

@@ -12,6 +12,8 @@ mod audit;
 mod auth;
 mod completeness;
 mod error;
+mod matrix;
+mod paging;
 mod people;
 mod queries;
 mod status;
@@ -49,7 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/studies", get(studies::studies))
         .route("/devices", get(views::devices))
         .route("/devices/{id}/revoke", post(views::revoke))
-        .route("/completeness", get(completeness::matrix))
+        .route("/completeness", get(matrix::matrix))
         .route(
             "/participants/{study}/{site}/{pseudonym}",
             get(completeness::participant),

@@ -92,7 +92,13 @@ mod tests {
         let html = Paging::new(Some(2), 30, 10)
             .nav("/completeness", &["site=karolinska".into()])
             .into_string();
-        assert!(html.contains(r#"href="/completeness?page=1&amp;site=karolinska""#), "{html}");
-        assert!(html.contains(r#"href="/completeness?page=3&amp;site=karolinska""#), "{html}");
+        assert!(
+            html.contains(r#"href="/completeness?page=1&amp;site=karolinska""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="/completeness?page=3&amp;site=karolinska""#),
+            "{html}"
+        );
     }
 }

@@ -2,26 +2,49 @@
 
 use super::PageError;
 use super::page;
+use super::paging::Paging;
 use crate::export::trust::{future_dated, untrusted_corrections};
 use crate::export::{Format, Parsed, export, natural_key_duplicates};
 use crate::roles::{Action, Staff};
 use crate::state::AppState;
 use crate::storage::NewAudit;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 
+/// Rows a page on the lists of this module.
+pub const PAGE_ROWS: usize = 100;
+
+/// `?page=N`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// 1-based.
+    page: Option<usize>,
+}
+
 /// `GET /devices`: last seen, gaps, revoke.
-pub async fn devices(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+pub async fn devices(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, PageError> {
     staff.allow(Action::ViewDevices)?;
-    let devices = state.storage.devices().await?;
-    let devices = devices.into_iter().filter(|d| staff.sees_site(&d.site));
+    let devices: Vec<_> = state
+        .storage
+        .devices()
+        .await?
+        .into_iter()
+        .filter(|d| staff.sees_site(&d.site))
+        .collect();
+    let paging = Paging::new(query.page, devices.len(), PAGE_ROWS);
     let may_revoke = staff.allow(Action::RevokeDevice).is_ok();
     let mut rows = Vec::new();
-    for device in devices {
+    for device in paging.slice(&devices).iter().cloned() {
         let gaps = state.storage.gaps(&device.id).await?;
         rows.push((device, gaps));
     }
@@ -29,6 +52,7 @@ pub async fn devices(State(state): State<AppState>, staff: Staff) -> Result<Resp
         "Devices",
         Some(&staff),
         html! {
+            (paging.nav("/devices", &[]))
             table {
                 tr { th { "Device" } th { "Study" } th { "Site" } th title="The study bundle version in force on the tablet at its last sync" { "Bundle" } th { "Enrolled" } th { "Last seen" } th { "Stored" } th { "Highest seq" } th { "Gaps" } th { "" } }
                 @for (device, gaps) in &rows {
@@ -90,6 +114,7 @@ pub async fn revoke(
 pub async fn side_effects(
     State(state): State<AppState>,
     staff: Staff,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     staff.allow(Action::ViewSideEffects)?;
     let effects = Parsed::all(state.storage.submissions_of_kind("side_effect").await?)?;
@@ -107,14 +132,16 @@ pub async fn side_effects(
         .iter()
         .filter(|e| !graded.contains(&e.row.id) && staff.sees_site(&e.row.site))
         .collect();
+    let paging = Paging::new(query.page, waiting.len(), PAGE_ROWS);
     Ok(page(
         "Side effects awaiting a Clavien-Dindo grade",
         Some(&staff),
         html! {
             p { (waiting.len()) " awaiting a grade; grade them on a tablet in clinician mode." }
+            (paging.nav("/side-effects", &[]))
             table {
                 tr { th { "Participant" } th { "Time point" } th { "Recorded" } th { "Text" } th { "Id" } }
-                @for effect in &waiting {
+                @for effect in paging.slice(&waiting) {
                     tr {
                         td { (effect.row.participant) }
                         td { (effect.row.timepoint.as_deref().unwrap_or("")) }
