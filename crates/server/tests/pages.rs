@@ -632,3 +632,31 @@ async fn long_lists_come_a_page_at_a_time_and_the_matrix_filters_by_site_status_
         "the legend"
     );
 }
+
+/// Issue 14 point 8: each of the review page's four lists is paged on its own.
+#[tokio::test]
+async fn the_review_pages_each_list_on_its_own() {
+    let (app, state, session, _dir) = logged_in(Role::Monitor).await;
+    let mut tablet = Tablet::new(14);
+    tablet.enroll(&app, &state, "karolinska").await;
+    let mut envelopes = vec![tablet.envelope(&participant("NT-100", "2025-01-10", None, 0))];
+    for n in 0..105u32 {
+        let mut effect = side_effect("NT-100", "baseline", &format!("effect {n}"), n + 1);
+        effect.recorded_at =
+            chrono::DateTime::from_timestamp(4_070_908_800 + i64::from(n), 0).unwrap();
+        envelopes.push(tablet.envelope(&effect));
+    }
+    assert_eq!(tablet.submit(&app, &envelopes).await.status, StatusCode::OK);
+    let cookie = [("cookie", session.as_str())];
+    let page = send(&app, Method::GET, "/review", &cookie, "").await.text();
+    let future = page.split("Dated in the future").nth(1).unwrap();
+    assert_eq!(future.matches("<tr>").count() - 1, 100, "{future}");
+    assert!(future.contains("105 rows; page 1 of 2"));
+    let next = r#"href="/review?future=2&amp;conflicts=1&amp;duplicates=1&amp;untrusted=1""#;
+    assert!(future.contains(next), "{future}");
+    let second = send(&app, Method::GET, "/review?future=2", &cookie, "")
+        .await
+        .text();
+    let future = second.split("Dated in the future").nth(1).unwrap();
+    assert_eq!(future.matches("<tr>").count() - 1, 5);
+}

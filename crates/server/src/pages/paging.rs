@@ -38,8 +38,13 @@ impl Paging {
     /// "N rows; page i of n." and the links, to `path` with `params` (already encoded
     /// `key=value` pairs) kept.
     pub fn nav(&self, path: &str, params: &[String]) -> Markup {
+        self.nav_keyed(path, "page", params)
+    }
+
+    /// [`Paging::nav`] for one of several lists on a page, whose page number is `key`.
+    pub fn nav_keyed(&self, path: &str, key: &str, params: &[String]) -> Markup {
         let link = |n: usize| {
-            let mut url = format!("{path}?page={n}");
+            let mut url = format!("{path}?{key}={n}");
             for p in params {
                 url.push('&');
                 url.push_str(p);

@@ -20,6 +20,15 @@ use std::collections::BTreeSet;
 /// Rows a page on the lists of this module.
 pub const PAGE_ROWS: usize = 100;
 
+/// The page of each list of `/review`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReviewQuery {
+    conflicts: Option<usize>,
+    duplicates: Option<usize>,
+    untrusted: Option<usize>,
+    future: Option<usize>,
+}
+
 /// `?page=N`.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
@@ -158,22 +167,56 @@ pub async fn side_effects(
 /// `GET /review`: conflicts (kept, never applied), natural-key duplicates (both kept), and what
 /// [`crate::export::trust`] flags.
 /// Rejected envelopes are not stored, so they appear in the tablet's quarantine, not here.
-pub async fn review(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+pub async fn review(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<ReviewQuery>,
+) -> Result<Response, PageError> {
     staff.allow(Action::ViewReview)?;
     let conflicts = state.storage.conflicts().await?;
     let all = Parsed::all(state.storage.submissions().await?)?;
-    let duplicates = natural_key_duplicates(&all);
-    let untrusted = untrusted_corrections(&all);
+    let duplicates: Vec<_> = natural_key_duplicates(&all).into_iter().collect();
+    let untrusted: Vec<_> = untrusted_corrections(&all).into_iter().collect();
     let future: Vec<&Parsed> = all.iter().filter(|p| future_dated(&p.row)).collect();
+    // Four lists, each paged on its own; each list's links keep the others' pages.
+    let pages = [
+        (
+            "conflicts",
+            Paging::new(query.conflicts, conflicts.len(), PAGE_ROWS),
+        ),
+        (
+            "duplicates",
+            Paging::new(query.duplicates, duplicates.len(), PAGE_ROWS),
+        ),
+        (
+            "untrusted",
+            Paging::new(query.untrusted, untrusted.len(), PAGE_ROWS),
+        ),
+        ("future", Paging::new(query.future, future.len(), PAGE_ROWS)),
+    ];
+    let nav = |index: usize| {
+        let others: Vec<String> = pages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, (key, p))| format!("{key}={}", p.current))
+            .collect();
+        pages
+            .get(index)
+            .map(|(key, paging)| paging.nav_keyed("/review", key, &others))
+            .unwrap_or_default()
+    };
+    let [(_, pc), (_, pd), (_, pu), (_, pf)] = &pages;
     Ok(page(
         "Conflicts and duplicates",
         Some(&staff),
         html! {
             h2 { "Conflicts" }
             p { "An envelope that clashed with a stored one. The stored submission is unchanged." }
+            (nav(0))
             table {
                 tr { th { "Submission" } th { "Device" } th { "Seq" } th { "Kind" } th { "Reason" } th { "Received" } }
-                @for c in &conflicts {
+                @for c in pc.slice(&conflicts) {
                     tr {
                         td { code { (c.submission_id) } }
                         td { code { (c.device_id) } }
@@ -186,9 +229,10 @@ pub async fn review(State(state): State<AppState>, staff: Staff) -> Result<Respo
             }
             h2 { "Natural-key duplicates" }
             p { "The same form for the same participant and time point more than once. All are kept; the latest counts in the wide export." }
+            (nav(1))
             table {
                 tr { th { "Study" } th { "Site" } th { "Participant" } th { "Time point" } th { "Instrument" } th { "Submissions" } }
-                @for (key, ids) in &duplicates {
+                @for (key, ids) in pd.slice(&duplicates) {
                     tr {
                         td { (key.study) }
                         td { (key.site) }
@@ -201,17 +245,19 @@ pub async fn review(State(state): State<AppState>, staff: Staff) -> Result<Respo
             }
             h2 { "Corrections that supersede nothing" }
             p { "A correction may only supersede a stored submission of the same participant, kind and instrument from a device of the same site. These name another one: both are kept and both count." }
+            (nav(2))
             table {
                 tr { th { "Correction" } th { "Names" } }
-                @for (id, named) in &untrusted {
+                @for (id, named) in pu.slice(&untrusted) {
                     tr { td { code { (id) } } td { code { (named) } } }
                 }
             }
             h2 { "Dated in the future" }
             p { "Recorded or created later than the server received them (beyond ten minutes of clock difference): kept as sent; a roster entry dated like this never wins over one with a believable date." }
+            (nav(3))
             table {
                 tr { th { "Submission" } th { "Kind" } th { "Participant" } th { "Recorded" } th { "Created" } th { "Received" } }
-                @for p in &future {
+                @for p in pf.slice(&future) {
                     tr {
                         td { code { (p.row.id) } }
                         td { (p.row.kind) }
