@@ -22,6 +22,15 @@ fn run(data_dir: &Path, args: &[&str]) -> Output {
     server(data_dir).args(args).output().unwrap()
 }
 
+/// `run` with a new user's password in `MIMIK_SERVER_PASSWORD`.
+fn with_new_password(data_dir: &Path, args: &[&str]) -> Output {
+    server(data_dir)
+        .args(args)
+        .env("MIMIK_SERVER_PASSWORD", "long enough password")
+        .output()
+        .unwrap()
+}
+
 /// Kills the server when the test ends, pass or fail.
 struct Running(Child);
 
@@ -237,13 +246,7 @@ fn user_add_takes_the_password_from_the_environment_and_refuses_a_second_one_of_
 #[test]
 fn users_get_a_role_and_sites_are_listed_as_json_and_a_disabled_user_stays_listed() {
     let dir = tempfile::tempdir().unwrap();
-    let run_with = |args: &[&str]| {
-        server(dir.path())
-            .args(args)
-            .env("MIMIK_SERVER_PASSWORD", "long enough password")
-            .output()
-            .unwrap()
-    };
+    let run_with = |args: &[&str]| with_new_password(dir.path(), args);
     assert!(run_with(&["site", "add", "karolinska"]).status.success());
     assert!(run_with(&["site", "add", "uppsala"]).status.success());
     let added = run_with(&[
@@ -284,13 +287,7 @@ fn users_get_a_role_and_sites_are_listed_as_json_and_a_disabled_user_stays_liste
 #[test]
 fn a_user_whose_role_and_sites_do_not_fit_is_refused_with_a_clear_error_and_not_added() {
     let dir = tempfile::tempdir().unwrap();
-    let run_with = |args: &[&str]| {
-        server(dir.path())
-            .args(args)
-            .env("MIMIK_SERVER_PASSWORD", "long enough password")
-            .output()
-            .unwrap()
-    };
+    let run_with = |args: &[&str]| with_new_password(dir.path(), args);
     assert!(run_with(&["site", "add", "karolinska"]).status.success());
     for (args, says) in [
         (

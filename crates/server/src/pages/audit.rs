@@ -1,6 +1,7 @@
 //! `GET /audit`: the server's audit trail for a monitor, newest first, filtered by who and
 //! what, a page of [`PAGE_ROWS`] at a time, with whether the whole chain verifies.
 
+use super::paging::{Paging, encode};
 use super::{PageError, page};
 use crate::roles::{Action, Staff};
 use crate::state::AppState;
@@ -40,21 +41,11 @@ pub async fn audit(
         .filter(|r| actor.is_none_or(|a| r.actor == a))
         .filter(|r| action.is_none_or(|a| r.action == a))
         .collect();
-    let pages = matching.len().div_ceil(PAGE_ROWS).max(1);
-    let current = query.page.unwrap_or(1).clamp(1, pages);
-    let shown = matching
-        .iter()
-        .skip((current - 1) * PAGE_ROWS)
-        .take(PAGE_ROWS);
-    let link = |n: usize| {
-        let mut url = format!("/audit?page={n}");
-        for (key, value) in [("actor", actor), ("action", action)] {
-            if let Some(value) = value {
-                url.push_str(&format!("&{key}={}", encode(value)));
-            }
-        }
-        url
-    };
+    let paging = Paging::new(query.page, matching.len(), PAGE_ROWS);
+    let params: Vec<String> = [("actor", actor), ("action", action)]
+        .into_iter()
+        .filter_map(|(key, value)| value.map(|v| format!("{key}={}", encode(v))))
+        .collect();
     Ok(page(
         "Audit trail",
         Some(&staff),
@@ -70,10 +61,10 @@ pub async fn audit(
                 " "
                 button type="submit" { "Filter" }
             }
-            p { (matching.len()) " matching rows; page " (current) " of " (pages) "." }
+            (paging.nav("/audit", &params))
             table {
                 tr { th { "Seq" } th { "When (UTC)" } th { "User" } th { "Role" } th { "Action" } th { "About" } th { "Reason" } th { "Before" } th { "After" } }
-                @for row in shown {
+                @for row in paging.slice(&matching) {
                     tr {
                         td { (row.seq) }
                         td { (row.at) }
@@ -87,23 +78,6 @@ pub async fn audit(
                     }
                 }
             }
-            nav aria-label="pages" {
-                @if current > 1 { a href=(link(current - 1)) { "Newer" } " " }
-                @if current < pages { a href=(link(current + 1)) { "Older" } }
-            }
         },
     ))
-}
-
-/// Percent-encode a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -104,21 +104,12 @@ const SERIES: [(&str, &str); 5] = [
 
 /// The page of one participant: study, site and pseudonym, each percent-encoded.
 pub fn participant_url(study: &str, site: &str, pseudonym: &str) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    use super::paging::encode;
     format!(
         "/participants/{}/{}/{}",
-        enc(study),
-        enc(site),
-        enc(pseudonym)
+        encode(study),
+        encode(site),
+        encode(pseudonym)
     )
 }
 

@@ -116,6 +116,29 @@ fn page(title: &str, staff: Option<&Staff>, body: Markup) -> Response {
     Html(markup.into_string()).into_response()
 }
 
+/// A form that changed nothing: 422, `message` and a link back.
+fn not_saved(staff: &Staff, title: &str, message: &str, back: &str, back_label: &str) -> Response {
+    let mut response = page(
+        title,
+        Some(staff),
+        html! {
+            p role="alert" { (message) }
+            p { a href=(back) { (back_label) } }
+        },
+    );
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+/// An error message (`the date … is in the future`) as a sentence: capitalised, full stop.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
 /// `GET /style.css`: the pages' one stylesheet (the Content-Security-Policy allows no inline
 /// style).
 async fn stylesheet() -> Response {

@@ -2,6 +2,7 @@
 //! counted per site, a page of [`PAGE_ROWS`] at a time), `POST /queries` (open one, from a
 //! participant's page) and `POST /queries/{id}/{answer|close|reopen}`.
 
+use super::paging::{Paging, encode};
 use super::{PageError, page};
 use crate::queries::{Query, QueryError, QueryState, Step, Target};
 use crate::roles::{Action, Staff};
@@ -9,7 +10,6 @@ use crate::state::AppState;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query as UrlQuery, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -52,17 +52,11 @@ pub async fn list(
         (a.state() == QueryState::Closed, &b.row.id)
             .cmp(&(b.state() == QueryState::Closed, &a.row.id))
     });
-    let pages = all.len().div_ceil(PAGE_ROWS).max(1);
-    let current = query.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<&Query> = all
-        .iter()
-        .skip((current - 1) * PAGE_ROWS)
-        .take(PAGE_ROWS)
+    let paging = Paging::new(query.page, all.len(), PAGE_ROWS);
+    let params: Vec<String> = wanted
+        .map(|w| format!("state={}", encode(w)))
+        .into_iter()
         .collect();
-    let link = |n: usize| match wanted {
-        Some(w) => format!("/queries?state={w}&page={n}"),
-        None => format!("/queries?page={n}"),
-    };
     Ok(page(
         "Data queries",
         Some(&staff),
@@ -86,12 +80,8 @@ pub async fn list(
                 }
                 " " button type="submit" { "Show" }
             }
-            p { (all.len()) " queries; page " (current) " of " (pages) "." }
-            @for q in &shown { (card(&staff, q)) }
-            nav aria-label="pages" {
-                @if current > 1 { a href=(link(current - 1)) { "Previous" } " " }
-                @if current < pages { a href=(link(current + 1)) { "Next" } }
-            }
+            (paging.nav("/queries", &params))
+            @for q in paging.slice(&all) { (card(&staff, q)) }
         },
     ))
 }
@@ -175,7 +165,13 @@ pub async fn open(
 ) -> Result<Response, PageError> {
     staff.allow(Action::OpenQuery)?;
     let Ok(Form(form)) = form else {
-        return Ok(refused(&staff, "Write the query.".to_owned(), "/queries"));
+        return Ok(super::not_saved(
+            &staff,
+            "Not saved",
+            "Write the query.",
+            "/queries",
+            "Back",
+        ));
     };
     let bundle = state
         .bundles
@@ -209,7 +205,13 @@ pub async fn open(
         Err(QueryError::UnknownTarget(_)) if !staff.sees_site(&form.site) => {
             Err(PageError::NotFound)
         }
-        Err(e) => Ok(refused(&staff, e.to_string(), &back)),
+        Err(e) => Ok(super::not_saved(
+            &staff,
+            "Not saved",
+            &super::sentence(&e.to_string()),
+            &back,
+            "Back",
+        )),
     }
 }
 
@@ -239,25 +241,12 @@ pub async fn step(
         Err(QueryError::NotFound) => Err(PageError::NotFound),
         Err(QueryError::Forbidden(role)) => Err(crate::roles::Forbidden { role }.into()),
         Err(QueryError::Storage(e)) => Err(e.into()),
-        Err(e) => Ok(refused(&staff, e.to_string(), "/queries")),
+        Err(e) => Ok(super::not_saved(
+            &staff,
+            "Not saved",
+            &super::sentence(&e.to_string()),
+            "/queries",
+            "Back",
+        )),
     }
-}
-
-/// A page saying what was refused, 422.
-fn refused(staff: &Staff, message: String, back: &str) -> Response {
-    let mut chars = message.chars();
-    let message = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
-        None => message,
-    };
-    let mut response = page(
-        "Not saved",
-        Some(staff),
-        html! {
-            p role="alert" { (message) }
-            p { a href=(back) { "Back" } }
-        },
-    );
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
 }

@@ -1,7 +1,7 @@
 //! A participant's status on their page: the history, and for a coordinator of their site the
 //! form that changes it (`POST /participants/{study}/{site}/{pseudonym}/status`).
 
-use super::{PageError, page};
+use super::PageError;
 use crate::participants::{Change, StatusError, set_status};
 use crate::roles::{Action, Staff};
 use crate::state::AppState;
@@ -9,7 +9,6 @@ use crate::storage::StatusRow;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use mimik_domain::study::status::{ParticipantStatus, StatusOn};
@@ -81,27 +80,25 @@ pub async fn change(
     if !staff.sees_site(&site) {
         return Err(PageError::NotFound);
     }
-    let refused = |message: String| {
-        let mut response = page(
+    let back = super::completeness::participant_url(&study, &site, &pseudonym);
+    let refused = |message: &str| {
+        Ok(super::not_saved(
+            &staff,
             "Status not changed",
-            Some(&staff),
-            html! {
-                p role="alert" { (message) }
-                p { a href=(super::completeness::participant_url(&study, &site, &pseudonym)) { "Back to the participant" } }
-            },
-        );
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok(response)
+            message,
+            &back,
+            "Back to the participant",
+        ))
     };
     let Ok(Form(form)) = form else {
-        return refused("Choose a status and give its date and a reason.".to_owned());
+        return refused("Choose a status and give its date and a reason.");
     };
     let to: ParticipantStatus = match form.status.parse() {
         Ok(to) => to,
-        Err(e) => return refused(format!("{e}")),
+        Err(e) => return refused(&e.to_string()),
     };
     let Ok(date) = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
-        return refused("Enter the date like 2026-03-31.".to_owned());
+        return refused("Enter the date like 2026-03-31.");
     };
     let change = Change {
         study: Some(&study),
@@ -116,20 +113,9 @@ pub async fn change(
     })
     .await
     {
-        Ok(_) => Ok(Redirect::to(&super::completeness::participant_url(
-            &study, &site, &pseudonym,
-        ))
-        .into_response()),
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(StatusError::UnknownParticipant(_)) => Err(PageError::NotFound),
         Err(StatusError::Storage(e)) => Err(e.into()),
-        Err(e) => refused(capitalised(&e.to_string())),
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
-        None => String::new(),
+        Err(e) => refused(&super::sentence(&e.to_string())),
     }
 }
